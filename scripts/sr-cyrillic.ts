@@ -1,0 +1,58 @@
+/**
+ * Serbian Latin -> Cyrillic. The mapping is one to one except for the digraphs lj, nj
+ * and dž, so the Cyrillic catalogue is produced from the Latin one rather than kept by
+ * hand. Placeholders, addresses, acronyms and the few words listed below stay as written.
+ */
+
+const DIGRAPHS: Record<string, string> = {
+  Lj: 'Љ', LJ: 'Љ', lj: 'љ', Nj: 'Њ', NJ: 'Њ', nj: 'њ', Dž: 'Џ', DŽ: 'Џ', dž: 'џ',
+};
+
+const LETTERS: Record<string, string> = {
+  A: 'А', B: 'Б', V: 'В', G: 'Г', D: 'Д', Đ: 'Ђ', E: 'Е', Ž: 'Ж', Z: 'З', I: 'И', J: 'Ј', K: 'К', L: 'Л', M: 'М',
+  N: 'Н', O: 'О', P: 'П', R: 'Р', S: 'С', T: 'Т', Ć: 'Ћ', U: 'У', F: 'Ф', H: 'Х', C: 'Ц', Č: 'Ч', Š: 'Ш',
+  a: 'а', b: 'б', v: 'в', g: 'г', d: 'д', đ: 'ђ', e: 'е', ž: 'ж', z: 'з', i: 'и', j: 'ј', k: 'к', l: 'л', m: 'м',
+  n: 'н', o: 'о', p: 'п', r: 'р', s: 'с', t: 'т', ć: 'ћ', u: 'у', f: 'ф', h: 'х', c: 'ц', č: 'ч', š: 'ш',
+};
+
+/** Words whose "nj"/"dž" spans two morphemes, or that are names and stay in Latin script. */
+const WORD_EXCEPTIONS: Record<string, string> = {
+  konjunkcija: 'конјункција',
+  injekcija: 'инјекција',
+};
+
+/** Kept as written: {placeholders}, addresses and URLs, ACRONYMS, quoted examples. */
+const PROTECTED = /(\{\w+\}|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b|\b[A-Z][A-Z0-9]+\b|\b(?:WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|JSON|Basic|Bearer)\b|„[a-z]{1,12}“|"[^"]*"|`[^`]*`)/u;
+
+function transliterateWord(word: string): string {
+  const exception = WORD_EXCEPTIONS[word.toLowerCase()];
+  if (exception) return word[0] === word[0]?.toUpperCase() ? exception[0]?.toUpperCase() + exception.slice(1) : exception;
+  let out = '';
+  for (let i = 0; i < word.length; i++) {
+    const pair = word.slice(i, i + 2);
+    if (DIGRAPHS[pair]) {
+      out += DIGRAPHS[pair];
+      i++;
+    } else {
+      const ch = word[i] as string;
+      out += LETTERS[ch] ?? ch;
+    }
+  }
+  return out;
+}
+
+export function toCyrillic(text: string): string {
+  return text
+    .split(new RegExp(PROTECTED.source, 'gu'))
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\p{L}]+/gu, transliterateWord)))
+    .join('');
+}
+
+export function transliterateCatalogue(value: unknown): unknown {
+  if (typeof value === 'string') return toCyrillic(value);
+  if (Array.isArray(value)) return value.map(transliterateCatalogue);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, transliterateCatalogue(inner)]));
+  }
+  return value;
+}

@@ -1,0 +1,48 @@
+import type { Clock } from '../../infra/clock';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import type { Repositories } from '../../repositories';
+import type { Role, User } from '../users/user';
+import { DuplicateUserError } from '../users/users.repository';
+import type { PasswordResetService } from '../auth/password-reset.service';
+import type { CreateUserInput } from './admin.schemas';
+
+export function createAdminUsersService({ repos, clock, passwordReset }: { repos: Repositories; clock: Clock; passwordReset: PasswordResetService }) {
+  return {
+    /**
+     * An account made by an operator: it has no password until its owner follows the
+     * returned one-time token to choose one (nobody ever handles a generated password).
+     */
+    async createInvited(input: CreateUserInput): Promise<{ user: User; token: string }> {
+      try {
+        return await repos.transaction(async (tx) => {
+          const user = await tx.users.insert({
+            username: input.username,
+            email: input.email,
+            firstName: input.first_name,
+            lastName: input.last_name,
+            passwordHash: null,
+            language: null,
+            theme: null,
+            now: clock.now(),
+          });
+          if (input.admin) await tx.users.setRole(user.id, 'admin', clock.now());
+          return { user, token: await passwordReset.issueSetPasswordToken(user.id, tx) };
+        });
+      } catch (err) {
+        if (err instanceof DuplicateUserError) {
+          throw ValidationError.field(err.field, err.field === 'username' ? 'auth.signUp.errors.usernameTaken' : 'auth.signUp.errors.emailTaken');
+        }
+        throw err;
+      }
+    },
+
+    async setRole(username: string, role: Role): Promise<User> {
+      const user = await repos.users.findByUsername(username);
+      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
+      await repos.users.setRole(user.id, role, clock.now());
+      return { ...user, role };
+    },
+  };
+}
+
+export type AdminUsersService = ReturnType<typeof createAdminUsersService>;

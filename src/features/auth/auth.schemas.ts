@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { email, password, text } from '../../http/validate';
+
+/** Usernames are lower-case only; what people type is lower-cased before these rules. */
+export const USERNAME = /^[a-z0-9._-]{3,32}$/;
+
+export const signUpSchema = z.object({
+  first_name: text({ requiredKey: 'auth.signUp.errors.firstNameRequired', max: 100 }),
+  last_name: text({ requiredKey: 'auth.signUp.errors.lastNameRequired', max: 100 }),
+  email: email({ requiredKey: 'auth.signUp.errors.emailRequired' }),
+  username: text({ requiredKey: 'auth.signUp.errors.usernameRequired', max: 32 })
+    .transform((v) => v.toLowerCase())
+    .pipe(
+      z
+        .string()
+        .min(3, 'auth.signUp.errors.usernameLength')
+        .regex(USERNAME, 'auth.signUp.errors.usernameCharacters'),
+    ),
+  password: password({ requiredKey: 'auth.signUp.errors.passwordRequired' }),
+  password_confirm: password({ requiredKey: 'auth.signUp.errors.passwordConfirmRequired' }),
+});
+
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const signInSchema = z.object({
+  identifier: text({ requiredKey: 'auth.signIn.errors.identifierRequired', max: 254 }),
+  password: password({ requiredKey: 'auth.signIn.errors.passwordRequired' }),
+});
+
+export type SignInInput = z.infer<typeof signInSchema>;
+
+export const setPasswordSchema = z.object({
+  password: password({ requiredKey: 'auth.setPassword.errors.passwordRequired' }),
+  password_confirm: password({ requiredKey: 'auth.setPassword.errors.passwordConfirmRequired' }),
+});
+
+export type SetPasswordInput = z.infer<typeof setPasswordSchema>;
+
+/** Links carry 256-bit tokens in base64url: anything else is not worth a database query. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

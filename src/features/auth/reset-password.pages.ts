@@ -1,0 +1,48 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { formHandler } from '../../http/form';
+import { renderPage } from '../../http/render';
+import { flash } from '../../http/session';
+import type { Translator } from '../../infra/i18n';
+import { setPasswordSchema } from './auth.schemas';
+import type { PasswordResetService } from './password-reset.service';
+
+/** The token is a path segment; it is redacted from logs and never sent on as a Referer. */
+const tokenOf = (req: Request) => String(req.params.token ?? '');
+
+export function createResetPasswordPages(deps: { passwordReset: PasswordResetService; passwordMinLength: number }) {
+  const view = 'auth/reset-password';
+  const locals = async (req: Request, res: Response) => {
+    const user = await deps.passwordReset.accountForToken(tokenOf(req));
+    return {
+      title: (res.locals.t as Translator)('auth.setPassword.title'),
+      token: tokenOf(req),
+      username: user.username,
+      passwordMinLength: deps.passwordMinLength,
+    };
+  };
+  const noReferrer: RequestHandler = (_req, res, next) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  };
+  return {
+    noReferrer,
+
+    /** GET /reset-password/:token: the new-password form, or a page saying the link is no good. */
+    show: (async (req, res) => {
+      await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
+    }) as RequestHandler,
+
+    /** POST /reset-password/:token: set the password, end every session, send the person to sign in. */
+    submit: formHandler({
+      view,
+      schema: setPasswordSchema,
+      keep: [],
+      locals,
+      handle: async (req, res, input) => {
+        await deps.passwordReset.completeWithToken(tokenOf(req), input);
+        flash(req, { type: 'success', key: 'auth.setPassword.done' });
+        res.redirect(303, '/login');
+      },
+    }),
+  };
+}

@@ -1,0 +1,33 @@
+import type { Config } from '../../config';
+import type { Clock } from '../../infra/clock';
+import { formHandler, formPage } from '../../http/form';
+import { contextOf } from '../../http/request-context';
+import { startSignedInSession } from '../../http/session';
+import type { Translator } from '../../infra/i18n';
+import { signUpSchema } from './auth.schemas';
+import type { SignUpService } from './sign-up.service';
+
+export function createSignUpPages(deps: { signUp: SignUpService; config: Config; clock: Clock; passwordMinLength: number }) {
+  const view = 'auth/sign-up';
+  const locals = (_req: unknown, res: { locals: Record<string, unknown> }) => ({
+    title: (res.locals.t as Translator)('auth.signUp.title'),
+    passwordMinLength: deps.passwordMinLength,
+  });
+  return {
+    /** GET /signup: the sign-up form. */
+    show: formPage({ view, locals }),
+
+    /** POST /signup: create the account, sign the person in, greet them on the home page. */
+    submit: formHandler({
+      view,
+      schema: signUpSchema,
+      keep: ['first_name', 'last_name', 'email', 'username'],
+      locals,
+      handle: async (req, res, input) => {
+        const user = await deps.signUp.signUp(input, contextOf(req, res));
+        await startSignedInSession(req, res, { userId: user.id, method: 'password', clock: deps.clock, config: deps.config });
+        res.redirect(303, '/');
+      },
+    }),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Clock } from '../../infra/clock';
+import { ValidationError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { Limiter } from '../../infra/rate-limit';
+import type { Repositories } from '../../repositories';
+import type { PasswordHasher } from '../password/password-hasher';
+import type { PasswordPolicy } from '../password/password-policy';
+import type { User } from '../users/user';
+import { DuplicateUserError } from '../users/users.repository';
+import type { SignUpInput } from './auth.schemas';
+
+export interface SignUpDeps {
+  repos: Repositories;
+  hasher: PasswordHasher;
+  policy: PasswordPolicy;
+  clock: Clock;
+  limiter: Limiter;
+}
+
+export function createSignUpService({ repos, hasher, policy, clock, limiter }: SignUpDeps) {
+  return {
+    /** Creates a local account; the unique indexes, not a prior lookup, settle races. */
+    async signUp(input: SignUpInput, ctx: RequestContext): Promise<User> {
+      await limiter.consume(ctx.ip);
+      if (input.password !== input.password_confirm) {
+        throw ValidationError.field('password_confirm', 'auth.signUp.errors.passwordMismatch');
+      }
+      const problem = policy.check(input.password, {
+        username: input.username,
+        email: input.email,
+        firstName: input.first_name,
+        lastName: input.last_name,
+      });
+      if (problem) throw new ValidationError({ password: problem });
+      const passwordHash = await hasher.hash(input.password);
+      try {
+        return await repos.transaction(async (tx) =>
+          tx.users.insert({
+            username: input.username,
+            email: input.email,
+            firstName: input.first_name,
+            lastName: input.last_name,
+            passwordHash,
+            language: ctx.locale,
+            theme: null,
+            now: clock.now(),
+          }),
+        );
+      } catch (err) {
+        if (err instanceof DuplicateUserError) {
+          throw ValidationError.field(err.field, err.field === 'username' ? 'auth.signUp.errors.usernameTaken' : 'auth.signUp.errors.emailTaken');
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+export type SignUpService = ReturnType<typeof createSignUpService>;

@@ -1,0 +1,41 @@
+import type { Locale } from '../../infra/i18n';
+
+export const THEMES = ['light', 'dark', 'warm', 'contrast'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export type Role = 'user' | 'admin';
+export type UserSource = 'local' | 'ldap' | 'oidc';
+
+export interface User {
+  id: string;
+  username: string;
+  email: string;
+  emailVerifiedAt: Date | null;
+  recoveryEmail: string | null;
+  recoveryEmailVerifiedAt: Date | null;
+  firstName: string;
+  lastName: string;
+  passwordHash: string | null;
+  language: Locale | null;
+  theme: Theme | null;
+  role: Role;
+  source: UserSource;
+  lockedAt: Date | null;
+  passwordChangedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function isTheme(value: unknown): value is Theme {
+  return typeof value === 'string' && (THEMES as readonly string[]).includes(value);
+}
+
+export function initialsOf(user: Pick<User, 'firstName' | 'lastName' | 'username'>): string {
+  const letters = [user.firstName, user.lastName].map((part) => Array.from(part.trim())[0] ?? '').join('');
+  return (letters || user.username.slice(0, 2)).toLocaleUpperCase();
+}
+
+/** Where password reset links go: the verified recovery address when there is one. */
+export function recoveryAddressOf(user: Pick<User, 'email' | 'recoveryEmail' | 'recoveryEmailVerifiedAt'>): string {
+  return user.recoveryEmail && user.recoveryEmailVerifiedAt ? user.recoveryEmail : user.email;
+}

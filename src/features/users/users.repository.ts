@@ -1,0 +1,138 @@
+import type { Knex } from 'knex';
+import { isLocale, type Locale } from '../../infra/i18n';
+import { uniqueViolation } from '../../infra/db-errors';
+import { isTheme, type Role, type Theme, type User, type UserSource } from './user';
+
+interface UserRow {
+  id: string;
+  username: string;
+  email: string;
+  email_verified_at: Date | null;
+  recovery_email: string | null;
+  recovery_email_verified_at: Date | null;
+  first_name: string;
+  last_name: string;
+  password_hash: string | null;
+  language: string | null;
+  theme: string | null;
+  role: Role;
+  source: UserSource;
+  locked_at: Date | null;
+  password_changed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    emailVerifiedAt: row.email_verified_at,
+    recoveryEmail: row.recovery_email,
+    recoveryEmailVerifiedAt: row.recovery_email_verified_at,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    passwordHash: row.password_hash,
+    language: isLocale(row.language) ? row.language : null,
+    theme: isTheme(row.theme) ? row.theme : null,
+    role: row.role,
+    source: row.source,
+    lockedAt: row.locked_at,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  passwordHash: string | null;
+  language: Locale | null;
+  theme: Theme | null;
+  now: Date;
+}
+
+/** Thrown when a username or email is already taken (checked by the unique indexes). */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: 'username' | 'email') {
+    super(`duplicate ${field}`);
+  }
+}
+
+export function createUsersRepository(db: Knex | Knex.Transaction) {
+  const users = () => db<UserRow>('users');
+
+  return {
+    async findById(id: string): Promise<User | undefined> {
+      const row = await users().where({ id }).first();
+      return row && toUser(row);
+    },
+
+    async findByUsername(username: string): Promise<User | undefined> {
+      const row = await users().whereRaw('lower(username) = lower(?)', [username]).first();
+      return row && toUser(row);
+    },
+
+    async findByEmail(email: string): Promise<User | undefined> {
+      const row = await users().whereRaw('lower(email) = lower(?)', [email]).first();
+      return row && toUser(row);
+    },
+
+    /** Username or email, whichever the person typed. */
+    async findByIdentifier(identifier: string): Promise<User | undefined> {
+      const column = identifier.includes('@') ? 'email' : 'username';
+      const row = await users().whereRaw(`lower(${column}) = lower(?)`, [identifier]).first();
+      return row && toUser(row);
+    },
+
+    async insert(user: NewUser): Promise<User> {
+      try {
+        const [row] = await users()
+          .insert({
+            username: user.username,
+            email: user.email,
+            first_name: user.firstName,
+            last_name: user.lastName,
+            password_hash: user.passwordHash,
+            password_changed_at: user.passwordHash ? user.now : null,
+            language: user.language,
+            theme: user.theme,
+            created_at: user.now,
+            updated_at: user.now,
+          })
+          .returning('*');
+        return toUser(row as UserRow);
+      } catch (err) {
+        const constraint = uniqueViolation(err);
+        if (constraint === 'users_username_unique') throw new DuplicateUserError('username');
+        if (constraint === 'users_email_unique') throw new DuplicateUserError('email');
+        throw err;
+      }
+    },
+
+    async setPassword(id: string, passwordHash: string, now: Date): Promise<void> {
+      await users().where({ id }).update({ password_hash: passwordHash, password_changed_at: now, updated_at: now });
+    },
+
+    /** Silent upgrade of an old hash after a successful sign-in; not a password change. */
+    async rehashPassword(id: string, passwordHash: string): Promise<void> {
+      await users().where({ id }).update({ password_hash: passwordHash });
+    },
+
+    async setRole(id: string, role: Role, now: Date): Promise<void> {
+      await users().where({ id }).update({ role, updated_at: now });
+    },
+
+    async setAppearance(id: string, appearance: { language?: Locale; theme?: Theme }, now: Date): Promise<void> {
+      await users()
+        .where({ id })
+        .update({ ...(appearance.language ? { language: appearance.language } : {}), ...(appearance.theme ? { theme: appearance.theme } : {}), updated_at: now });
+    },
+  };
+}
+
+export type UsersRepository = ReturnType<typeof createUsersRepository>;

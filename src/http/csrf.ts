@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import { csrfSync } from 'csrf-sync';
+
+/**
+ * Synchronizer tokens kept in the session (csrf-sync). Forms send `_csrf`; scripts send
+ * the X-CSRF-Token header. Multipart forms are checked by their route once the body is
+ * parsed (see verifyCsrf).
+ */
+const csrf = csrfSync({
+  size: 32,
+  getTokenFromRequest: (req) => {
+    const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+    return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
+  },
+  skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')),
+});
+
+export const csrfProtection: RequestHandler = csrf.csrfSynchronisedProtection;
+
+/** For routes that parse their own body (uploads): checks the token once it is there. */
+export const verifyCsrf: RequestHandler = (req, _res, next) => {
+  next(csrf.isRequestValid(req) ? undefined : csrf.invalidCsrfTokenError);
+};

@@ -1,0 +1,94 @@
+import type { TranslateParams } from '../infra/i18n';
+
+/** A message to be translated where it is shown: an i18n key plus its parameters. */
+export interface Message {
+  key: string;
+  params?: TranslateParams;
+}
+
+export type FieldErrors = Record<string, Message>;
+
+/**
+ * Every expected failure is an AppError: it carries the HTTP status, a stable code for
+ * JSON clients and an i18n key for people. The error handler renders it; nothing else
+ * decides how a failure looks.
+ */
+export class AppError extends Error {
+  /** A view of its own for this failure (with a way forward); the generic error page otherwise. */
+  view?: string;
+  /** The page title; by default the one for the status code. */
+  titleKey?: string;
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageKey: string,
+    readonly params: TranslateParams = {},
+  ) {
+    super(code);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(
+    readonly fields: FieldErrors,
+    messageKey = 'errors.validation',
+  ) {
+    super(422, 'validation_failed', messageKey);
+  }
+
+  static field(name: string, key: string, params?: TranslateParams): ValidationError {
+    return new ValidationError({ [name]: { key, params } });
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(messageKey = 'errors.badRequest', code = 'bad_request') {
+    super(400, code, messageKey);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(messageKey = 'errors.unauthorized', code = 'unauthorized') {
+    super(401, code, messageKey);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(messageKey = 'errors.forbidden', code = 'forbidden', params?: TranslateParams) {
+    super(403, code, messageKey, params);
+  }
+}
+
+export class CsrfError extends AppError {
+  override titleKey = 'errors.titles.csrf';
+
+  constructor() {
+    super(403, 'csrf_failed', 'errors.csrf');
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(messageKey = 'errors.notFound') {
+    super(404, 'not_found', messageKey);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(messageKey = 'errors.tooLarge') {
+    super(413, 'payload_too_large', messageKey);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'rate_limited', 'errors.rateLimited', {});
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor() {
+    super(503, 'service_unavailable', 'errors.unavailable');
+  }
+}

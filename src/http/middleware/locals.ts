@@ -1,0 +1,74 @@
+import type { RequestHandler } from 'express';
+import type { Config } from '../../config';
+import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Catalogues, type Locale } from '../../infra/i18n';
+import { THEMES, initialsOf, isTheme, type Theme } from '../../features/users/user';
+import type { UsersRepository } from '../../features/users/users.repository';
+import { cookieName } from '../cookies';
+import { regenerateSession, takeFlash } from '../session';
+
+function applyAppearance(res: Parameters<RequestHandler>[1], catalogues: Catalogues, locale: Locale, theme: Theme | null): void {
+  res.locals.locale = locale;
+  res.locals.localeTag = LOCALE_TAGS[locale];
+  res.locals.t = catalogues.translator(locale);
+  res.locals.theme = theme;
+}
+
+/**
+ * Locals every page needs, before anything that can fail: language (cookie, then
+ * Accept-Language), theme (cookie), product name. Error pages rely on these.
+ */
+export function baseLocals(options: { config: Config; catalogues: Catalogues }): RequestHandler {
+  const { config, catalogues } = options;
+  return (req, res, next) => {
+    const cookies = (req.cookies ?? {}) as Record<string, unknown>;
+    const cookieLocale = cookies[cookieName('lang', config)];
+    const cookieTheme = cookies[cookieName('theme', config)];
+    const locale = isLocale(cookieLocale) ? cookieLocale : (negotiateLocale(req.get('accept-language')) ?? 'en');
+    applyAppearance(res, catalogues, locale, isTheme(cookieTheme) ? cookieTheme : null);
+    Object.assign(res.locals, {
+      productName: config.productName,
+      locales: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
+      themes: THEMES,
+      currentPath: req.path,
+      viewer: null,
+      takeFlash: () => [],
+      csrfToken: () => '',
+    });
+    // Pages carry CSRF tokens and personal data: never stored by browsers or proxies.
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
+}
+
+/**
+ * Loads the signed-in user (the one database query a signed-in page costs), applies
+ * their saved language and theme, and exposes only what views need.
+ */
+export function currentUser(options: { catalogues: Catalogues; users: UsersRepository }): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.csrfToken = () => (req.csrfToken ? req.csrfToken() : '');
+    const userId = req.session?.userId;
+    if (userId) {
+      const user = await options.users.findById(userId);
+      if (!user) {
+        await regenerateSession(req);
+      } else {
+        req.user = user;
+        applyAppearance(res, options.catalogues, user.language ?? (res.locals.locale as Locale), user.theme ?? (res.locals.theme as Theme | null));
+        res.locals.viewer = {
+          id: user.id,
+          username: user.username,
+          firstName: user.firstName,
+          lastName: user.lastName,
+          email: user.email,
+          emailVerified: user.emailVerifiedAt !== null,
+          initials: initialsOf(user),
+          role: user.role,
+        };
+      }
+    }
+    // Taken when the layout renders, so a redirect does not swallow a message.
+    if (req.session) res.locals.takeFlash = () => takeFlash(req);
+    next();
+  };
+}

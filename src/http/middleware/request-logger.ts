@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import { redactUrl, type Logger } from '../../infra/logger';
+
+/** One line per request: method, path without secrets or query, status, time, client IP. */
+export function requestLogger(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
+    serializers: {
+      req: (req: { method: string; url: string; raw: IncomingMessage & { ip?: string } }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        ip: req.raw.ip,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  }) as unknown as RequestHandler;
+}

@@ -1,0 +1,18 @@
+import type { Application, Response } from 'express';
+
+function renderView(app: Application, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? '')));
+  });
+}
+
+/**
+ * Renders a view inside the layout. Views get exactly res.locals (set by our own
+ * middleware from explicit values) plus the locals given here: never the request.
+ */
+export async function renderPage(res: Response, view: string, locals: Record<string, unknown> = {}, status = 200): Promise<void> {
+  const all = { ...res.locals, ...locals };
+  const body = await renderView(res.app, view, all);
+  const html = await renderView(res.app, 'layouts/main', { ...all, body });
+  res.status(status).type('html').send(html);
+}

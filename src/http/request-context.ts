@@ -1,0 +1,29 @@
+import type { Request, Response } from 'express';
+import type { Locale } from '../infra/i18n';
+import type { User } from '../features/users/user';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in user, loaded once per request by the current-user middleware. */
+    user?: User;
+  }
+}
+
+/** What a service may know about the request: plain values, never req or res. */
+export interface RequestContext {
+  userId?: string;
+  sessionId?: string;
+  ip: string;
+  userAgent: string;
+  locale: Locale;
+}
+
+export function contextOf(req: Request, res: Response): RequestContext {
+  return {
+    userId: req.user?.id,
+    sessionId: req.sessionID,
+    ip: req.ip ?? '',
+    userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+    locale: res.locals.locale as Locale,
+  };
+}

@@ -1,0 +1,59 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import type { Clock } from '../infra/clock';
+import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
+import { cookieName, cookieOptions } from './cookies';
+
+function promisify(run: (done: (err?: unknown) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => run((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
+}
+
+export const regenerateSession = (req: Request) => promisify((done) => req.session.regenerate(done));
+export const saveSession = (req: Request) => promisify((done) => req.session.save(done));
+export const destroySession = (req: Request) => promisify((done) => req.session.destroy(done));
+
+/** How long the "you were signed in" hint outlives the session, to explain an expiry. */
+const SIGNED_IN_HINT_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Makes this request's session a signed-in one: a new session id (no fixation), the
+ * timestamps the timeouts and the Sessions tab rely on, and the idle lifetime.
+ */
+export async function startSignedInSession(
+  req: Request,
+  res: Response,
+  options: { userId: string; method: AuthMethod; clock: Clock; config: Config; carry?: { flash?: FlashMessage[] } },
+): Promise<void> {
+  await regenerateSession(req);
+  const now = options.clock.now().getTime();
+  Object.assign(req.session, {
+    userId: options.userId,
+    createdAt: now,
+    lastSeenAt: now,
+    lastAuthAt: now,
+    authMethod: options.method,
+    ip: req.ip,
+    userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+    flash: options.carry?.flash,
+  });
+  req.session.cookie.maxAge = options.config.sessionIdleMs;
+  res.cookie(cookieName('signed_in', options.config), '1', { ...cookieOptions(options.config), maxAge: SIGNED_IN_HINT_MS });
+  await saveSession(req);
+}
+
+/** Ends the session on the server and in the browser. */
+export async function endSession(req: Request, res: Response, config: Config): Promise<void> {
+  await destroySession(req);
+  res.clearCookie(cookieName('sid', config), cookieOptions(config));
+  res.clearCookie(cookieName('signed_in', config), cookieOptions(config));
+}
+
+export function flash(req: Request, message: FlashMessage): void {
+  req.session.flash = [...(req.session.flash ?? []), message];
+}
+
+export function takeFlash(req: Request): FlashMessage[] {
+  const messages = req.session?.flash ?? [];
+  if (messages.length > 0) delete req.session.flash;
+  return messages;
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { ValidationError, type FieldErrors } from './errors';
+
+/**
+ * Field schemas whose failures are i18n keys, so that every message can be translated
+ * and shown beside its field. Forms post strings; anything else (an array from a
+ * repeated field, an object) is refused as the wrong type rather than coerced.
+ */
+
+// C0/C1 controls (NUL, CR, LF, ...) have no business in a one-line field.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+const noControl = (value: string) => !CONTROL.test(value);
+
+const stringInput = (requiredKey: string) =>
+  z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? requiredKey : 'validation.notText') });
+
+/** A required one-line text: trimmed, NFC-normalised, bounded, no control characters. */
+export function text(options: { requiredKey: string; max: number }) {
+  return stringInput(options.requiredKey)
+    .transform((v) => v.normalize('NFC').trim())
+    .pipe(
+      z
+        .string()
+        .min(1, options.requiredKey)
+        .max(options.max, 'validation.tooLong')
+        .refine(noControl, 'validation.controlCharacters')
+        .refine((v) => !v.includes('\uFFFD'), 'validation.invalidCharacters'),
+    );
+}
+
+/** An optional one-line text: blank becomes undefined. */
+export function optionalText(options: { max: number }) {
+  return z
+    .string({ error: 'validation.notText' })
+    .optional()
+    .transform((v) => v?.normalize('NFC').trim() || undefined)
+    .pipe(z.string().max(options.max, 'validation.tooLong').refine(noControl, 'validation.controlCharacters').optional());
+}
+
+/**
+ * A password: taken exactly as typed (no trimming). Only presence, type and a generous
+ * bound are checked here; the password policy judges the rest.
+ */
+export function password(options: { requiredKey: string; max?: number }) {
+  return stringInput(options.requiredKey)
+    .min(1, options.requiredKey)
+    .max(options.max ?? 1024, 'validation.tooLong')
+    .refine((v) => !v.includes('\u0000'), 'validation.controlCharacters');
+}
+
+/** One of a fixed set of values (a select or radio group). */
+export function choice<const T extends readonly [string, ...string[]]>(values: T, requiredKey = 'validation.chooseOne') {
+  return z.enum(values, { error: requiredKey });
+}
+
+/** Addresses are trimmed; quoted local parts, comments and header-breaking characters are refused. */
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+export function email(options: { requiredKey: string }) {
+  return stringInput(options.requiredKey)
+    .transform((v) => v.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, options.requiredKey)
+        .max(254, 'validation.emailTooLong')
+        .refine(noControl, 'validation.emailInvalid')
+        .refine((v) => EMAIL.test(v) && !v.includes('..') && (v.split('@')[0]?.length ?? 0) <= 64, 'validation.emailInvalid'),
+    );
+}
+
+function paramsOf(issue: z.core.$ZodIssue): Record<string, number> {
+  const params: Record<string, number> = {};
+  if (issue.code === 'too_big') params.max = Number(issue.maximum);
+  if (issue.code === 'too_small') params.min = Number(issue.minimum);
+  return params;
+}
+
+/** Parses input with a schema; failures become one ValidationError with a message per field. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const fields: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : '_form';
+    if (fields[name]) continue;
+    const key = /^[a-z][\w-]*(\.[\w-]+)+$/i.test(issue.message) ? issue.message : 'validation.invalid';
+    fields[name] = { key, params: paramsOf(issue) };
+  }
+  throw new ValidationError(fields);
+}

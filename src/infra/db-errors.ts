@@ -1,0 +1,20 @@
+/** Recognises database failures that are business outcomes rather than faults. */
+export function uniqueViolation(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {
+    const constraint = (err as { constraint?: unknown }).constraint;
+    return typeof constraint === 'string' ? constraint : 'unknown';
+  }
+  return undefined;
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'ClientClosedError', 'ConnectionTimeoutError', 'SocketClosedUnexpectedlyError', 'ReconnectStrategyError']);
+
+/** True when a back-end (PostgreSQL or Redis) could not be reached: the request gets a 503. */
+export function isBackendUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)/.test(message);
+}

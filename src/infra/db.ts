@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { knexConfig, type DbOptions } from './knex-config';
+
+export type Db = Knex;
+export type { DbOptions };
+
+// Counts come back as int8; nothing here counts beyond 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export function createDb(options: DbOptions): Db {
+  if (!options.databaseUrl && options.embeddedDir && options.embeddedDir !== 'memory') {
+    fs.mkdirSync(options.embeddedDir, { recursive: true });
+  }
+  return knexFactory(knexConfig(options));
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest()) as [number, string[]];
+  return applied;
+}
+
+export async function migrateRollback(db: Db): Promise<string[]> {
+  const [, reverted] = (await db.migrate.rollback(undefined, true)) as [number, string[]];
+  return reverted;
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await db.raw('select 1');
+}

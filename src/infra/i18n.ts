@@ -1,0 +1,110 @@
+import { I18n } from 'i18n';
+import { fromRoot } from './project-root';
+
+export const LOCALES = ['en', 'de', 'sr', 'sr-Cyrl'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
+/** How each language names itself, for pickers. */
+export const LOCALE_NAMES: Record<Locale, string> = {
+  en: 'English',
+  de: 'Deutsch',
+  sr: 'Srpski (latinica)',
+  'sr-Cyrl': 'Српски (ћирилица)',
+};
+
+/** BCP 47 tags for <html lang> and Intl formatting. */
+export const LOCALE_TAGS: Record<Locale, string> = { en: 'en', de: 'de', sr: 'sr-Latn', 'sr-Cyrl': 'sr-Cyrl' };
+
+export type TranslateParams = Record<string, string | number>;
+export interface Translator {
+  locale: Locale;
+  (key: string, params?: TranslateParams): string;
+  /** A phrase with plural forms ({one, few, other}) picked by the locale's rules. */
+  plural(key: string, count: number, params?: TranslateParams): string;
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * Placeholders are written {name}: i18n's own mustache interpolation HTML-escapes, and the
+ * views escape again, so we keep i18n to catalogues, lookup and plural rules.
+ */
+function interpolate(phrase: string, params?: TranslateParams): string {
+  if (!params) return phrase;
+  return phrase.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export interface Catalogues {
+  translator(locale: Locale): Translator;
+  catalogue(locale: Locale): Record<string, unknown>;
+}
+
+export function createCatalogues(onMissing: (locale: string, key: string) => void = () => {}): Catalogues {
+  const i18n = new I18n({
+    locales: [...LOCALES],
+    directory: fromRoot('locales'),
+    defaultLocale: DEFAULT_LOCALE,
+    objectNotation: true,
+    updateFiles: false,
+    syncFiles: false,
+    autoReload: false,
+    retryInDefaultLocale: false,
+    missingKeyFn: (locale: string, key: string) => {
+      onMissing(locale, key);
+      return key;
+    },
+  });
+  const cache = new Map<Locale, Translator>();
+  return {
+    translator(locale) {
+      let t = cache.get(locale);
+      if (!t) {
+        const translate = ((key: string, params?: TranslateParams) =>
+          interpolate(i18n.__({ phrase: key, locale }), params)) as Translator;
+        translate.locale = locale;
+        translate.plural = (key, count, params) =>
+          interpolate(i18n.__n({ singular: key, plural: key, locale, count }), { count, ...params });
+        t = translate;
+        cache.set(locale, t);
+      }
+      return t;
+    },
+    catalogue: (locale) => i18n.getCatalog(locale) as Record<string, unknown>,
+  };
+}
+
+/** Picks the best supported locale from an Accept-Language header. */
+export function negotiateLocale(header: string | undefined): Locale | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = rest.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const weight = q ? Number.parseFloat(q.slice(2)) : 1;
+      return { tag: tag.trim().toLowerCase(), weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((entry) => entry.weight > 0 && entry.tag.length > 0)
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  for (const { tag } of ranked) {
+    const match = matchTag(tag);
+    if (match) return match;
+  }
+  return undefined;
+}
+
+function matchTag(tag: string): Locale | undefined {
+  const [language, ...subtags] = tag.split('-');
+  if (language === 'en') return 'en';
+  if (language === 'de') return 'de';
+  if (language === 'sr' || language === 'sh') {
+    return subtags.includes('cyrl') ? 'sr-Cyrl' : 'sr';
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values must never reach a log line, wherever they appear. */
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.password_confirm',
+  '*.current_password',
+  '*.token',
+  '*.secret',
+  '*.code',
+  '*._csrf',
+];
+
+export function createLogger(level: string): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } });
+}
+
+/**
+ * Secrets that travel in URL paths (reset and verification links) are cut out before a
+ * URL is logged; query strings are dropped entirely since they may carry anything.
+ */
+export function redactUrl(url: string): string {
+  const [pathOnly] = url.split('?', 1);
+  return (pathOnly ?? '').replace(
+    /^\/(reset-password|verify-email|confirm-email|undo-email-change|this-was-not-me|set-password)\/[^/]+/,
+    '/$1/[redacted]',
+  );
+}

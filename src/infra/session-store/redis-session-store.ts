@@ -1,0 +1,113 @@
+import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
+import type { Redis } from '../redis';
+import { sessionHandle, storeExpiry, type SessionRecord } from './session-data';
+import type { SessionRegistry } from './session-registry';
+
+type Callback = (err?: unknown) => void;
+
+/**
+ * connect-redis plus a per-user index: a sorted set of session ids scored by expiry.
+ * Listing and revoking read only that set (never SCAN or KEYS over all sessions);
+ * entries past their score are pruned whenever the set is written or read.
+ * Touch is disabled: the session-activity middleware saves at most once a minute.
+ */
+export class RedisSessionStore extends RedisStore implements SessionRegistry {
+  private readonly redis: Redis;
+  private readonly indexPrefix: string;
+
+  constructor(redis: Redis, keyPrefix: string) {
+    super({ client: redis, prefix: `${keyPrefix}sess:`, disableTouch: true });
+    this.redis = redis;
+    this.indexPrefix = `${keyPrefix}user-sess:`;
+  }
+
+  private indexKey(userId: string): string {
+    return this.indexPrefix + userId;
+  }
+
+  // connect-redis declares set() async; express-session only uses the callback.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  override async set(sid: string, data: SessionData, callback?: Callback): Promise<void> {
+    const now = Date.now();
+    const expiresAt = storeExpiry(data, now);
+    const ttlSeconds = Math.ceil((expiresAt - now) / 1000);
+    try {
+      if (ttlSeconds <= 0) {
+        await this.destroySession(sid);
+      } else {
+        const multi = this.redis.multi().set(this.prefix + sid, JSON.stringify(data), { expiration: { type: 'EX', value: ttlSeconds } });
+        if (data.userId) {
+          const index = this.indexKey(data.userId);
+          multi
+            .zAdd(index, { score: expiresAt, value: sid })
+            .zRemRangeByScore(index, '-inf', now)
+            .expire(index, ttlSeconds, 'NX')
+            .expire(index, ttlSeconds, 'GT');
+        }
+        await multi.exec();
+      }
+      callback?.();
+    } catch (err) {
+      callback?.(err);
+    }
+  }
+
+  async destroySession(sid: string): Promise<void> {
+    await this.redis.del(this.prefix + sid);
+  }
+
+  private async liveSids(userId: string): Promise<string[]> {
+    return this.redis.zRangeByScore(this.indexKey(userId), Date.now(), '+inf');
+  }
+
+  async listByUser(userId: string): Promise<SessionRecord[]> {
+    const index = this.indexKey(userId);
+    const sids = await this.liveSids(userId);
+    if (sids.length === 0) return [];
+    const values = await this.redis.mGet(sids.map((sid) => this.prefix + sid));
+    const records: SessionRecord[] = [];
+    const gone: string[] = [];
+    values.forEach((raw, i) => {
+      const sid = sids[i] as string;
+      const data = raw ? (JSON.parse(raw) as SessionData) : undefined;
+      if (!data || data.userId !== userId) {
+        gone.push(sid);
+        return;
+      }
+      records.push({ id: sessionHandle(sid), userId, data, expiresAt: new Date(storeExpiry(data)) });
+    });
+    const multi = this.redis.multi().zRemRangeByScore(index, '-inf', Date.now());
+    if (gone.length > 0) multi.zRem(index, gone);
+    await multi.exec();
+    return records.sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+  }
+
+  async destroyByHandle(userId: string, handle: string): Promise<boolean> {
+    const sid = (await this.liveSids(userId)).find((candidate) => sessionHandle(candidate) === handle);
+    if (!sid) return false;
+    const [deleted] = (await this.redis.multi().del(this.prefix + sid).zRem(this.indexKey(userId), sid).exec()) as unknown as [number];
+    return deleted > 0;
+  }
+
+  async destroyAllForUser(userId: string, exceptSid?: string): Promise<number> {
+    const index = this.indexKey(userId);
+    const sids = (await this.redis.zRange(index, 0, -1)).filter((sid) => sid !== exceptSid);
+    if (sids.length === 0) return 0;
+    const [deleted] = (await this.redis
+      .multi()
+      .del(sids.map((sid) => this.prefix + sid))
+      .zRem(index, sids)
+      .exec()) as unknown as [number];
+    return deleted;
+  }
+
+  /** Redis expires session keys itself; index entries are pruned as they are touched. */
+  sweepExpired(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+}

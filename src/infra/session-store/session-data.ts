@@ -1,0 +1,46 @@
+import crypto from 'node:crypto';
+import type { SessionData } from 'express-session';
+
+export type AuthMethod = 'password' | 'password+totp' | 'password+passkey' | 'recovery_code' | 'passkey' | 'set_password';
+
+export interface FlashMessage {
+  type: 'success' | 'info' | 'warning' | 'error';
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: string;
+    /** When this signed-in session began (ms); the absolute lifetime counts from here. */
+    createdAt?: number;
+    /** Last request seen (ms), written at most once a minute. */
+    lastSeenAt?: number;
+    /** Last time the person proved who they are (ms): sign-in or re-authentication. */
+    lastAuthAt?: number;
+    authMethod?: AuthMethod;
+    ip?: string;
+    userAgent?: string;
+    flash?: FlashMessage[];
+  }
+}
+
+/** A live session as the profile's Sessions tab and the revoke operations see it. */
+export interface SessionRecord {
+  /** A public handle (SHA-256 of the session id); the id itself is a bearer secret. */
+  id: string;
+  userId: string;
+  data: SessionData;
+  expiresAt: Date;
+}
+
+export function sessionHandle(sid: string): string {
+  return crypto.createHash('sha256').update(sid).digest('hex');
+}
+
+/** When the store should forget a session: the cookie's expiry, as express-session computes it. */
+export function storeExpiry(data: SessionData, now = Date.now()): number {
+  const expires = data.cookie?.expires;
+  if (expires) return new Date(expires).getTime();
+  return now + (data.cookie?.originalMaxAge ?? 0);
+}

@@ -1,0 +1,12 @@
+import type { Deps } from './deps';
+
+const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/** Background housekeeping inside each web process; returns a function that stops it. */
+export function startMaintenance(deps: Deps): () => void {
+  const sweep = setInterval(() => {
+    deps.sessions.sweepExpired().catch((err: unknown) => deps.logger.warn({ err }, 'session sweep failed'));
+  }, SWEEP_INTERVAL_MS);
+  sweep.unref();
+  return () => clearInterval(sweep);
+}

@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
+import { createUsersRepository } from './features/users/users.repository';
+
+function bind(db: Knex | Knex.Transaction) {
+  return {
+    users: createUsersRepository(db),
+    oneTimeTokens: createOneTimeTokensRepository(db),
+  };
+}
+
+export type BoundRepositories = ReturnType<typeof bind>;
+
+/**
+ * All repositories, plus transaction(): the callback gets the same repositories bound
+ * to one transaction, so a change and everything it causes commit or fail together.
+ * Inside the callback use only the repositories it is given (the embedded database
+ * has one connection, held by the transaction).
+ */
+export interface Repositories extends BoundRepositories {
+  transaction<T>(work: (tx: BoundRepositories) => Promise<T>): Promise<T>;
+}
+
+export function createRepositories(db: Knex): Repositories {
+  return {
+    ...bind(db),
+    transaction: (work) => db.transaction((trx) => work(bind(trx))),
+  };
+}

@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import type { Express } from 'express';
+import knexFactory from 'knex';
+import { createApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
+import { closeDeps, createDeps, type Deps } from '../../src/deps';
+import { createSettableClock, type SettableClock } from '../../src/infra/clock';
+import { loadBreachedPasswords, type BreachedPasswords } from '../../src/features/password/breached-passwords';
+import type { Services } from '../../src/services';
+
+export type Backend = 'embedded' | 'real';
+
+export const backend: Backend = process.env.TEST_BACKEND === 'real' ? 'real' : 'embedded';
+
+export interface TestApp {
+  app: Express;
+  deps: Deps;
+  services: Services;
+  config: Config;
+  clock: SettableClock;
+  close(): Promise<void>;
+}
+
+let breached: BreachedPasswords | undefined;
+
+/** A throw-away database on the PostgreSQL server named by TEST_DATABASE_URL. */
+async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = process.env.TEST_DATABASE_URL as string;
+  const name = `atrium_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`create database ${name}`);
+  await admin.destroy();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    async drop() {
+      const cleaner = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+      await cleaner.raw(`drop database if exists ${name} with (force)`);
+      await cleaner.destroy();
+    },
+  };
+}
+
+/**
+ * The real application on the back-ends this test project runs against: an in-memory
+ * embedded database, or a fresh database on PostgreSQL plus Redis under its own key
+ * prefix. The clock is settable; everything else is what production runs.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const settings: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    BCRYPT_COST: '4',
+    BASE_URL: 'http://localhost:3000',
+    ...env,
+  };
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  if (backend === 'real') {
+    database = await createTestDatabase();
+    settings.DATABASE_URL = database.url;
+    settings.REDIS_URL = process.env.TEST_REDIS_URL as string;
+    settings.REDIS_KEY_PREFIX = `t${crypto.randomBytes(4).toString('hex')}:`;
+  }
+  const config = loadConfig(settings);
+  const clock = createSettableClock();
+  breached ??= loadBreachedPasswords(config.passwordMinLength);
+  const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded', breached });
+  if (deps.redis) await waitForRedis(deps);
+  const { app, services } = createApp(deps);
+  return {
+    app,
+    deps,
+    services,
+    config,
+    clock,
+    async close() {
+      if (deps.redis?.isReady) {
+        for await (const keys of deps.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 500 })) {
+          if (keys.length > 0) await deps.redis.del(keys);
+        }
+      }
+      await closeDeps(deps);
+      await database?.drop();
+    },
+  };
+}
+
+async function waitForRedis(deps: Deps): Promise<void> {
+  for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+  if (!deps.redis?.isReady) throw new Error('Redis did not become ready');
+}

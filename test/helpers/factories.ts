@@ -1,0 +1,44 @@
+import crypto from 'node:crypto';
+import type { User } from '../../src/features/users/user';
+import { Visitor } from './browser-agent';
+import type { TestApp } from './app';
+
+/** A password that passes the policy and is easy to read in a test. */
+export const GOOD_PASSWORD = 'violet tractor umbrella 71';
+
+let counter = 0;
+
+export interface UserSpec {
+  username?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  password?: string;
+  language?: 'en' | 'de' | 'sr' | 'sr-Cyrl';
+}
+
+/** Creates an account directly through the repository (fast; no policy, no mail). */
+export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User & { password: string }> {
+  counter += 1;
+  const tag = `${counter}${crypto.randomBytes(2).toString('hex')}`;
+  const password = spec.password ?? GOOD_PASSWORD;
+  const user = await t.services.repos.users.insert({
+    username: spec.username ?? `user${tag}`,
+    email: spec.email ?? `user${tag}@example.com`,
+    firstName: spec.firstName ?? 'Jane',
+    lastName: spec.lastName ?? 'Doe',
+    passwordHash: await t.services.hasher.hash(password),
+    language: spec.language ?? 'en',
+    theme: null,
+    now: t.clock.now(),
+  });
+  return { ...user, password };
+}
+
+/** A browser that has signed in through the login form. */
+export async function signedIn(t: TestApp, user: { username: string; password: string }, userAgent?: string): Promise<Visitor> {
+  const visitor = new Visitor(t.app, userAgent);
+  const res = await visitor.submit('/login', { identifier: user.username, password: user.password });
+  if (res.status !== 303) throw new Error(`Sign-in failed with ${res.status}`);
+  return visitor;
+}
