@@ -21,9 +21,13 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
 
+const PROXY_TOKEN = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
 const trustProxy = z
   .string()
-  .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, 'must be false, true, a hop count, or addresses/subnets')
+  .refine(
+    (v) => /^(false|true|\d{1,2})$/.test(v) || v.split(',').every((token) => PROXY_TOKEN.test(token.trim())),
+    'must be false, true, a hop count, or a comma-separated list of addresses, subnets, loopback, linklocal, uniquelocal',
+  )
   .transform((v): boolean | number | string => {
     if (v === 'false' || v === '') return false;
     if (v === 'true') return true;
@@ -161,4 +165,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** The defaults, for documentation checks (SECURITY.md, README) and tests. */
 export function defaultConfig(): Config {
   return loadConfig({});
+}
+
+/** Each variable's default as an operator would write it (README and SECURITY.md tables). */
+export function defaultEnv(): Record<string, string | undefined> {
+  const parsed = schema.parse({}) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(schema.shape).map((name) => [name, parsed[name] === undefined ? undefined : String(parsed[name])]));
 }

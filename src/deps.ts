@@ -41,7 +41,11 @@ export interface DepsOptions {
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config.logLevel);
   if (!config.databaseUrl && !options.embeddedInMemory) fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
-  const db = createDb({ databaseUrl: config.databaseUrl, embeddedDir: options.embeddedInMemory ? 'memory' : embeddedDirFor(config.dataDir) });
+  const db = createDb({
+    databaseUrl: config.databaseUrl,
+    embeddedDir: options.embeddedInMemory ? 'memory' : embeddedDirFor(config.dataDir),
+    log: { warn: (message) => logger.warn({ message }, 'database'), error: (message) => logger.error({ message }, 'database') },
+  });
   if (!options.skipMigrations) {
     const applied = await migrateLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -67,7 +71,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
 
 /** Closes pools and connections (graceful shutdown, end of a test file). */
 export async function closeDeps(deps: Deps): Promise<void> {
-  if (deps.redis?.isOpen) await deps.redis.close().catch(() => deps.redis?.destroy());
-  else deps.redis?.destroy();
+  if (deps.redis?.isReady) await deps.redis.close().catch(() => deps.redis?.destroy());
+  else if (deps.redis?.isOpen) deps.redis.destroy();
   await deps.db.destroy();
 }

@@ -1,4 +1,5 @@
 import type { Application, Response } from 'express';
+import { saveSession } from './session';
 
 function renderView(app: Application, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -14,5 +15,8 @@ export async function renderPage(res: Response, view: string, locals: Record<str
   const all = { ...res.locals, ...locals };
   const body = await renderView(res.app, view, all);
   const html = await renderView(res.app, 'layouts/main', { ...all, body });
+  // A form's token must be stored before the form is shown; if the store is down the
+  // person gets the 503 page now rather than a form that can never be submitted.
+  if (res.locals.sessionNeedsSave) await saveSession(res.req);
   res.status(status).type('html').send(html);
 }

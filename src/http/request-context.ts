@@ -18,11 +18,20 @@ export interface RequestContext {
   locale: Locale;
 }
 
+/**
+ * The client's address as Express determines it (X-Forwarded-For only with TRUST_PROXY),
+ * with IPv4-mapped IPv6 written as plain IPv4. Rate limits, logs and sessions all use it.
+ */
+export function clientIp(req: Request): string {
+  const ip = req.ip ?? req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
 export function contextOf(req: Request, res: Response): RequestContext {
   return {
     userId: req.user?.id,
     sessionId: req.sessionID,
-    ip: req.ip ?? '',
+    ip: clientIp(req),
     userAgent: (req.get('user-agent') ?? '').slice(0, 512),
     locale: res.locals.locale as Locale,
   };

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Clock } from '../infra/clock';
 import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
 import { cookieName, cookieOptions } from './cookies';
+import { clientIp } from './request-context';
 
 function promisify(run: (done: (err?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
@@ -32,7 +33,7 @@ export async function startSignedInSession(
     lastSeenAt: now,
     lastAuthAt: now,
     authMethod: options.method,
-    ip: req.ip,
+    ip: clientIp(req),
     userAgent: (req.get('user-agent') ?? '').slice(0, 512),
     flash: options.carry?.flash,
   });

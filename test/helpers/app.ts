@@ -24,7 +24,7 @@ export interface TestApp {
 let breached: BreachedPasswords | undefined;
 
 /** A throw-away database on the PostgreSQL server named by TEST_DATABASE_URL. */
-async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = process.env.TEST_DATABASE_URL as string;
   const name = `atrium_test_${crypto.randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 
 function reachable(url: string): Promise<boolean> {
@@ -30,6 +31,9 @@ export default async function globalSetup(): Promise<void> {
   }
   for (const url of [db, redis]) {
     if (url && !(await reachable(url))) throw new Error(`Cannot reach ${new URL(url).host} (${url.split(':')[0]}): start it or unset the variable.`);
+  }
+  if (process.env.CI !== 'true' && !fs.existsSync('/usr/bin/chromium')) {
+    console.log('\nBrowser suite skipped: /usr/bin/chromium not found (apt-get install chromium).');
   }
   if (!db || !redis) {
     console.log('\nReal back-end suites skipped: set TEST_DATABASE_URL and TEST_REDIS_URL to run them on PostgreSQL and Redis.');

@@ -46,7 +46,12 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
  */
 export function currentUser(options: { catalogues: Catalogues; users: UsersRepository }): RequestHandler {
   return async (req, res, next) => {
-    res.locals.csrfToken = () => (req.csrfToken ? req.csrfToken() : '');
+    res.locals.csrfToken = () => {
+      if (!req.csrfToken) return '';
+      // A new token means a new (anonymous) session: renderPage saves it before answering.
+      if (!req.session.csrfToken) res.locals.sessionNeedsSave = true;
+      return req.csrfToken();
+    };
     const userId = req.session?.userId;
     if (userId) {
       const user = await options.users.findById(userId);

@@ -2,6 +2,9 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import { cookieName, cookieOptions } from '../cookies';
+import { UnauthorizedError } from '../errors';
+import { loginUrlFor } from '../paths';
+import { clientIp } from '../request-context';
 import { flash, regenerateSession } from '../session';
 
 /** Activity is written at most this often, so reading pages does not write on every request. */
@@ -24,19 +27,23 @@ export function sessionActivity(options: { config: Config; clock: Clock }): Requ
       const tooOld = now - (session.createdAt ?? 0) > config.sessionAbsoluteMs;
       if (idle || tooOld) {
         await regenerateSession(req);
-        expired();
-      } else if (now - (session.lastSeenAt ?? 0) >= ACTIVITY_WRITE_INTERVAL_MS || session.ip !== req.ip) {
+        return expired();
+      } else if (now - (session.lastSeenAt ?? 0) >= ACTIVITY_WRITE_INTERVAL_MS || session.ip !== clientIp(req)) {
         session.lastSeenAt = now;
-        session.ip = req.ip;
+        session.ip = clientIp(req);
       }
     } else if (hadSignedIn) {
-      expired();
+      return expired();
     }
     next();
 
+    /** Whatever was asked for, the answer is: sign in again (and then come back here). */
     function expired() {
       flash(req, { type: 'info', key: 'auth.sessionExpired' });
       res.clearCookie(hintCookie, cookieOptions(config));
+      if (req.path === '/login') return next();
+      if (req.accepts(['html', 'json']) === 'json') return next(new UnauthorizedError('auth.sessionExpired', 'session_expired'));
+      res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl) : '/login');
     }
   };
 }

@@ -1,0 +1,18 @@
+import type { Config } from '../../config';
+import type { LimitSpec } from '../../infra/rate-limit';
+
+const MINUTE = 60;
+const HOUR = 3600;
+
+/**
+ * Every limit on credential checks and account creation, in one place: the services use
+ * these and SECURITY.md documents them (a test compares the two).
+ */
+export function authLimits(config: Config) {
+  return {
+    signInAccountAndIp: { name: 'signin-account-ip', points: config.signInLimits.perAccountAndIp, windowSeconds: 15 * MINUTE },
+    signInAccount: { name: 'signin-account', points: config.signInLimits.perAccount, windowSeconds: HOUR },
+    signInIp: { name: 'signin-ip', points: config.signInLimits.perIp, windowSeconds: HOUR },
+    signUpIp: { name: 'signup-ip', points: 20, windowSeconds: HOUR },
+  } satisfies Record<string, LimitSpec>;
+}

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { backend, createTestDatabase } from '../helpers/app';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..', '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+let env: Record<string, string>;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-'));
+  env = { ...(process.env as Record<string, string>), NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, BASE_URL: 'https://accounts.example.com' };
+  delete env.DATABASE_URL;
+  if (backend === 'real') {
+    const db = await createTestDatabase();
+    env.DATABASE_URL = db.url;
+    cleanup = () => db.drop();
+  } else {
+    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+afterAll(async () => cleanup());
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('Operator commands (npm run cli)', () => {
+  it('migrate applies the migrations once', async () => {
+    const first = await cli('migrate');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Applied: .*create_users/);
+    expect((await cli('migrate')).stdout).toContain('Already up to date.');
+  });
+
+  it('users:create prints a one-time link built from BASE_URL, never a password', async () => {
+    const res = await cli('users:create', '--username', 'ops.admin', '--email', 'ops@example.com', '--first-name', 'Olga', '--last-name', 'Ops', '--admin');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Created ops.admin (administrator).');
+    expect(res.stdout).toMatch(/it works once, for 24 hours/);
+    expect(res.stdout).toMatch(/^https:\/\/accounts\.example\.com\/reset-password\/[A-Za-z0-9_-]{43}$/m);
+  });
+
+  it('users:create refuses bad input with the same messages as the sign-up form', async () => {
+    const res = await cli('users:create', '--username', 'x', '--email', 'not-an-email', '--first-name', 'A', '--last-name', 'B');
+    expect(res.code).toBe(65);
+    expect(res.stderr).toContain('username: Username must be between 3 and 32 characters');
+    expect(res.stderr).toContain('email: Enter an email address in the correct format');
+    const taken = await cli('users:create', '--username', 'ops.admin', '--email', 'other@example.com', '--first-name', 'A', '--last-name', 'B');
+    expect(taken.stderr).toContain('This username is already taken');
+  });
+
+  it('users:promote and users:demote change the role', async () => {
+    await cli('users:create', '--username', 'plain', '--email', 'plain@example.com', '--first-name', 'P', '--last-name', 'L');
+    expect((await cli('users:promote', '--admin', 'plain')).stdout).toContain('plain is now an administrator.');
+    expect((await cli('users:demote', 'plain')).stdout).toContain('plain is now a regular user.');
+    const missing = await cli('users:promote', '--admin', 'nobody');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no account with that username.');
+  });
+
+  it('explains its usage', async () => {
+    const res = await cli('bogus');
+    expect(res.code).toBe(64);
+    expect(res.stderr).toContain('Unknown command "bogus"');
+  });
+});
