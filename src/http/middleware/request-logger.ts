@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { redactUrl, type Logger } from '../../infra/logger';
+import { clientIp } from '../request-context';
 
 /** One line per request: method, path without secrets or query, status, time, client IP. */
 export function requestLogger(logger: Logger): RequestHandler {
@@ -9,10 +10,10 @@ export function requestLogger(logger: Logger): RequestHandler {
     logger,
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
     serializers: {
-      req: (req: { method: string; url: string; raw: IncomingMessage & { ip?: string } }) => ({
+      req: (req: { method: string; url: string; raw: Request }) => ({
         method: req.method,
         url: redactUrl(req.url),
-        ip: req.raw.ip,
+        ip: clientIp(req.raw),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },

@@ -1,0 +1,62 @@
+import { Writable } from 'node:stream';
+import express from 'express';
+import request from 'supertest';
+import { errorHandler } from '../../../src/http/error-handler';
+import { createCatalogues } from '../../../src/infra/i18n';
+import { createLogger } from '../../../src/infra/logger';
+
+/** The error handler on its own, behind a route that fails the way a bug would. */
+function appThatFails() {
+  const logged: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logged.push(chunk.toString());
+      done();
+    },
+  });
+  const app = express();
+  app.set('views', `${__dirname}/../../../views`);
+  app.set('view engine', 'ejs');
+  const catalogues = createCatalogues();
+  app.use((_req, res, next) => {
+    Object.assign(res.locals, {
+      t: catalogues.translator('en'),
+      locale: 'en',
+      localeTag: 'en',
+      theme: null,
+      productName: 'Atrium',
+      locales: [],
+      themes: [],
+      currentPath: '/',
+      viewer: null,
+      takeFlash: () => [],
+      csrfToken: () => '',
+      assetVersion: 'test',
+    });
+    next();
+  });
+  app.get('/boom', () => {
+    throw new Error('secret internal detail at /srv/app/db.ts:42');
+  });
+  app.use(errorHandler(createLogger('error', sink), catalogues));
+  return { app, logged };
+}
+
+describe('An unexpected failure', () => {
+  it('is a 500 page that reveals nothing, and the details go to the log', async () => {
+    const { app, logged } = appThatFails();
+    const res = await request(app).get('/boom').set('Accept', 'text/html');
+    expect(res.status).toBe(500);
+    expect(res.text).toContain('Something went wrong on our side.');
+    expect(res.text).not.toContain('secret internal detail');
+    expect(res.text).not.toMatch(/at \w+ \(/);
+    expect(logged.join('')).toContain('secret internal detail');
+  });
+
+  it('is a 500 JSON error for API clients', async () => {
+    const { app } = appThatFails();
+    const res = await request(app).get('/boom').set('Accept', 'application/json');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: 'internal_error', message: expect.stringContaining('Something went wrong') } });
+  });
+});

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { backend, createTestDatabase } from '../helpers/app';
+import { closedPort } from '../helpers/tcp-proxy';
+
+const root = path.join(__dirname, '..', '..');
+
+function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await get(port, '/healthz')).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not start');
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], { cwd: root, env: { ...process.env, ...env } as NodeJS.ProcessEnv });
+  let log = '';
+  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, log: () => log };
+}
+
+describe('The server process', () => {
+  let env: Record<string, string>;
+  let cleanup: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-server-'));
+    env = { NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir };
+    if (backend === 'real') {
+      const db = await createTestDatabase();
+      Object.assign(env, { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL as string, REDIS_KEY_PREFIX: `srv${Date.now()}:` });
+      cleanup = () => db.drop();
+    }
+  });
+  afterAll(async () => cleanup());
+
+  it('migrates, serves, and drains and exits cleanly on SIGTERM', async () => {
+    const port = await closedPort();
+    const server = start({ ...env, PORT: String(port) });
+    await waitUntilUp(port, server.child);
+    expect((await get(port, '/login')).status).toBe(200);
+    expect(JSON.parse((await get(port, '/readyz')).body).status).toBe('ready');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.log()).toContain('draining in-flight requests');
+  });
+
+  it('refuses to start with a bad setting, naming it', async () => {
+    const server = start({ ...env, PORT: 'eighty' });
+    expect(await server.exited).toBe(78);
+    expect(server.log()).toContain('PORT:');
+  });
+
+  if (backend === 'real') {
+    it('starts WEB_CONCURRENCY workers that share the port', async () => {
+      const port = await closedPort();
+      const server = start({ ...env, PORT: String(port), WEB_CONCURRENCY: '2' });
+      await waitUntilUp(port, server.child);
+      for (let i = 0; i < 50 && (server.log().match(/listening on/g) ?? []).length < 2; i++) await new Promise((r) => setTimeout(r, 200));
+      const pids = new Set([...server.log().matchAll(/"pid":(\d+)[^\n]*listening on/g)].map((m) => m[1]));
+      expect(pids.size).toBe(2);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    });
+  }
+});
