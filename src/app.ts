@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
+import { createAppearancePages } from './features/appearance/appearance.pages';
 import { appearanceRoutes } from './features/appearance/appearance.routes';
 import { authRoutes } from './features/auth/auth.routes';
 import { createResetPasswordPages } from './features/auth/reset-password.pages';
@@ -90,7 +91,7 @@ export function createApp(deps: Deps): App {
       resetPassword: createResetPasswordPages({ passwordReset: services.passwordReset, passwordMinLength: config.passwordMinLength }),
     }),
   );
-  app.use(appearanceRoutes({ appearance: services.appearance, config }));
+  app.use(appearanceRoutes(createAppearancePages({ appearance: services.appearance, config })));
 
   app.use(notFound);
   app.use(errorHandler(logger, catalogues));

@@ -1,0 +1,37 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Config } from '../../config';
+import { PREFERENCE_COOKIE_MS, cookieName, cookieOptions } from '../../http/cookies';
+import { safeNext } from '../../http/paths';
+import { parseInput } from '../../http/validate';
+import { appearanceSchema, type AppearanceInput } from './appearance.schemas';
+import type { AppearanceService } from './appearance.service';
+
+/**
+ * The language and theme picker in every page's footer. Choices are remembered in
+ * cookies (so the sign-in page keeps them) and, for a signed-in person, on the account.
+ */
+export function createAppearancePages(deps: { appearance: AppearanceService; config: Config }) {
+  const remember = (res: Response, input: AppearanceInput) => {
+    const options = { ...cookieOptions(deps.config), maxAge: PREFERENCE_COOKIE_MS };
+    if (input.language) res.cookie(cookieName('lang', deps.config), input.language, options);
+    if (input.theme) res.cookie(cookieName('theme', deps.config), input.theme, options);
+  };
+  const back = (req: Request, input: AppearanceInput) => safeNext(input.next ?? req.get('referer')?.replace(deps.config.baseUrl.origin, ''));
+
+  return {
+    /** GET /appearance: for visitors who are not signed in (no session needed); only sets cookies. */
+    choose: ((req, res) => {
+      const input = parseInput(appearanceSchema, req.query);
+      remember(res, input);
+      res.redirect(303, back(req, input));
+    }) as RequestHandler,
+
+    /** POST /appearance: a signed-in person's choice, saved on the account. */
+    save: (async (req, res) => {
+      const input = parseInput(appearanceSchema, req.body);
+      if (req.user) await deps.appearance.save(req.user.id, input);
+      remember(res, input);
+      res.redirect(303, back(req, input));
+    }) as RequestHandler,
+  };
+}
