@@ -8,6 +8,8 @@ import type { Deps } from './deps';
 import { createAppearancePages } from './features/appearance/appearance.pages';
 import { appearanceRoutes } from './features/appearance/appearance.routes';
 import { authRoutes } from './features/auth/auth.routes';
+import { createEmailVerificationPages } from './features/auth/email-verification.pages';
+import { createForgotPasswordPages } from './features/auth/forgot-password.pages';
 import { createResetPasswordPages } from './features/auth/reset-password.pages';
 import { createSignInPages } from './features/auth/sign-in.pages';
 import { createSignOutPages } from './features/auth/sign-out.pages';
@@ -89,6 +91,8 @@ export function createApp(deps: Deps): App {
       signIn: createSignInPages({ signIn: services.signIn, config, clock }),
       signOut: createSignOutPages({ config }),
       resetPassword: createResetPasswordPages({ passwordReset: services.passwordReset, passwordMinLength: config.passwordMinLength }),
+      forgotPassword: createForgotPasswordPages({ passwordReset: services.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
+      emailVerification: createEmailVerificationPages({ emailVerification: services.emailVerification }),
     }),
   );
   app.use(appearanceRoutes(createAppearancePages({ appearance: services.appearance, config })));

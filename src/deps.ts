@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { Config } from './config';
 import { systemClock, type Clock } from './infra/clock';
 import { createDb, migrateLatest, pingDb, type Db } from './infra/db';
+import { createDataCipher } from './infra/crypto/data-cipher';
 import { createCatalogues, type Catalogues } from './infra/i18n';
+import { createLinks, type Links } from './infra/links';
+import { createMailQueue, type MailQueue } from './infra/mailer/mail-queue';
+import { createMailRenderer } from './infra/mailer/mail-renderer';
+import { createMailTransport, type MailTransport } from './infra/mailer/mail-transport';
+import { createOutboxRepository } from './infra/mailer/outbox.repository';
+import { createOutboxWorker, type OutboxWorker } from './infra/mailer/outbox-worker';
 import { embeddedDirFor } from './infra/knex-config';
 import { createLogger, type Logger } from './infra/logger';
 import { createLimiterFactory, type LimiterFactory } from './infra/rate-limit';
@@ -26,6 +33,8 @@ export interface Deps {
   catalogues: Catalogues;
   breached: BreachedPasswords;
   readiness: ReadinessCheck[];
+  links: Links;
+  mail: { queue: MailQueue; worker: OutboxWorker; transport: MailTransport };
 }
 
 export interface DepsOptions {
@@ -55,22 +64,38 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix) : new SqlSessionStore(db);
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => pingDb(db) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  const clock = options.clock ?? systemClock;
+  const catalogues = createCatalogues((locale, key) => logger.warn({ locale, key }, 'missing translation'));
+  const mailCipher = createDataCipher(config.dataKey, 'mail-outbox');
+  const transport = createMailTransport({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const worker = createOutboxWorker({
+    outbox: createOutboxRepository(db),
+    renderer: createMailRenderer({ catalogues, productName: config.productName, baseUrl: config.baseUrl }),
+    transport,
+    cipher: mailCipher,
+    clock,
+    logger,
+  });
   return {
     config,
     logger,
-    clock: options.clock ?? systemClock,
+    clock,
     db,
     redis,
     sessions,
     limiters: createLimiterFactory({ redis, db, keyPrefix: config.redisKeyPrefix }),
-    catalogues: createCatalogues((locale, key) => logger.warn({ locale, key }, 'missing translation')),
+    catalogues,
     breached: options.breached ?? loadBreachedPasswords(config.passwordMinLength),
     readiness,
+    links: createLinks(config.baseUrl),
+    mail: { queue: createMailQueue({ cipher: mailCipher, clock }), worker, transport },
   };
 }
 
 /** Closes pools and connections (graceful shutdown, end of a test file). */
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.mail.worker.stop();
+  deps.mail.transport.close();
   if (deps.redis?.isReady) await deps.redis.close().catch(() => deps.redis?.destroy());
   else if (deps.redis?.isOpen) deps.redis.destroy();
   await deps.db.destroy();

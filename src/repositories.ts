@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
+import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createUsersRepository } from './features/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {
     users: createUsersRepository(db),
     oneTimeTokens: createOneTimeTokensRepository(db),
+    outbox: createOutboxRepository(db),
   };
 }
 

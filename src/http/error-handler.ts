@@ -69,6 +69,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorReque
           fields: fields ?? {},
           retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : undefined,
           retryPath: req.method === 'GET' ? undefined : req.path,
+          ...error.viewLocals,
         },
         error.status,
       );

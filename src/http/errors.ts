@@ -18,6 +18,8 @@ export class AppError extends Error {
   view?: string;
   /** The page title; by default the one for the status code. */
   titleKey?: string;
+  /** Extra locals for that view. */
+  viewLocals?: Record<string, unknown>;
 
   constructor(
     readonly status: number,

@@ -1,10 +1,14 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import knexFactory from 'knex';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
 import { createSettableClock, type SettableClock } from '../../src/infra/clock';
+import type { Logger } from '../../src/infra/logger';
 import { loadBreachedPasswords, type BreachedPasswords } from '../../src/features/password/breached-passwords';
 import type { Services } from '../../src/services';
 
@@ -14,6 +18,8 @@ export const backend: Backend = process.env.TEST_BACKEND === 'real' ? 'real' : '
 
 export interface TestApp {
   app: Express;
+  /** Delivers the queued mail now, as the background worker would within seconds. */
+  deliverMail(): Promise<number>;
   deps: Deps;
   services: Services;
   config: Config;
@@ -47,12 +53,14 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * embedded database, or a fresh database on PostgreSQL plus Redis under its own key
  * prefix. The clock is settable; everything else is what production runs.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-'));
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     BCRYPT_COST: '4',
     BASE_URL: 'http://localhost:3000',
+    DATA_DIR: dataDir,
     ...env,
   };
   let database: { url: string; drop(): Promise<void> } | undefined;
@@ -65,7 +73,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig(settings);
   const clock = createSettableClock();
   breached ??= loadBreachedPasswords(config.passwordMinLength);
-  const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded', breached });
+  const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded', breached, logger: options.logger });
   if (deps.redis) await waitForRedis(deps);
   const { app, services } = createApp(deps);
   return {
@@ -74,6 +82,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     services,
     config,
     clock,
+    async deliverMail() {
+      let total = 0;
+      for (let sent = await deps.mail.worker.runOnce(); sent > 0; sent = await deps.mail.worker.runOnce()) total += sent;
+      return total;
+    },
     async close() {
       if (deps.redis?.isReady) {
         for await (const keys of deps.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 500 })) {
@@ -82,6 +95,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       }
       await closeDeps(deps);
       await database?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -5,7 +5,7 @@ const MINUTE = 60;
 const HOUR = 3600;
 
 /**
- * Every limit on credential checks and account creation, in one place: the services use
+ * Every limit on credential checks, account creation and mail a visitor can trigger, in one place: the services use
  * these and SECURITY.md documents them (a test compares the two).
  */
 export function authLimits(config: Config) {
@@ -14,5 +14,8 @@ export function authLimits(config: Config) {
     signInAccount: { name: 'signin-account', points: config.signInLimits.perAccount, windowSeconds: HOUR },
     signInIp: { name: 'signin-ip', points: config.signInLimits.perIp, windowSeconds: HOUR },
     signUpIp: { name: 'signup-ip', points: 20, windowSeconds: HOUR },
+    resetIp: { name: 'reset-ip', points: 20, windowSeconds: HOUR },
+    resetAddress: { name: 'reset-address', points: 5, windowSeconds: HOUR },
+    verifyResend: { name: 'verify-resend', points: 5, windowSeconds: HOUR },
   } satisfies Record<string, LimitSpec>;
 }

@@ -36,5 +36,11 @@ export const setPasswordSchema = z.object({
 
 export type SetPasswordInput = z.infer<typeof setPasswordSchema>;
 
+export const forgotPasswordSchema = z.object({
+  email: email({ requiredKey: 'auth.forgotPassword.errors.emailRequired' }),
+});
+
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
+
 /** Links carry 256-bit tokens in base64url: anything else is not worth a database query. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { formHandler } from '../../http/form';
 import { renderPage } from '../../http/render';
+import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import type { Translator } from '../../infra/i18n';
 import { setPasswordSchema } from './auth.schemas';
@@ -39,7 +40,7 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.passwordReset.completeWithToken(tokenOf(req), input);
+        await deps.passwordReset.completeWithToken(tokenOf(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'auth.setPassword.done' });
         res.redirect(303, '/login');
       },

@@ -25,7 +25,13 @@ export function createSignUpPages(deps: { signUp: SignUpService; config: Config;
       locals,
       handle: async (req, res, input) => {
         const user = await deps.signUp.signUp(input, contextOf(req, res));
-        await startSignedInSession(req, res, { userId: user.id, method: 'password', clock: deps.clock, config: deps.config });
+        await startSignedInSession(req, res, {
+          userId: user.id,
+          method: 'password',
+          clock: deps.clock,
+          config: deps.config,
+          carry: { flash: [{ type: 'success', key: 'auth.signUp.welcome', params: { email: user.email } }] },
+        });
         res.redirect(303, '/');
       },
     }),

@@ -8,6 +8,7 @@ import type { PasswordPolicy } from '../password/password-policy';
 import type { User } from '../users/user';
 import { DuplicateUserError } from '../users/users.repository';
 import type { SignUpInput } from './auth.schemas';
+import type { EmailVerificationService } from './email-verification.service';
 
 export interface SignUpDeps {
   repos: Repositories;
@@ -15,11 +16,15 @@ export interface SignUpDeps {
   policy: PasswordPolicy;
   clock: Clock;
   limiter: Limiter;
+  emailVerification: EmailVerificationService;
 }
 
-export function createSignUpService({ repos, hasher, policy, clock, limiter }: SignUpDeps) {
+export function createSignUpService({ repos, hasher, policy, clock, limiter, emailVerification }: SignUpDeps) {
   return {
-    /** Creates a local account; the unique indexes, not a prior lookup, settle races. */
+    /**
+     * Creates a local account and queues the mail that verifies its address, in one
+     * transaction; the unique indexes, not a prior lookup, settle races.
+     */
     async signUp(input: SignUpInput, ctx: RequestContext): Promise<User> {
       await limiter.consume(ctx.ip);
       if (input.password !== input.password_confirm) {
@@ -34,8 +39,8 @@ export function createSignUpService({ repos, hasher, policy, clock, limiter }: S
       if (problem) throw new ValidationError({ password: problem });
       const passwordHash = await hasher.hash(input.password);
       try {
-        return await repos.transaction(async (tx) =>
-          tx.users.insert({
+        return await repos.transaction(async (tx) => {
+          const user = await tx.users.insert({
             username: input.username,
             email: input.email,
             firstName: input.first_name,
@@ -44,8 +49,10 @@ export function createSignUpService({ repos, hasher, policy, clock, limiter }: S
             language: ctx.locale,
             theme: null,
             now: clock.now(),
-          }),
-        );
+          });
+          await emailVerification.queueFor(tx, user);
+          return user;
+        });
       } catch (err) {
         if (err instanceof DuplicateUserError) {
           throw ValidationError.field(err.field, err.field === 'username' ? 'auth.signUp.errors.usernameTaken' : 'auth.signUp.errors.emailTaken');

@@ -82,6 +82,21 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       return row && toUser(row);
     },
 
+    /** The account an address belongs to: its primary email, or its verified recovery email. */
+    async findByRecoveryAddress(email: string): Promise<User | undefined> {
+      const row = await users()
+        .whereRaw('lower(email) = lower(?)', [email])
+        .orWhere((q) => q.whereRaw('lower(recovery_email) = lower(?)', [email]).whereNotNull('recovery_email_verified_at'))
+        .orderByRaw('lower(email) = lower(?) desc', [email])
+        .first();
+      return row && toUser(row);
+    },
+
+    async markEmailVerified(id: string, email: string, now: Date): Promise<boolean> {
+      const count = await users().where({ id, email }).whereNull('email_verified_at').update({ email_verified_at: now, updated_at: now });
+      return count === 1;
+    },
+
     /** Username or email, whichever the person typed. */
     async findByIdentifier(identifier: string): Promise<User | undefined> {
       const column = identifier.includes('@') ? 'email' : 'username';

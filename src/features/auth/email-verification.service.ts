@@ -1,0 +1,76 @@
+import type { Clock } from '../../infra/clock';
+import type { Links } from '../../infra/links';
+import type { MailQueue } from '../../infra/mailer/mail-queue';
+import type { Limiter } from '../../infra/rate-limit';
+import type { BoundRepositories, Repositories } from '../../repositories';
+import type { User } from '../users/user';
+import { TOKEN_PATTERN } from './auth.schemas';
+import { hashSecretToken, newSecretToken } from './one-time-token';
+import { InvalidLinkError } from './password-reset.service';
+
+export interface EmailVerificationDeps {
+  repos: Repositories;
+  mail: MailQueue;
+  links: Links;
+  clock: Clock;
+  tokenLifetimeMs: number;
+  resendLimiter: Limiter;
+}
+
+export type VerificationOutcome = 'verified' | 'already_verified';
+
+/**
+ * Confirming that a primary email address belongs to its account. The link opens a page
+ * whose button posts the token: a GET never spends it, so mail scanners that open links
+ * cannot use it up. The token is bound to the address it was sent to.
+ */
+export function createEmailVerificationService({ repos, mail, links, clock, tokenLifetimeMs, resendLimiter }: EmailVerificationDeps) {
+  async function queueFor(tx: BoundRepositories, user: User): Promise<void> {
+    const { token, hash } = newSecretToken();
+    const now = clock.now();
+    await tx.oneTimeTokens.insert({ purpose: 'email_verify', userId: user.id, tokenHash: hash, payload: { email: user.email }, expiresAt: new Date(now.getTime() + tokenLifetimeMs), now });
+    await mail.queue(tx.outbox, {
+      to: user.email,
+      template: 'email_verification',
+      locale: user.language ?? 'en',
+      data: { firstName: user.firstName, link: links.verifyEmail(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+    });
+  }
+
+  async function usable(token: string) {
+    if (!TOKEN_PATTERN.test(token)) throw new InvalidLinkError('verification');
+    const found = await repos.oneTimeTokens.findUsable(['email_verify'], hashSecretToken(token), clock.now());
+    const user = found && (await repos.users.findById(found.userId));
+    if (!found || !user || found.payload.email !== user.email) throw new InvalidLinkError('verification');
+    return { found, user };
+  }
+
+  return {
+    /** Queues the link in the caller's transaction (sign-up, a changed address). */
+    queueFor,
+
+    /** "Send the link again", for a signed-in person whose address is not verified yet. */
+    async resend(user: User): Promise<void> {
+      if (user.emailVerifiedAt) return;
+      await resendLimiter.consume(user.id);
+      await repos.transaction((tx) => queueFor(tx, user));
+    },
+
+    /** The address the link would confirm, or InvalidLinkError. */
+    async addressForToken(token: string): Promise<string> {
+      return (await usable(token)).user.email;
+    },
+
+    async confirm(token: string): Promise<VerificationOutcome> {
+      const { found, user } = await usable(token);
+      const now = clock.now();
+      return repos.transaction(async (tx) => {
+        if (!(await tx.oneTimeTokens.markUsed(found.id, now))) throw new InvalidLinkError('verification');
+        await tx.oneTimeTokens.revokeForUser(user.id, ['email_verify'], now);
+        return (await tx.users.markEmailVerified(user.id, user.email, now)) ? 'verified' : 'already_verified';
+      });
+    },
+  };
+}
+
+export type EmailVerificationService = ReturnType<typeof createEmailVerificationService>;

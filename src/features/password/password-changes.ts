@@ -1,0 +1,50 @@
+import type { Clock } from '../../infra/clock';
+import type { Links } from '../../infra/links';
+import type { MailQueue } from '../../infra/mailer/mail-queue';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import { browserAndOs } from '../../infra/user-agent';
+import type { RequestContext } from '../../http/request-context';
+import type { BoundRepositories, Repositories } from '../../repositories';
+import type { User } from '../users/user';
+
+/** Links that let someone choose a password; all of them die when the password changes. */
+export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as const;
+
+/**
+ * What happens whenever a password changes, by whatever route (reset link, profile,
+ * operator): the new hash is stored, every outstanding password link dies, the owner is
+ * told by mail, all in one transaction; then every session of the account ends.
+ */
+export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links }) {
+  return {
+    async apply(user: User, passwordHash: string, ctx: RequestContext, work?: (tx: BoundRepositories) => Promise<void>): Promise<void> {
+      const now = deps.clock.now();
+      await deps.repos.transaction(async (tx) => {
+        await work?.(tx);
+        await tx.users.setPassword(user.id, passwordHash, now);
+        await tx.oneTimeTokens.revokeForUser(user.id, [...PASSWORD_LINK_PURPOSES], now);
+        await deps.mail.queue(tx.outbox, {
+          to: user.email,
+          template: 'password_changed',
+          locale: user.language ?? ctx.locale,
+          data: {
+            firstName: user.firstName,
+            when: formatWhen(now, user.language ?? ctx.locale),
+            ip: ctx.ip,
+            ...browserAndOs(ctx.userAgent),
+            resetLink: deps.links.forgotPassword(),
+          },
+        });
+      });
+      await deps.sessions.destroyAllForUser(user.id);
+    },
+  };
+}
+
+export type PasswordChanges = ReturnType<typeof createPasswordChanges>;
+
+/** A moment in mail: the recipient's language, in UTC (we do not know their time zone). */
+export function formatWhen(date: Date, locale: string): string {
+  const tag = locale === 'sr-Cyrl' ? 'sr-Cyrl' : locale === 'sr' ? 'sr-Latn' : locale;
+  return `${new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
+}

@@ -1,0 +1,26 @@
+/**
+ * Every message the service sends and the data its template needs. Templates live in
+ * views/emails/<name>.html.ejs and <name>.text.ejs; subjects in locales under emails.<name>.
+ */
+/** Where a request came from, told to the owner in security mail. */
+export interface RequestOrigin {
+  ip: string;
+  browser: string;
+  os: string;
+}
+
+export interface MailTemplates {
+  password_reset: { firstName: string; link: string; hours: number } & RequestOrigin;
+  password_reset_unknown: { signUpLink: string } & RequestOrigin;
+  password_changed: { firstName: string; when: string; resetLink: string } & RequestOrigin;
+  email_verification: { firstName: string; link: string; hours: number };
+}
+
+export type MailTemplate = keyof MailTemplates;
+
+export interface QueuedMail<K extends MailTemplate = MailTemplate> {
+  to: string;
+  template: K;
+  locale: string;
+  data: MailTemplates[K];
+}

@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createDb } from '../../src/infra/db';
+import { createDataCipher } from '../../src/infra/crypto/data-cipher';
+import { createLogger } from '../../src/infra/logger';
+import { createMailRenderer } from '../../src/infra/mailer/mail-renderer';
+import { createMailTransport } from '../../src/infra/mailer/mail-transport';
+import { createOutboxRepository } from '../../src/infra/mailer/outbox.repository';
+import { OUTBOX_POLICY, createOutboxWorker, retryDelay } from '../../src/infra/mailer/outbox-worker';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { MailCatcher } from '../helpers/mail-catcher';
+
+const mail = new MailCatcher();
+let t: TestApp;
+const logLines: string[] = [];
+beforeAll(async () => {
+  await mail.start();
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  t = await startTestApp({ SMTP_URL: mail.url }, { logger: createLogger('info', sink) });
+});
+afterAll(async () => {
+  await t.close();
+  await mail.stop();
+});
+beforeEach(() => mail.clear());
+
+const MINUTE = 60_000;
+
+async function queue(to: string, template: 'email_verification' = 'email_verification') {
+  await t.services.repos.transaction((tx) =>
+    t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 } }),
+  );
+}
+
+describe('The mail outbox', () => {
+  it('keeps queued data encrypted, and drops it once the message is sent', async () => {
+    await queue('crypt@example.com');
+    const [row] = await t.deps.db('mail_outbox').where({ to: 'crypt@example.com' });
+    expect(row.data).toMatch(/^v1:/);
+    expect(row.data).not.toContain('secret-token-value');
+    await t.deliverMail();
+    const [sent] = await t.deps.db('mail_outbox').where({ to: 'crypt@example.com' });
+    expect(sent.sent_at).not.toBeNull();
+    expect(sent.data).toBeNull();
+    expect(mail.last('crypt@example.com').text).toContain('secret-token-value');
+  });
+
+  it('never loses a message while SMTP is down: it retries with growing pauses until the server is back', async () => {
+    await mail.stop();
+    await queue('outage@example.com');
+    expect(await t.deliverMail()).toBe(0);
+    const [failed] = await t.deps.db('mail_outbox').where({ to: 'outage@example.com' });
+    expect(failed.attempts).toBe(1);
+    expect(failed.last_error).toMatch(/ECONNREFUSED|connect/);
+    expect(new Date(failed.next_attempt_at).getTime() - t.clock.now().getTime()).toBe(retryDelay(1));
+
+    expect(await t.deliverMail()).toBe(0); // not due yet: nothing is attempted
+    expect((await t.deps.db('mail_outbox').where({ to: 'outage@example.com' }))[0].attempts).toBe(1);
+
+    await mail.start();
+    t.clock.advance(retryDelay(1) + 1000);
+    expect(await t.deliverMail()).toBe(1);
+    expect(mail.to('outage@example.com')).toHaveLength(1);
+    expect(logLines.join('')).toContain('mail delivery failed, will retry');
+  });
+
+  it('backs off from 30 seconds, doubling, to at most an hour', () => {
+    expect([1, 2, 3, 4, 8, 20].map(retryDelay)).toEqual([30_000, 60_000, 120_000, 240_000, 3_600_000, 3_600_000]);
+  });
+
+  it('gives up only after retrying for more than a day, and says so in the log', async () => {
+    await mail.stop();
+    await queue('never@example.com');
+    let attempts = 0;
+    for (let elapsed = 0; elapsed < OUTBOX_POLICY.giveUpAfterMs + 2 * 3_600_000; elapsed += 30 * MINUTE) {
+      await t.deliverMail();
+      t.clock.advance(30 * MINUTE);
+      attempts += 1;
+    }
+    const [row] = await t.deps.db('mail_outbox').where({ to: 'never@example.com' });
+    expect(row.failed_at).not.toBeNull();
+    expect(new Date(row.failed_at).getTime() - new Date(row.created_at).getTime()).toBeGreaterThanOrEqual(24 * 3_600_000);
+    expect(row.attempts).toBeGreaterThan(20);
+    expect(row.data).toBeNull();
+    expect(logLines.join('')).toContain('mail given up after retrying for a day');
+    expect(attempts).toBeGreaterThan(0);
+    await mail.start();
+  });
+
+  it('sends each message exactly once when two workers share the outbox', async () => {
+    // On PostgreSQL the second worker has its own pool, as another process would.
+    const secondDb = t.config.databaseUrl ? createDb({ databaseUrl: t.config.databaseUrl }) : undefined;
+    const other = secondDb ?? t.deps.db;
+    const logger = createLogger('silent');
+    const second = createOutboxWorker({
+      outbox: createOutboxRepository(other),
+      renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl }),
+      transport: createMailTransport({ smtpUrl: mail.url, from: t.config.mailFrom, dataDir: t.config.dataDir, logger }),
+      cipher: createDataCipher(t.config.dataKey, 'mail-outbox'),
+      clock: t.clock,
+      logger,
+    });
+    for (let i = 0; i < 25; i++) await queue(`pair${i}@example.com`);
+    for (let round = 0; round < 4; round++) await Promise.all([t.deliverMail(), second.runOnce(), t.deliverMail(), second.runOnce()]);
+    const received = mail.messages.filter((m) => m.to.startsWith('pair')).map((m) => m.to);
+    expect(received).toHaveLength(25);
+    expect(new Set(received).size).toBe(25);
+    await secondDb?.destroy();
+  });
+});
+
+describe('Without SMTP_URL (the embedded default)', () => {
+  it('writes each message as an .eml file under DATA_DIR/outbox and logs its links', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const local = await startTestApp({}, { logger: createLogger('info', sink) });
+    try {
+      await local.services.repos.transaction((tx) =>
+        local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 } }),
+      );
+      expect(await local.deliverMail()).toBe(1);
+      const folder = path.join(local.config.dataDir, 'outbox');
+      const files = fs.readdirSync(folder).filter((f) => f.endsWith('.eml'));
+      expect(files).toHaveLength(1);
+      const eml = fs.readFileSync(path.join(folder, files[0] as string), 'utf8');
+      expect(eml).toMatch(/^To: dev@example.com$/m);
+      expect(eml).toContain('Content-Type: text/plain');
+      expect(eml).toContain('Content-Type: text/html');
+      expect(lines.join('')).toContain('http://localhost:3000/verify-email/abc');
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('Queueing', () => {
+  it('refuses an address that could break mail headers', async () => {
+    await expect(
+      t.services.repos.transaction((tx) =>
+        t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 } }),
+      ),
+    ).rejects.toThrow(/unsafe address/);
+    expect(await t.deps.db('mail_outbox').where('to', 'like', '%Bcc%')).toEqual([]);
+  });
+});
