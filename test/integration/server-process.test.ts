@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { backend, createTestDatabase } from '../helpers/app';
+import { MailCatcher } from '../helpers/mail-catcher';
 import { closedPort } from '../helpers/tcp-proxy';
 
 const root = path.join(__dirname, '..', '..');
@@ -65,6 +66,44 @@ describe('The server process', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     expect(server.log()).toContain('draining in-flight requests');
+  });
+
+  it('delivers queued mail from its background worker within seconds', async () => {
+    const mail = new MailCatcher();
+    await mail.start();
+    const port = await closedPort();
+    const server = start({ ...env, PORT: String(port), SMTP_URL: mail.url });
+    try {
+      await waitUntilUp(port, server.child);
+      const form = await new Promise<{ cookie: string; token: string }>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/forgot-password', agent: false }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ cookie: String(res.headers['set-cookie']?.[0]).split(';')[0] as string, token: /name="_csrf" value="([^"]+)"/.exec(body)?.[1] as string }));
+          })
+          .on('error', reject);
+      });
+      const status = await new Promise<number>((resolve, reject) => {
+        const body = `_csrf=${form.token}&email=someone%40example.com`;
+        const req = http.request(
+          { host: '127.0.0.1', port, path: '/forgot-password', method: 'POST', agent: false, headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(status).toBe(200);
+      for (let i = 0; i < 50 && mail.messages.length === 0; i++) await new Promise((r) => setTimeout(r, 200));
+      expect(mail.to('someone@example.com')).toHaveLength(1);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await mail.stop();
+    }
   });
 
   it('refuses to start with a bad setting, naming it', async () => {
