@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createDb } from '../../src/infra/db';
 import { createDataCipher } from '../../src/infra/crypto/data-cipher';
 import { createLogger } from '../../src/infra/logger';
@@ -9,20 +8,15 @@ import { createMailTransport } from '../../src/infra/mailer/mail-transport';
 import { createOutboxRepository } from '../../src/infra/mailer/outbox.repository';
 import { OUTBOX_POLICY, createOutboxWorker, retryDelay } from '../../src/infra/mailer/outbox-worker';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { captureLogs } from '../helpers/log-capture';
 import { MailCatcher } from '../helpers/mail-catcher';
 
 const mail = new MailCatcher();
 let t: TestApp;
-const logLines: string[] = [];
+const logs = captureLogs();
 beforeAll(async () => {
   await mail.start();
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  t = await startTestApp({ SMTP_URL: mail.url }, { logger: createLogger('info', sink) });
+  t = await startTestApp({ SMTP_URL: mail.url }, { logger: logs.logger });
 });
 afterAll(async () => {
   await t.close();
@@ -67,7 +61,7 @@ describe('The mail outbox', () => {
     t.clock.advance(retryDelay(1) + 1000);
     expect(await t.deliverMail()).toBe(1);
     expect(mail.to('outage@example.com')).toHaveLength(1);
-    expect(logLines.join('')).toContain('mail delivery failed, will retry');
+    expect(logs.text()).toContain('mail delivery failed, will retry');
   });
 
   it('backs off from 30 seconds, doubling, to at most an hour', () => {
@@ -88,7 +82,7 @@ describe('The mail outbox', () => {
     expect(new Date(row.failed_at).getTime() - new Date(row.created_at).getTime()).toBeGreaterThanOrEqual(24 * 3_600_000);
     expect(row.attempts).toBeGreaterThan(20);
     expect(row.data).toBeNull();
-    expect(logLines.join('')).toContain('mail given up after retrying for a day');
+    expect(logs.text()).toContain('mail given up after retrying for a day');
     expect(attempts).toBeGreaterThan(0);
     await mail.start();
   });
@@ -117,14 +111,8 @@ describe('The mail outbox', () => {
 
 describe('Without SMTP_URL (the embedded default)', () => {
   it('writes each message as an .eml file under DATA_DIR/outbox and logs its links', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const local = await startTestApp({}, { logger: createLogger('info', sink) });
+    const localLogs = captureLogs();
+    const local = await startTestApp({}, { logger: localLogs.logger });
     try {
       await local.services.repos.transaction((tx) =>
         local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 } }),
@@ -137,7 +125,7 @@ describe('Without SMTP_URL (the embedded default)', () => {
       expect(eml).toMatch(/^To: dev@example.com$/m);
       expect(eml).toContain('Content-Type: text/plain');
       expect(eml).toContain('Content-Type: text/html');
-      expect(lines.join('')).toContain('http://localhost:3000/verify-email/abc');
+      expect(localLogs.text()).toContain('http://localhost:3000/verify-email/abc');
     } finally {
       await local.close();
     }

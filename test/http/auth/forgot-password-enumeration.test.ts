@@ -1,22 +1,15 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../../../src/infra/logger';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
+import { captureLogs } from '../../helpers/log-capture';
 import { MailCatcher, linkIn } from '../../helpers/mail-catcher';
 
 const mail = new MailCatcher();
-const logLines: string[] = [];
+const logs = captureLogs();
 let t: TestApp;
 beforeAll(async () => {
   await mail.start();
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  t = await startTestApp({ SMTP_URL: mail.url, TRUST_PROXY: 'true' }, { logger: createLogger('info', sink) });
+  t = await startTestApp({ SMTP_URL: mail.url, TRUST_PROXY: 'true' }, { logger: logs.logger });
 });
 afterAll(async () => {
   await t.close();
@@ -59,7 +52,7 @@ describe('Forgot password does not reveal which addresses have accounts', () => 
     const link = new URL(linkIn(mail.last(user.email), 'http://localhost:3000/reset-password/'));
     const token = link.pathname.split('/').pop() as string;
     await new Visitor(t.app).get(link.pathname);
-    const log = logLines.join('');
+    const log = logs.text();
     expect(log).toContain('/reset-password/[redacted]');
     expect(log).not.toContain(token);
   });

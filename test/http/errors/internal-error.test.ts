@@ -1,19 +1,12 @@
-import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../../src/http/error-handler';
 import { createCatalogues } from '../../../src/infra/i18n';
-import { createLogger } from '../../../src/infra/logger';
+import { captureLogs } from '../../helpers/log-capture';
 
 /** The error handler on its own, behind a route that fails the way a bug would. */
 function appThatFails() {
-  const logged: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logged.push(chunk.toString());
-      done();
-    },
-  });
+  const logs = captureLogs('error');
   const app = express();
   app.set('views', `${__dirname}/../../../views`);
   app.set('view engine', 'ejs');
@@ -38,19 +31,19 @@ function appThatFails() {
   app.get('/boom', () => {
     throw new Error('secret internal detail at /srv/app/db.ts:42');
   });
-  app.use(errorHandler(createLogger('error', sink), catalogues));
-  return { app, logged };
+  app.use(errorHandler(logs.logger, catalogues));
+  return { app, logs };
 }
 
 describe('An unexpected failure', () => {
   it('is a 500 page that reveals nothing, and the details go to the log', async () => {
-    const { app, logged } = appThatFails();
+    const { app, logs } = appThatFails();
     const res = await request(app).get('/boom').set('Accept', 'text/html');
     expect(res.status).toBe(500);
     expect(res.text).toContain('Something went wrong on our side.');
     expect(res.text).not.toContain('secret internal detail');
     expect(res.text).not.toMatch(/at \w+ \(/);
-    expect(logged.join('')).toContain('secret internal detail');
+    expect(logs.text()).toContain('secret internal detail');
   });
 
   it('is a 500 JSON error for API clients', async () => {

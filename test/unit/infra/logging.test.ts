@@ -1,5 +1,5 @@
-import { Writable } from 'node:stream';
-import { createLogger, redactUrl } from '../../../src/infra/logger';
+import { redactUrl } from '../../../src/infra/logger';
+import { captureLogs } from '../../helpers/log-capture';
 
 describe('Logging without secrets', () => {
   it.each([
@@ -12,19 +12,12 @@ describe('Logging without secrets', () => {
   });
 
   it('censors passwords, tokens and cookies wherever they appear in a log object', () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const logger = createLogger('info', sink);
+    const { logger, text } = captureLogs();
     logger.info(
       { req: { headers: { cookie: 'sid=abc', authorization: 'Bearer pat_x' } }, body: { password: 'hunter22', current_password: 'old-one', token: 'tkn', _csrf: 'csrf-value' } },
       'x',
     );
-    const line = lines.join('');
+    const line = text();
     expect(line).toContain('[redacted]');
     expect(line).not.toMatch(/sid=abc|pat_x|hunter22|old-one|tkn|csrf-value/);
   });
