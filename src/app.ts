@@ -16,6 +16,15 @@ import { createSignOutPages } from './features/auth/sign-out.pages';
 import { createSignUpPages } from './features/auth/sign-up.pages';
 import { healthRoutes } from './features/health/health.routes';
 import { homeRoutes } from './features/home/home.routes';
+import { createPasswordStrengthApi } from './features/password/password-strength.api';
+import { createAccountPages } from './features/profile/account.pages';
+import { avatarFileRoutes } from './features/profile/avatar-files.routes';
+import { createEmailLinkPages } from './features/profile/email-links.pages';
+import { createPasswordPages } from './features/profile/password.pages';
+import { createPreferencesPages } from './features/profile/preferences.pages';
+import { profileRoutes } from './features/profile/profile.routes';
+import { createReauthPages } from './features/sessions/reauth.pages';
+import { sessionsRoutes } from './features/sessions/sessions.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
@@ -62,6 +71,7 @@ export function createApp(deps: Deps): App {
   app.use(securityHeaders(config));
   app.use('/assets', express.static(fromRoot('public'), { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
   app.use(healthRoutes(deps.readiness));
+  app.use(avatarFileRoutes(services.avatars));
   app.use(cookieParser());
   app.use(baseLocals({ config, catalogues }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
@@ -96,6 +106,19 @@ export function createApp(deps: Deps): App {
     }),
   );
   app.use(appearanceRoutes(createAppearancePages({ appearance: services.appearance, config })));
+  app.post('/password/strength', createPasswordStrengthApi({ policy: services.policy, limiter: services.passwordStrengthLimiter }));
+  app.use(sessionsRoutes({ reauth: createReauthPages({ reauth: services.reauth, config, clock }) }));
+  app.use(
+    profileRoutes(
+      {
+        account: createAccountPages({ ...services, config, clock }),
+        password: createPasswordPages({ passwordChange: services.passwordChange, clock, config }),
+        preferences: createPreferencesPages({ appearance: services.appearance, config, clock }),
+        emailLinks: createEmailLinkPages({ emailChange: services.emailChange, recoveryEmail: services.recoveryEmail, config }),
+      },
+      clock,
+    ),
+  );
 
   app.use(notFound);
   app.use(errorHandler(logger, catalogues));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
+import { createAvatarsRepository } from './features/profile/avatars.repository';
 import { createUsersRepository } from './features/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
@@ -8,6 +9,7 @@ function bind(db: Knex | Knex.Transaction) {
     users: createUsersRepository(db),
     oneTimeTokens: createOneTimeTokensRepository(db),
     outbox: createOutboxRepository(db),
+    avatars: createAvatarsRepository(db),
   };
 }
 

@@ -2,13 +2,21 @@ import type { Deps } from './deps';
 import { createAdminUsersService } from './features/admin/admin-users.service';
 import { createAppearanceService } from './features/appearance/appearance.service';
 import { authLimits } from './features/auth/auth-limits';
+import { createCredentialCheck } from './features/auth/credential-check';
+import { createOneTimeLinks } from './features/auth/one-time-links';
 import { createEmailVerificationService } from './features/auth/email-verification.service';
 import { createPasswordResetService } from './features/auth/password-reset.service';
 import { createSignInService } from './features/auth/sign-in.service';
 import { createSignUpService } from './features/auth/sign-up.service';
+import { createPasswordChangeService } from './features/password/password-change.service';
 import { createPasswordChanges } from './features/password/password-changes';
 import { createPasswordHasher } from './features/password/password-hasher';
 import { createPasswordPolicy } from './features/password/password-policy';
+import { createAccountDetailsService } from './features/profile/account-details.service';
+import { createAvatarService } from './features/profile/avatar.service';
+import { createEmailChangeService } from './features/profile/email-change.service';
+import { createRecoveryEmailService } from './features/profile/recovery-email.service';
+import { createReauthService } from './features/sessions/reauth.service';
 import { createRepositories } from './repositories';
 
 /** Every use case, built once from the back-ends; the HTML pages and the API share them. */
@@ -24,39 +32,49 @@ export function createServices(deps: Deps) {
   });
   const limits = authLimits(config);
   const { links } = deps;
+  const { profileLocked } = config;
+  const credentials = createCredentialCheck({
+    repos,
+    hasher,
+    limiters: {
+      accountAndIp: deps.limiters(limits.signInAccountAndIp),
+      account: deps.limiters(limits.signInAccount),
+      ip: deps.limiters(limits.signInIp),
+    },
+  });
   const mail = deps.mail.queue;
   const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links });
+  const oneTimeLinks = createOneTimeLinks({ repos, clock });
   const passwordReset = createPasswordResetService({
     repos,
     hasher,
     policy,
     changes: passwordChanges,
+    oneTimeLinks,
     mail,
     links,
-    clock,
     tokenLifetimeMs: config.resetTokenMs,
     limiters: { ip: deps.limiters(limits.resetIp), address: deps.limiters(limits.resetAddress) },
   });
-  const emailVerification = createEmailVerificationService({ repos, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, resendLimiter: deps.limiters(limits.verifyResend) });
+  const emailVerification = createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, resendLimiter: deps.limiters(limits.verifyResend) });
   return {
     repos,
     hasher,
     policy,
     signUp: createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification }),
-    signIn: createSignInService({
-      repos,
-      hasher,
-      clock,
-      limiters: {
-        accountAndIp: deps.limiters(limits.signInAccountAndIp),
-        account: deps.limiters(limits.signInAccount),
-        ip: deps.limiters(limits.signInIp),
-      },
-    }),
+    credentials,
+    signIn: createSignInService({ repos, credentials }),
     passwordReset,
     passwordChanges,
     emailVerification,
     appearance: createAppearanceService({ repos, clock }),
+    reauth: createReauthService({ credentials }),
+    passwordChange: createPasswordChangeService({ credentials, hasher, policy, changes: passwordChanges }),
+    accountDetails: createAccountDetailsService({ repos, clock, profileLocked }),
+    emailChange: createEmailChangeService({ repos, oneTimeLinks, mail, links, sessions: deps.sessions, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked }),
+    recoveryEmail: createRecoveryEmailService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked }),
+    avatars: createAvatarService({ repos, clock, profileLocked }),
+    passwordStrengthLimiter: deps.limiters(limits.passwordStrengthIp),
     adminUsers: createAdminUsersService({ repos, clock, passwordReset }),
   };
 }

@@ -1,7 +1,17 @@
 // Small enhancements; every page works without them.
 (function () {
   'use strict';
-  document.documentElement.classList.add('js');
+  var root = document.documentElement;
+  root.classList.add('js');
+
+  // Tell the server our time zone, so that times are shown in local time from the next page on.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && zone !== root.getAttribute('data-tz')) {
+      document.cookie = root.getAttribute('data-tz-cookie') + '=' + encodeURIComponent(zone) +
+        '; path=/; max-age=31536000; samesite=lax' + (location.protocol === 'https:' ? '; secure' : '');
+    }
+  } catch { /* no Intl: times stay in UTC */ }
 
   // Language and theme pickers apply as soon as they change.
   document.querySelectorAll('form[data-autosubmit]').forEach(function (form) {
@@ -41,6 +51,47 @@
   document.addEventListener('click', function (event) {
     menus.forEach(function (menu) {
       if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  // Live password strength: the server judges with the same policy as the form.
+  document.querySelectorAll('input[data-strength-meter]').forEach(function (input) {
+    var form = input.form;
+    var token = form && form.querySelector('input[name="_csrf"]');
+    if (!token || !window.fetch) return;
+    var meter = document.createElement('div');
+    meter.className = 'strength';
+    meter.setAttribute('aria-live', 'polite');
+    meter.innerHTML = '<div class="strength__bar" aria-hidden="true"><span></span><span></span><span></span><span></span></div><p class="strength__text"></p>';
+    meter.hidden = true;
+    input.closest('.field').appendChild(meter);
+    var timer;
+    var field = function (name) {
+      var el = form.querySelector('[name="' + name + '"]');
+      return el && el.type !== 'password' ? el.value : undefined;
+    };
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      if (!input.value) { meter.hidden = true; return; }
+      timer = setTimeout(function () {
+        fetch('/password/strength', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token.value },
+          body: JSON.stringify({ password: input.value, username: field('username'), email: field('email'), first_name: field('first_name'), last_name: field('last_name') })
+        }).then(function (res) { return res.ok ? res.json() : null; }).then(function (verdict) {
+          if (!verdict) { meter.hidden = true; return; }
+          meter.hidden = false;
+          meter.setAttribute('data-score', String(verdict.score));
+          meter.classList.toggle('strength--bad', !verdict.acceptable);
+          var text = meter.querySelector('.strength__text');
+          text.textContent = '';
+          var label = document.createElement('strong');
+          label.textContent = verdict.label;
+          text.appendChild(label);
+          text.appendChild(document.createTextNode(verdict.message));
+        }).catch(function () { meter.hidden = true; });
+      }, 300);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { SessionData } from 'express-session';
 import type { Config } from '../config';
 import type { Clock } from '../infra/clock';
 import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
@@ -32,6 +33,7 @@ export async function startSignedInSession(
     createdAt: now,
     lastSeenAt: now,
     lastAuthAt: now,
+    elevatedUntil: now + options.config.reauthMs,
     authMethod: options.method,
     ip: clientIp(req),
     userAgent: (req.get('user-agent') ?? '').slice(0, 512),
@@ -40,6 +42,28 @@ export async function startSignedInSession(
   req.session.cookie.maxAge = options.config.sessionIdleMs;
   res.cookie(cookieName('signed_in', options.config), '1', { ...cookieOptions(options.config), maxAge: SIGNED_IN_HINT_MS });
   await saveSession(req);
+}
+
+/**
+ * A new session id for the same session (a privilege change, such as confirming one's
+ * identity): the data moves over, the old id stops working.
+ */
+export async function rotateSession(req: Request, changes: Partial<SessionData>): Promise<void> {
+  const { cookie, ...data } = req.session;
+  const maxAge = cookie.originalMaxAge;
+  await regenerateSession(req);
+  Object.assign(req.session, data, changes);
+  if (maxAge) req.session.cookie.maxAge = maxAge;
+  await saveSession(req);
+}
+
+/**
+ * After the account's sessions were ended by a change (password, undone email change):
+ * this request continues as a visitor, with a fresh session to carry the message.
+ */
+export async function continueSignedOut(req: Request, res: Response, config: Config): Promise<void> {
+  await regenerateSession(req);
+  res.clearCookie(cookieName('signed_in', config), cookieOptions(config));
 }
 
 /** Ends the session on the server and in the browser. */

@@ -13,8 +13,11 @@ export const LOCALE_NAMES: Record<Locale, string> = {
   'sr-Cyrl': 'Српски (ћирилица)',
 };
 
-/** BCP 47 tags for <html lang> and Intl formatting. */
+/** BCP 47 tags for <html lang>. */
 export const LOCALE_TAGS: Record<Locale, string> = { en: 'en', de: 'de', sr: 'sr-Latn', 'sr-Cyrl': 'sr-Cyrl' };
+
+/** Tags for dates and numbers: English as written in Europe (24-hour clock, day before month). */
+export const FORMAT_TAGS: Record<Locale, string> = { en: 'en-GB', de: 'de-DE', sr: 'sr-Latn-RS', 'sr-Cyrl': 'sr-Cyrl-RS' };
 
 export type TranslateParams = Record<string, string | number>;
 export interface Translator {

@@ -8,6 +8,9 @@ export function createLinks(baseUrl: URL) {
     forgotPassword: () => at('/forgot-password'),
     resetPassword: (token: string) => at(`/reset-password/${token}`),
     verifyEmail: (token: string) => at(`/verify-email/${token}`),
+    confirmEmailChange: (token: string) => at(`/confirm-email/${token}`),
+    undoEmailChange: (token: string) => at(`/undo-email-change/${token}`),
+    confirmRecoveryEmail: (token: string) => at(`/confirm-recovery-email/${token}`),
   };
 }
 

@@ -29,7 +29,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 export function redactUrl(url: string): string {
   const [pathOnly] = url.split('?', 1);
   return (pathOnly ?? '').replace(
-    /^\/(reset-password|verify-email|confirm-email|undo-email-change|this-was-not-me|set-password)\/[^/]+/,
+    /^\/(reset-password|verify-email|confirm-email|confirm-recovery-email|undo-email-change|this-was-not-me)\/[^/]+/,
     '/$1/[redacted]',
   );
 }

@@ -3,19 +3,23 @@ import type { Config } from '../../config';
 import { PREFERENCE_COOKIE_MS, cookieName, cookieOptions } from '../../http/cookies';
 import { safeNext } from '../../http/paths';
 import { parseInput } from '../../http/validate';
-import { appearanceSchema, type AppearanceInput } from './appearance.schemas';
+import { appearanceSchema, type AppearanceInput, type ThemeChoice } from './appearance.schemas';
 import type { AppearanceService } from './appearance.service';
+
+/** Remembers the choice in cookies too, so that the sign-in page keeps it after signing out. */
+export function rememberAppearance(res: Response, config: Config, choice: { language?: string; theme?: ThemeChoice }): void {
+  const options = { ...cookieOptions(config), maxAge: PREFERENCE_COOKIE_MS };
+  if (choice.language) res.cookie(cookieName('lang', config), choice.language, options);
+  if (choice.theme === 'auto') res.clearCookie(cookieName('theme', config), cookieOptions(config));
+  else if (choice.theme) res.cookie(cookieName('theme', config), choice.theme, options);
+}
 
 /**
  * The language and theme picker in every page's footer. Choices are remembered in
  * cookies (so the sign-in page keeps them) and, for a signed-in person, on the account.
  */
 export function createAppearancePages(deps: { appearance: AppearanceService; config: Config }) {
-  const remember = (res: Response, input: AppearanceInput) => {
-    const options = { ...cookieOptions(deps.config), maxAge: PREFERENCE_COOKIE_MS };
-    if (input.language) res.cookie(cookieName('lang', deps.config), input.language, options);
-    if (input.theme) res.cookie(cookieName('theme', deps.config), input.theme, options);
-  };
+  const remember = (res: Response, input: AppearanceInput) => rememberAppearance(res, deps.config, input);
   const back = (req: Request, input: AppearanceInput) => safeNext(input.next ?? req.get('referer')?.replace(deps.config.baseUrl.origin, ''));
 
   return {

@@ -3,10 +3,19 @@ import { LOCALES } from '../../infra/i18n';
 import { choice } from '../../http/validate';
 import { THEMES } from '../users/user';
 
+const THEME_CHOICES = ['auto', ...THEMES] as const;
+
 export const appearanceSchema = z.object({
   language: choice(LOCALES, 'appearance.errors.language').optional(),
-  theme: choice(THEMES, 'appearance.errors.theme').optional(),
+  theme: choice(THEME_CHOICES, 'appearance.errors.theme').optional(),
   next: z.string().optional(),
 });
 
+/** The Preferences tab posts both choices. */
+export const preferencesSchema = z.object({
+  language: choice(LOCALES, 'appearance.errors.language'),
+  theme: choice(THEME_CHOICES, 'appearance.errors.theme'),
+});
+
 export type AppearanceInput = z.infer<typeof appearanceSchema>;
+export type ThemeChoice = (typeof THEME_CHOICES)[number];

@@ -1,14 +1,15 @@
 import type { Clock } from '../../infra/clock';
 import type { Locale } from '../../infra/i18n';
 import type { Repositories } from '../../repositories';
-import type { Theme } from '../users/user';
+import type { ThemeChoice } from './appearance.schemas';
 
 export function createAppearanceService({ repos, clock }: { repos: Repositories; clock: Clock }) {
   return {
-    /** Saves language and theme on the account; emails and every device follow it. */
-    async save(userId: string, choice: { language?: Locale; theme?: Theme }): Promise<void> {
+    /** Saves language and theme on the account; emails and every device follow it. "auto" follows the device. */
+    async save(userId: string, choice: { language?: Locale; theme?: ThemeChoice }): Promise<void> {
       if (!choice.language && !choice.theme) return;
-      await repos.users.setAppearance(userId, choice, clock.now());
+      const theme = choice.theme === undefined ? undefined : choice.theme === 'auto' ? null : choice.theme;
+      await repos.users.setAppearance(userId, { language: choice.language, theme }, clock.now());
     },
   };
 }

@@ -17,5 +17,6 @@ export function authLimits(config: Config) {
     resetIp: { name: 'reset-ip', points: 20, windowSeconds: HOUR },
     resetAddress: { name: 'reset-address', points: 5, windowSeconds: HOUR },
     verifyResend: { name: 'verify-resend', points: 5, windowSeconds: HOUR },
+    passwordStrengthIp: { name: 'strength-ip', points: 120, windowSeconds: MINUTE },
   } satisfies Record<string, LimitSpec>;
 }

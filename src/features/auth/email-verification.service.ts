@@ -4,12 +4,11 @@ import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { Limiter } from '../../infra/rate-limit';
 import type { BoundRepositories, Repositories } from '../../repositories';
 import type { User } from '../users/user';
-import { TOKEN_PATTERN } from './auth.schemas';
-import { hashSecretToken, newSecretToken } from './one-time-token';
-import { InvalidLinkError } from './password-reset.service';
+import { InvalidLinkError, type OneTimeLinks } from './one-time-links';
 
 export interface EmailVerificationDeps {
   repos: Repositories;
+  oneTimeLinks: OneTimeLinks;
   mail: MailQueue;
   links: Links;
   clock: Clock;
@@ -24,11 +23,9 @@ export type VerificationOutcome = 'verified' | 'already_verified';
  * whose button posts the token: a GET never spends it, so mail scanners that open links
  * cannot use it up. The token is bound to the address it was sent to.
  */
-export function createEmailVerificationService({ repos, mail, links, clock, tokenLifetimeMs, resendLimiter }: EmailVerificationDeps) {
+export function createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter }: EmailVerificationDeps) {
   async function queueFor(tx: BoundRepositories, user: User): Promise<void> {
-    const { token, hash } = newSecretToken();
-    const now = clock.now();
-    await tx.oneTimeTokens.insert({ purpose: 'email_verify', userId: user.id, tokenHash: hash, payload: { email: user.email }, expiresAt: new Date(now.getTime() + tokenLifetimeMs), now });
+    const token = await oneTimeLinks.issue(tx, { purpose: 'email_verify', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { email: user.email } });
     await mail.queue(tx.outbox, {
       to: user.email,
       template: 'email_verification',
@@ -37,16 +34,14 @@ export function createEmailVerificationService({ repos, mail, links, clock, toke
     });
   }
 
-  async function usable(token: string) {
-    if (!TOKEN_PATTERN.test(token)) throw new InvalidLinkError('verification');
-    const found = await repos.oneTimeTokens.findUsable(['email_verify'], hashSecretToken(token), clock.now());
-    const user = found && (await repos.users.findById(found.userId));
-    if (!found || !user || found.payload.email !== user.email) throw new InvalidLinkError('verification');
-    return { found, user };
+  async function open(token: string) {
+    const found = await oneTimeLinks.open(token, ['email_verify'], 'verification');
+    if (found.token.payload.email !== found.user.email) throw new InvalidLinkError('verification');
+    return found;
   }
 
   return {
-    /** Queues the link in the caller's transaction (sign-up, a changed address). */
+    /** Queues the link in the caller's transaction (sign-up). */
     queueFor,
 
     /** "Send the link again", for a signed-in person whose address is not verified yet. */
@@ -58,14 +53,14 @@ export function createEmailVerificationService({ repos, mail, links, clock, toke
 
     /** The address the link would confirm, or InvalidLinkError. */
     async addressForToken(token: string): Promise<string> {
-      return (await usable(token)).user.email;
+      return (await open(token)).user.email;
     },
 
     async confirm(token: string): Promise<VerificationOutcome> {
-      const { found, user } = await usable(token);
+      const { token: found, user } = await open(token);
       const now = clock.now();
       return repos.transaction(async (tx) => {
-        if (!(await tx.oneTimeTokens.markUsed(found.id, now))) throw new InvalidLinkError('verification');
+        await oneTimeLinks.spend(tx, found, 'verification');
         await tx.oneTimeTokens.revokeForUser(user.id, ['email_verify'], now);
         return (await tx.users.markEmailVerified(user.id, user.email, now)) ? 'verified' : 'already_verified';
       });

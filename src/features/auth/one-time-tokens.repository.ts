@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-export type TokenPurpose = 'password_reset' | 'password_set' | 'email_verify';
+export type TokenPurpose = 'password_reset' | 'password_set' | 'email_verify' | 'email_change' | 'email_revert' | 'recovery_email_verify';
 
 export interface OneTimeToken {
   id: string;
@@ -51,6 +51,12 @@ export function createOneTimeTokensRepository(db: Knex | Knex.Transaction) {
         .whereNull('used_at')
         .andWhere('expires_at', '>', now)
         .first();
+      return row && toToken(row);
+    },
+
+    /** The newest usable token of a purpose for a user (a pending email change). */
+    async findPending(userId: string, purpose: TokenPurpose, now: Date): Promise<OneTimeToken | undefined> {
+      const row = await tokens().where({ user_id: userId, purpose }).whereNull('used_at').andWhere('expires_at', '>', now).orderBy('created_at', 'desc').first();
       return row && toToken(row);
     },
 

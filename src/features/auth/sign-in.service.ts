@@ -1,27 +1,9 @@
-import type { Clock } from '../../infra/clock';
 import { AppError, ValidationError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Limiter } from '../../infra/rate-limit';
 import type { Repositories } from '../../repositories';
-import type { PasswordHasher } from '../password/password-hasher';
 import type { User } from '../users/user';
 import type { SignInInput } from './auth.schemas';
-
-export interface SignInLimiters {
-  /** Failures from one address against one account: the tight limit, blocks only that pair. */
-  accountAndIp: Limiter;
-  /** Failures against one account from anywhere: slows distributed guessing. */
-  account: Limiter;
-  /** Failures from one address against any account: slows spraying. */
-  ip: Limiter;
-}
-
-export interface SignInDeps {
-  repos: Repositories;
-  hasher: PasswordHasher;
-  clock: Clock;
-  limiters: SignInLimiters;
-}
+import type { CredentialCheck } from './credential-check';
 
 export class AccountLockedError extends AppError {
   constructor() {
@@ -29,30 +11,18 @@ export class AccountLockedError extends AppError {
   }
 }
 
-const invalid = () => new ValidationError({ _form: { key: 'auth.signIn.errors.invalid' } });
-
-export function createSignInService({ repos, hasher, limiters }: SignInDeps) {
+export function createSignInService({ repos, credentials }: { repos: Repositories; credentials: CredentialCheck }) {
   return {
     /**
      * Checks a username-or-email and password. Unknown accounts and wrong passwords fail
-     * alike and take the same time (a dummy hash is compared); every failure counts
-     * against the address, the account, and the pair.
+     * alike, with one message and in the same time.
      */
     async verifyPassword(input: SignInInput, ctx: RequestContext): Promise<User> {
-      const account = input.identifier.toLowerCase();
-      const pair = `${account}|${ctx.ip}`;
-      await Promise.all([limiters.ip.check(ctx.ip), limiters.account.check(account), limiters.accountAndIp.check(pair)]);
       const user = await repos.users.findByIdentifier(input.identifier);
-      const ok = user?.passwordHash ? await hasher.verify(input.password, user.passwordHash) : await hasher.verifyDummy(input.password);
-      if (!user || !ok) {
-        await Promise.all([limiters.ip.penalize(ctx.ip), limiters.account.penalize(account), limiters.accountAndIp.penalize(pair)]);
-        throw invalid();
+      if (!(await credentials.verify(user, input.identifier, input.password, ctx.ip)) || !user) {
+        throw new ValidationError({ _form: { key: 'auth.signIn.errors.invalid' } });
       }
-      await limiters.accountAndIp.reset(pair);
       if (user.lockedAt) throw new AccountLockedError();
-      if (hasher.needsRehash(user.passwordHash as string)) {
-        await repos.users.rehashPassword(user.id, await hasher.hash(input.password));
-      }
       return user;
     },
   };

@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock';
+import { FORMAT_TAGS, isLocale } from '../../infra/i18n';
 import type { Links } from '../../infra/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
@@ -45,6 +46,6 @@ export type PasswordChanges = ReturnType<typeof createPasswordChanges>;
 
 /** A moment in mail: the recipient's language, in UTC (we do not know their time zone). */
 export function formatWhen(date: Date, locale: string): string {
-  const tag = locale === 'sr-Cyrl' ? 'sr-Cyrl' : locale === 'sr' ? 'sr-Latn' : locale;
+  const tag = isLocale(locale) ? FORMAT_TAGS[locale] : FORMAT_TAGS.en;
   return `${new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
 }

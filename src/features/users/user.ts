@@ -22,6 +22,8 @@ export interface User {
   source: UserSource;
   lockedAt: Date | null;
   passwordChangedAt: Date | null;
+  /** Content hash of the current avatar; null shows initials. */
+  avatarHash: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -19,6 +19,7 @@ interface UserRow {
   source: UserSource;
   locked_at: Date | null;
   password_changed_at: Date | null;
+  avatar_hash: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -40,6 +41,7 @@ function toUser(row: UserRow): User {
     source: row.source,
     lockedAt: row.locked_at,
     passwordChangedAt: row.password_changed_at,
+    avatarHash: row.avatar_hash,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -142,10 +144,39 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       await users().where({ id }).update({ role, updated_at: now });
     },
 
-    async setAppearance(id: string, appearance: { language?: Locale; theme?: Theme }, now: Date): Promise<void> {
+    async setName(id: string, name: { firstName: string; lastName: string }, now: Date): Promise<void> {
+      await users().where({ id }).update({ first_name: name.firstName, last_name: name.lastName, updated_at: now });
+    },
+
+    /** Changes the primary address; it arrives verified (the change was confirmed by a link sent to it). */
+    async setEmail(id: string, email: string, now: Date): Promise<void> {
+      try {
+        await users().where({ id }).update({ email, email_verified_at: now, updated_at: now });
+      } catch (err) {
+        if (uniqueViolation(err) === 'users_email_unique') throw new DuplicateUserError('email');
+        throw err;
+      }
+    },
+
+    async setRecoveryEmail(id: string, recoveryEmail: string | null, verifiedAt: Date | null, now: Date): Promise<void> {
+      await users().where({ id }).update({ recovery_email: recoveryEmail, recovery_email_verified_at: verifiedAt, updated_at: now });
+    },
+
+    /** Marks the recovery address verified, if it is still the one the link was sent for. */
+    async verifyRecoveryEmail(id: string, email: string, now: Date): Promise<boolean> {
+      const count = await users().where({ id, recovery_email: email }).update({ recovery_email_verified_at: now, updated_at: now });
+      return count === 1;
+    },
+
+    async setAvatarHash(id: string, avatarHash: string | null, now: Date): Promise<void> {
+      await users().where({ id }).update({ avatar_hash: avatarHash, updated_at: now });
+    },
+
+    /** Language and theme; an undefined field is left as it is, a null theme follows the device. */
+    async setAppearance(id: string, appearance: { language?: Locale; theme?: Theme | null }, now: Date): Promise<void> {
       await users()
         .where({ id })
-        .update({ ...(appearance.language ? { language: appearance.language } : {}), ...(appearance.theme ? { theme: appearance.theme } : {}), updated_at: now });
+        .update({ ...(appearance.language ? { language: appearance.language } : {}), ...(appearance.theme !== undefined ? { theme: appearance.theme } : {}), updated_at: now });
     },
   };
 }

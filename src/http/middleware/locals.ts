@@ -3,11 +3,17 @@ import type { Config } from '../../config';
 import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Catalogues, type Locale } from '../../infra/i18n';
 import { THEMES, initialsOf, isTheme, type Theme } from '../../features/users/user';
 import type { UsersRepository } from '../../features/users/users.repository';
+import { avatarUrl } from '../../features/profile/avatar-files.routes';
+
+/** The signed-in person's menu in the header, above "Log out". */
+const MENU_ITEMS = [{ href: '/profile', labelKey: 'layout.profile' }];
 import { cookieName } from '../cookies';
+import { dateFormatting, validTimeZone } from '../formatting';
 import { regenerateSession, takeFlash } from '../session';
 
 function applyAppearance(res: Parameters<RequestHandler>[1], catalogues: Catalogues, locale: Locale, theme: Theme | null): void {
   res.locals.locale = locale;
+  res.locals.fmt = dateFormatting(locale, res.locals.timeZone as string | undefined);
   res.locals.localeTag = LOCALE_TAGS[locale];
   res.locals.t = catalogues.translator(locale);
   res.locals.theme = theme;
@@ -24,12 +30,14 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
     const cookieLocale = cookies[cookieName('lang', config)];
     const cookieTheme = cookies[cookieName('theme', config)];
     const locale = isLocale(cookieLocale) ? cookieLocale : (negotiateLocale(req.get('accept-language')) ?? 'en');
+    res.locals.timeZone = validTimeZone(cookies[cookieName('tz', config)]);
     applyAppearance(res, catalogues, locale, isTheme(cookieTheme) ? cookieTheme : null);
     Object.assign(res.locals, {
       productName: config.productName,
       locales: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
       themes: THEMES,
       currentPath: req.path,
+      tzCookie: cookieName('tz', config),
       viewer: null,
       takeFlash: () => [],
       csrfToken: () => '',
@@ -68,8 +76,11 @@ export function currentUser(options: { catalogues: Catalogues; users: UsersRepos
           email: user.email,
           emailVerified: user.emailVerifiedAt !== null,
           initials: initialsOf(user),
+          avatarUrl: avatarUrl(user.avatarHash, 256),
+          avatarSmallUrl: avatarUrl(user.avatarHash, 96),
           role: user.role,
         };
+        res.locals.menuItems = MENU_ITEMS;
       }
     }
     // Taken when the layout renders, so a redirect does not swallow a message.

@@ -14,6 +14,10 @@ export interface MailTemplates {
   password_reset_unknown: { signUpLink: string } & RequestOrigin;
   password_changed: { firstName: string; when: string; resetLink: string } & RequestOrigin;
   email_verification: { firstName: string; link: string; hours: number };
+  email_change_verify: { firstName: string; newEmail: string; link: string; hours: number };
+  email_change_taken: RequestOrigin;
+  email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number } & RequestOrigin;
+  recovery_email_verify: { firstName: string; link: string; hours: number };
 }
 
 export type MailTemplate = keyof MailTemplates;

@@ -19,6 +19,10 @@ declare module 'express-session' {
     /** Last time the person proved who they are (ms): sign-in or re-authentication. */
     lastAuthAt?: number;
     authMethod?: AuthMethod;
+    /** Until when (ms) sensitive changes are allowed without confirming identity again. */
+    elevatedUntil?: number;
+    /** A sensitive form sent without a recent sign-in: shown filled in again afterwards. */
+    pendingForm?: { action: string; fields: Record<string, string> };
     ip?: string;
     userAgent?: string;
     flash?: FlashMessage[];

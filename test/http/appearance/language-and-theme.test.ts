@@ -54,7 +54,7 @@ describe('Theme', () => {
     const visitor = new Visitor(t.app);
     expect((await visitor.get('/login')).text).not.toContain('data-theme=');
     await visitor.get('/appearance?theme=contrast');
-    expect((await visitor.get('/login')).text).toContain('<html lang="en" data-theme="contrast">');
+    expect((await visitor.get('/login')).text).toContain('<html lang="en" data-theme="contrast"');
   });
 
   it('is saved for a signed-in person', async () => {

@@ -1,0 +1,51 @@
+import type { Clock } from '../../infra/clock';
+import { NotFoundError } from '../../http/errors';
+import type { BoundRepositories, Repositories } from '../../repositories';
+import type { User } from '../users/user';
+import { TOKEN_PATTERN } from './auth.schemas';
+import { hashSecretToken, newSecretToken } from './one-time-token';
+import type { OneTimeToken, TokenPurpose } from './one-time-tokens.repository';
+
+export type LinkKind = 'password' | 'verification' | 'email_change';
+
+/** An emailed link that is unknown, used or expired: its own page, offering a way on. */
+export class InvalidLinkError extends NotFoundError {
+  override view = 'auth/invalid-link';
+
+  constructor(kind: LinkKind = 'password') {
+    super('auth.invalidLink.message');
+    this.viewLocals = { linkKind: kind };
+  }
+}
+
+/**
+ * The links the service mails (reset, verify, confirm a change, undo it): 256-bit
+ * tokens, stored only as SHA-256 digests, with a purpose, an owner and an expiry, used once.
+ */
+export function createOneTimeLinks({ repos, clock }: { repos: Repositories; clock: Clock }) {
+  return {
+    /** Stores a new token in the caller's transaction and returns the secret for the link. */
+    async issue(tx: BoundRepositories, link: { purpose: TokenPurpose; userId: string; lifetimeMs: number; payload?: Record<string, unknown> }): Promise<string> {
+      const { token, hash } = newSecretToken();
+      const now = clock.now();
+      await tx.oneTimeTokens.insert({ purpose: link.purpose, userId: link.userId, tokenHash: hash, payload: link.payload ?? {}, expiresAt: new Date(now.getTime() + link.lifetimeMs), now });
+      return token;
+    },
+
+    /** The usable token behind a link and its owner, or InvalidLinkError. */
+    async open(token: string, purposes: TokenPurpose[], kind: LinkKind): Promise<{ token: OneTimeToken; user: User }> {
+      if (!TOKEN_PATTERN.test(token)) throw new InvalidLinkError(kind);
+      const found = await repos.oneTimeTokens.findUsable(purposes, hashSecretToken(token), clock.now());
+      const user = found && (await repos.users.findById(found.userId));
+      if (!found || !user) throw new InvalidLinkError(kind);
+      return { token: found, user };
+    },
+
+    /** Uses the token up inside the transaction that acts on it; a second use fails. */
+    async spend(tx: BoundRepositories, token: OneTimeToken, kind: LinkKind): Promise<void> {
+      if (!(await tx.oneTimeTokens.markUsed(token.id, clock.now()))) throw new InvalidLinkError(kind);
+    },
+  };
+}
+
+export type OneTimeLinks = ReturnType<typeof createOneTimeLinks>;

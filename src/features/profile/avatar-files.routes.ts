@@ -1,0 +1,25 @@
+import { Router } from 'express';
+import type { AvatarService } from './avatar.service';
+
+/**
+ * GET /avatars/:hash/:size.webp: an avatar image. The URL names the content, so it can
+ * be cached for a year and never goes stale; no session is needed to serve it.
+ */
+export function avatarFileRoutes(avatars: AvatarService): Router {
+  const router = Router();
+  router.get('/avatars/:hash/:size.webp', async (req, res, next) => {
+    const size = req.params.size === '256' ? 'large' : req.params.size === '96' ? 'small' : undefined;
+    const hash = String(req.params.hash);
+    const avatar = size && (await avatars.find(hash, size));
+    if (!avatar) return next();
+    const etag = `"${hash.slice(0, 32)}-${req.params.size}"`;
+    res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag, 'Content-Type': avatar.mime, 'Content-Security-Policy': "default-src 'none'" });
+    if (req.get('if-none-match') === etag) return res.status(304).end();
+    res.send(avatar.bytes);
+  });
+  return router;
+}
+
+export function avatarUrl(hash: string | null, size: 256 | 96): string | null {
+  return hash ? `/avatars/${hash}/${size}.webp` : null;
+}

@@ -1,0 +1,40 @@
+import type { Clock } from '../../infra/clock';
+import type { Repositories } from '../../repositories';
+import type { User } from '../users/user';
+import { processAvatar } from './avatar-image';
+import { assertProfileEditable } from './profile-lock';
+
+export type AvatarSize = 'large' | 'small';
+
+export function createAvatarService({ repos, clock, profileLocked }: { repos: Repositories; clock: Clock; profileLocked: boolean }) {
+  return {
+    /** Cleans and stores an uploaded image; returns the hash it is served under. */
+    async upload(user: User, file: Buffer): Promise<string> {
+      assertProfileEditable(user, profileLocked);
+      const avatar = await processAvatar(file);
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.avatars.upsert({ userId: user.id, hash: avatar.hash, large: avatar.large, small: avatar.small, now });
+        await tx.users.setAvatarHash(user.id, avatar.hash, now);
+      });
+      return avatar.hash;
+    },
+
+    async remove(user: User): Promise<void> {
+      assertProfileEditable(user, profileLocked);
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.avatars.delete(user.id);
+        await tx.users.setAvatarHash(user.id, null, now);
+      });
+    },
+
+    async find(hash: string, size: AvatarSize): Promise<{ bytes: Buffer; mime: string } | undefined> {
+      if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
+      const avatar = await repos.avatars.findByHash(hash);
+      return avatar && { bytes: size === 'large' ? avatar.large : avatar.small, mime: avatar.mime };
+    },
+  };
+}
+
+export type AvatarService = ReturnType<typeof createAvatarService>;

@@ -1,0 +1,135 @@
+import type { Clock } from '../../infra/clock';
+import { ValidationError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { Links } from '../../infra/links';
+import type { MailQueue } from '../../infra/mailer/mail-queue';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import { browserAndOs } from '../../infra/user-agent';
+import type { Repositories } from '../../repositories';
+import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
+import { newSecretToken } from '../auth/one-time-token';
+import { formatWhen } from '../password/password-changes';
+import type { User } from '../users/user';
+import { DuplicateUserError } from '../users/users.repository';
+import { assertProfileEditable } from './profile-lock';
+
+const DAY = 86_400_000;
+export const UNDO_LINK_DAYS = 7;
+
+export interface EmailChangeDeps {
+  repos: Repositories;
+  oneTimeLinks: OneTimeLinks;
+  mail: MailQueue;
+  links: Links;
+  sessions: SessionRegistry;
+  clock: Clock;
+  tokenLifetimeMs: number;
+  profileLocked: boolean;
+}
+
+export interface PendingEmailChange {
+  newEmail: string;
+  expiresAt: Date;
+}
+
+/**
+ * Changing the primary address: nothing changes until a link sent to the new address is
+ * followed; then the old address gets a notice with a link to undo the change and sign
+ * out everywhere. An address that belongs to another account is never revealed: the
+ * requester sees the same "pending" state, and that address's owner is told instead.
+ */
+export function createEmailChangeService(deps: EmailChangeDeps) {
+  const { repos, oneTimeLinks, mail, links, sessions, clock, tokenLifetimeMs } = deps;
+
+  return {
+    async pending(user: User): Promise<PendingEmailChange | null> {
+      const token = await repos.oneTimeTokens.findPending(user.id, 'email_change', clock.now());
+      return token ? { newEmail: String(token.payload.newEmail), expiresAt: token.expiresAt } : null;
+    },
+
+    async request(user: User, newEmail: string, ctx: RequestContext): Promise<void> {
+      assertProfileEditable(user, deps.profileLocked);
+      if (newEmail.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('email', 'profile.email.errors.same');
+      const owner = await repos.users.findByEmail(newEmail);
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.oneTimeTokens.revokeForUser(user.id, ['email_change'], now);
+        if (owner) {
+          // A pending change whose link exists nowhere: it looks the same and can only expire or be cancelled.
+          await tx.oneTimeTokens.insert({ purpose: 'email_change', userId: user.id, tokenHash: newSecretToken().hash, payload: { newEmail }, expiresAt: new Date(now.getTime() + tokenLifetimeMs), now });
+          await mail.queue(tx.outbox, { to: owner.email, template: 'email_change_taken', locale: owner.language ?? 'en', data: { ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
+          return;
+        }
+        const token = await oneTimeLinks.issue(tx, { purpose: 'email_change', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { newEmail } });
+        await mail.queue(tx.outbox, {
+          to: newEmail,
+          template: 'email_change_verify',
+          locale: user.language ?? ctx.locale,
+          data: { firstName: user.firstName, newEmail, link: links.confirmEmailChange(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+        });
+      });
+    },
+
+    async cancel(user: User): Promise<void> {
+      await repos.oneTimeTokens.revokeForUser(user.id, ['email_change'], clock.now());
+    },
+
+    /** What the confirmation link would do, for its page. */
+    async describe(token: string): Promise<{ newEmail: string }> {
+      const { token: found } = await oneTimeLinks.open(token, ['email_change'], 'email_change');
+      return { newEmail: String(found.payload.newEmail) };
+    },
+
+    /** Makes the change and mails the old address a link to undo it. */
+    async confirm(token: string, ctx: RequestContext): Promise<{ user: User; newEmail: string }> {
+      const { token: found, user } = await oneTimeLinks.open(token, ['email_change'], 'email_change');
+      const newEmail = String(found.payload.newEmail);
+      const now = clock.now();
+      try {
+        await repos.transaction(async (tx) => {
+          await oneTimeLinks.spend(tx, found, 'email_change');
+          await tx.users.setEmail(user.id, newEmail, now);
+          await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_verify'], now);
+          const undo = await oneTimeLinks.issue(tx, { purpose: 'email_revert', userId: user.id, lifetimeMs: UNDO_LINK_DAYS * DAY, payload: { oldEmail: user.email, newEmail } });
+          await mail.queue(tx.outbox, {
+            to: user.email,
+            template: 'email_changed',
+            locale: user.language ?? ctx.locale,
+            data: { firstName: user.firstName, newEmail, when: formatWhen(now, user.language ?? ctx.locale), undoLink: links.undoEmailChange(undo), days: UNDO_LINK_DAYS, ip: ctx.ip, ...browserAndOs(ctx.userAgent) },
+          });
+        });
+      } catch (err) {
+        // Someone took the address between the request and the click.
+        if (err instanceof DuplicateUserError) throw new InvalidLinkError('email_change');
+        throw err;
+      }
+      return { user, newEmail };
+    },
+
+    async describeUndo(token: string): Promise<{ oldEmail: string; newEmail: string }> {
+      const { token: found } = await oneTimeLinks.open(token, ['email_revert'], 'email_change');
+      return { oldEmail: String(found.payload.oldEmail), newEmail: String(found.payload.newEmail) };
+    },
+
+    /** Puts the old address back and signs the account out everywhere. */
+    async undo(token: string): Promise<{ user: User; oldEmail: string }> {
+      const { token: found, user } = await oneTimeLinks.open(token, ['email_revert'], 'email_change');
+      const oldEmail = String(found.payload.oldEmail);
+      const now = clock.now();
+      try {
+        await repos.transaction(async (tx) => {
+          await oneTimeLinks.spend(tx, found, 'email_change');
+          await tx.users.setEmail(user.id, oldEmail, now);
+          await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_revert', 'email_verify'], now);
+        });
+      } catch (err) {
+        if (err instanceof DuplicateUserError) throw new InvalidLinkError('email_change');
+        throw err;
+      }
+      await sessions.destroyAllForUser(user.id);
+      return { user, oldEmail };
+    },
+  };
+}
+
+export type EmailChangeService = ReturnType<typeof createEmailChangeService>;

@@ -1,0 +1,38 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../../config';
+import type { Clock } from '../../infra/clock';
+import { formHandler, formPage } from '../../http/form';
+import { contextOf } from '../../http/request-context';
+import { continueSignedOut, flash } from '../../http/session';
+import type { PasswordChangeService } from '../password/password-change.service';
+import { passwordChangeSchema } from '../password/password.schemas';
+import type { User } from '../users/user';
+import { profileFrame } from './profile-tabs';
+
+/** The Password tab. */
+export function createPasswordPages(deps: { passwordChange: PasswordChangeService; clock: Clock; config: Config }) {
+  const view = 'profile/password';
+  const locals = (req: Request, res: Response) => ({
+    ...profileFrame(req, res, deps.clock, 'password'),
+    passwordMinLength: deps.config.passwordMinLength,
+    passwordChangedAt: (req.user as User).passwordChangedAt,
+  });
+  return {
+    /** GET /profile/password: the change-password form. */
+    show: formPage({ view, locals }),
+
+    /** POST /profile/password: changes it; every session ends, this one too, and the person signs in again. */
+    submit: formHandler({
+      view,
+      schema: passwordChangeSchema,
+      keep: [],
+      locals,
+      handle: async (req, res, input) => {
+        await deps.passwordChange.change(req.user as User, input, contextOf(req, res));
+        await continueSignedOut(req, res, deps.config);
+        flash(req, { type: 'success', key: 'profile.password.changed' });
+        res.redirect(303, '/login');
+      },
+    }),
+  };
+}

@@ -1,0 +1,37 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../../config';
+import type { Clock } from '../../infra/clock';
+import { formHandler, formPage } from '../../http/form';
+import { flash } from '../../http/session';
+import { rememberAppearance } from '../appearance/appearance.pages';
+import { preferencesSchema } from '../appearance/appearance.schemas';
+import type { AppearanceService } from '../appearance/appearance.service';
+import type { User } from '../users/user';
+import { profileFrame } from './profile-tabs';
+
+/** The Preferences tab: language and theme, saved on the account. */
+export function createPreferencesPages(deps: { appearance: AppearanceService; config: Config; clock: Clock }) {
+  const view = 'profile/preferences';
+  const locals = (req: Request, res: Response) => {
+    const user = req.user as User;
+    return { ...profileFrame(req, res, deps.clock, 'preferences'), chosen: { language: user.language ?? res.locals.locale, theme: user.theme ?? 'auto' } };
+  };
+  return {
+    /** GET /profile/preferences: the choices, the current ones selected. */
+    show: formPage({ view, locals }),
+
+    /** POST /profile/preferences: saves both; the very next page uses them. */
+    submit: formHandler({
+      view,
+      schema: preferencesSchema,
+      keep: [],
+      locals,
+      handle: async (req, res, input) => {
+        await deps.appearance.save((req.user as User).id, input);
+        rememberAppearance(res, deps.config, input);
+        flash(req, { type: 'success', key: 'profile.preferences.saved' });
+        res.redirect(303, '/profile/preferences');
+      },
+    }),
+  };
+}

@@ -1,0 +1,47 @@
+import { Router } from 'express';
+import type { Clock } from '../../infra/clock';
+import { verifyCsrf } from '../../http/csrf';
+import { requireRecentAuth } from '../../http/middleware/require-recent-auth';
+import { requireUser } from '../../http/middleware/require-user';
+import { singleUpload } from '../../http/middleware/upload';
+import type { createAccountPages } from './account.pages';
+import { AVATAR_MAX_BYTES } from './avatar-image';
+import type { createEmailLinkPages } from './email-links.pages';
+import type { createPasswordPages } from './password.pages';
+import type { createPreferencesPages } from './preferences.pages';
+
+export function profileRoutes(
+  pages: {
+    account: ReturnType<typeof createAccountPages>;
+    password: ReturnType<typeof createPasswordPages>;
+    preferences: ReturnType<typeof createPreferencesPages>;
+    emailLinks: ReturnType<typeof createEmailLinkPages>;
+  },
+  clock: Clock,
+): Router {
+  const router = Router();
+  const recentAuth = (returnTo: string, keep?: string[]) => requireRecentAuth({ clock, returnTo, keep });
+  const avatarUpload = singleUpload('avatar', AVATAR_MAX_BYTES, { tooLarge: 'profile.avatar.errors.tooLarge', unreadable: 'profile.avatar.errors.unreadable' });
+
+  router.get('/profile', requireUser, (_req, res) => res.redirect(303, '/profile/account'));
+  router.get('/profile/account', requireUser, pages.account.show);
+  router.post('/profile/account/name', requireUser, pages.account.updateName);
+  router.post('/profile/account/email', requireUser, recentAuth('/profile/account', ['email']), pages.account.requestEmailChange);
+  router.post('/profile/account/email/cancel', requireUser, pages.account.cancelEmailChange);
+  router.post('/profile/account/recovery-email', requireUser, recentAuth('/profile/account', ['recovery_email']), pages.account.setRecoveryEmail);
+  router.post('/profile/account/recovery-email/remove', requireUser, recentAuth('/profile/account'), pages.account.removeRecoveryEmail);
+  router.post('/profile/account/avatar', requireUser, avatarUpload, verifyCsrf, pages.account.uploadAvatar);
+  router.post('/profile/account/avatar/remove', requireUser, pages.account.removeAvatar);
+  router.get('/profile/password', requireUser, pages.password.show);
+  router.post('/profile/password', requireUser, recentAuth('/profile/password'), pages.password.submit);
+  router.get('/profile/preferences', requireUser, pages.preferences.show);
+  router.post('/profile/preferences', requireUser, pages.preferences.submit);
+
+  router.get('/confirm-email/:token', pages.emailLinks.showConfirm);
+  router.post('/confirm-email/:token', pages.emailLinks.confirm);
+  router.get('/undo-email-change/:token', pages.emailLinks.showUndo);
+  router.post('/undo-email-change/:token', pages.emailLinks.undo);
+  router.get('/confirm-recovery-email/:token', pages.emailLinks.showRecovery);
+  router.post('/confirm-recovery-email/:token', pages.emailLinks.confirmRecovery);
+  return router;
+}

@@ -1,0 +1,60 @@
+import type { Clock } from '../../infra/clock';
+import { ValidationError } from '../../http/errors';
+import type { Links } from '../../infra/links';
+import type { MailQueue } from '../../infra/mailer/mail-queue';
+import type { Repositories } from '../../repositories';
+import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
+import type { User } from '../users/user';
+import { assertProfileEditable } from './profile-lock';
+
+/**
+ * The optional second address where password reset links go once it is verified (by a
+ * link sent to it); until then resets keep going to the primary address.
+ */
+export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean }) {
+  const { repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs } = deps;
+  return {
+    async set(user: User, email: string, locale: string): Promise<void> {
+      assertProfileEditable(user, deps.profileLocked);
+      if (email.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('recovery_email', 'profile.recovery.errors.samePrimary');
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);
+        await tx.users.setRecoveryEmail(user.id, email, null, now);
+        const token = await oneTimeLinks.issue(tx, { purpose: 'recovery_email_verify', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { email } });
+        await mail.queue(tx.outbox, {
+          to: email,
+          template: 'recovery_email_verify',
+          locale: user.language ?? locale,
+          data: { firstName: user.firstName, link: links.confirmRecoveryEmail(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+        });
+      });
+    },
+
+    async remove(user: User): Promise<void> {
+      assertProfileEditable(user, deps.profileLocked);
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);
+        await tx.users.setRecoveryEmail(user.id, null, null, now);
+      });
+    },
+
+    async describe(token: string): Promise<{ email: string }> {
+      const { token: found } = await oneTimeLinks.open(token, ['recovery_email_verify'], 'verification');
+      return { email: String(found.payload.email) };
+    },
+
+    async confirm(token: string): Promise<{ email: string }> {
+      const { token: found, user } = await oneTimeLinks.open(token, ['recovery_email_verify'], 'verification');
+      const email = String(found.payload.email);
+      await repos.transaction(async (tx) => {
+        await oneTimeLinks.spend(tx, found, 'verification');
+        if (!(await tx.users.verifyRecoveryEmail(user.id, email, clock.now()))) throw new InvalidLinkError('verification');
+      });
+      return { email };
+    },
+  };
+}
+
+export type RecoveryEmailService = ReturnType<typeof createRecoveryEmailService>;

@@ -1,0 +1,53 @@
+import type { Locale } from '../infra/i18n';
+import { FORMAT_TAGS } from '../infra/i18n';
+
+/** A time zone name the runtime knows, else undefined. */
+export function validTimeZone(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 64) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DateFormatting {
+  /** The zone times are shown in: the browser's (told by a script through the tz cookie) or UTC. */
+  timeZone: string;
+  time(at: Date | number): string;
+  dateTime(at: Date | number): string;
+  /** "5 minutes ago", "in 3 hours". */
+  relative(at: Date | number, now: Date | number): string;
+  iso(at: Date | number): string;
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 86_400_000],
+  ['month', 30 * 86_400_000],
+  ['week', 7 * 86_400_000],
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+export function dateFormatting(locale: Locale, timeZone: string | undefined): DateFormatting {
+  const tag = FORMAT_TAGS[locale];
+  const zone = timeZone ?? 'UTC';
+  const suffix = timeZone ? '' : ' UTC';
+  const time = new Intl.DateTimeFormat(tag, { timeStyle: 'short', timeZone: zone });
+  const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+  const relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
+  return {
+    timeZone: zone,
+    time: (at) => time.format(at) + suffix,
+    dateTime: (at) => dateTime.format(at) + suffix,
+    relative(at, now) {
+      const diff = new Date(at).getTime() - new Date(now).getTime();
+      const [unit, size] = UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? ['second', 1000];
+      return relative.format(Math.round(diff / size), unit);
+    },
+    iso: (at) => new Date(at).toISOString(),
+  };
+}
