@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
 import { createSettableClock, type SettableClock } from '../../src/infra/clock';
 import type { Logger } from '../../src/infra/logger';
+import { MailCatcher } from './mail-catcher';
 import { loadBreachedPasswords, type BreachedPasswords } from '../../src/features/password/breached-passwords';
 import type { Services } from '../../src/services';
 
@@ -18,6 +19,8 @@ export const backend: Backend = process.env.TEST_BACKEND === 'real' ? 'real' : '
 
 export interface TestApp {
   app: Express;
+  /** The SMTP server the app sends to, when started with `{ mail: true }`. */
+  mail: MailCatcher;
   /** Delivers the queued mail now, as the background worker would within seconds. */
   deliverMail(): Promise<number>;
   deps: Deps;
@@ -53,7 +56,9 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * embedded database, or a fresh database on PostgreSQL plus Redis under its own key
  * prefix. The clock is settable; everything else is what production runs.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger; mail?: boolean } = {}): Promise<TestApp> {
+  const mail = new MailCatcher();
+  if (options.mail) env = { SMTP_URL: `smtp://127.0.0.1:${await mail.start()}`, ...env };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-'));
   const settings: Record<string, string> = {
     NODE_ENV: 'test',
@@ -78,6 +83,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const { app, services } = createApp(deps);
   return {
     app,
+    mail,
     deps,
     services,
     config,
@@ -96,6 +102,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       await closeDeps(deps);
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (options.mail) await mail.stop();
     },
   };
 }

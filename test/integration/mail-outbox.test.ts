@@ -9,19 +9,15 @@ import { createOutboxRepository } from '../../src/infra/mailer/outbox.repository
 import { OUTBOX_POLICY, createOutboxWorker, retryDelay } from '../../src/infra/mailer/outbox-worker';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { captureLogs } from '../helpers/log-capture';
-import { MailCatcher } from '../helpers/mail-catcher';
 
-const mail = new MailCatcher();
 let t: TestApp;
+let mail: TestApp['mail'];
 const logs = captureLogs();
 beforeAll(async () => {
-  await mail.start();
-  t = await startTestApp({ SMTP_URL: mail.url }, { logger: logs.logger });
+  t = await startTestApp({}, { logger: logs.logger, mail: true });
+  mail = t.mail;
 });
-afterAll(async () => {
-  await t.close();
-  await mail.stop();
-});
+afterAll(async () => t.close());
 beforeEach(() => mail.clear());
 
 const MINUTE = 60_000;

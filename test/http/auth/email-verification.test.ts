@@ -1,18 +1,15 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser, signedIn } from '../../helpers/factories';
-import { MailCatcher, linkIn } from '../../helpers/mail-catcher';
+import { linkIn } from '../../helpers/mail-catcher';
 
-const mail = new MailCatcher();
 let t: TestApp;
+let mail: TestApp['mail'];
 beforeAll(async () => {
-  await mail.start();
-  t = await startTestApp({ SMTP_URL: mail.url });
+  t = await startTestApp({}, { mail: true });
+  mail = t.mail;
 });
-afterAll(async () => {
-  await t.close();
-  await mail.stop();
-});
+afterAll(async () => t.close());
 
 const HOUR = 3_600_000;
 const verifyPath = (email: string) => new URL(linkIn(mail.last(email), 'http://localhost:3000/verify-email/')).pathname;

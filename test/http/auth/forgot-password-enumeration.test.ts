@@ -2,19 +2,14 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import { captureLogs } from '../../helpers/log-capture';
-import { MailCatcher, linkIn } from '../../helpers/mail-catcher';
+import { linkIn } from '../../helpers/mail-catcher';
 
-const mail = new MailCatcher();
 const logs = captureLogs();
 let t: TestApp;
 beforeAll(async () => {
-  await mail.start();
-  t = await startTestApp({ SMTP_URL: mail.url, TRUST_PROXY: 'true' }, { logger: logs.logger });
+  t = await startTestApp({ TRUST_PROXY: 'true' }, { logger: logs.logger, mail: true });
 });
-afterAll(async () => {
-  await t.close();
-  await mail.stop();
-});
+afterAll(async () => t.close());
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -49,7 +44,7 @@ describe('Forgot password does not reveal which addresses have accounts', () => 
     const user = await createUser(t);
     await timedRequest(user.email, '192.0.2.77');
     await t.deliverMail();
-    const link = new URL(linkIn(mail.last(user.email), 'http://localhost:3000/reset-password/'));
+    const link = new URL(linkIn(t.mail.last(user.email), 'http://localhost:3000/reset-password/'));
     const token = link.pathname.split('/').pop() as string;
     await new Visitor(t.app).get(link.pathname);
     const log = logs.text();

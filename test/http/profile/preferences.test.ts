@@ -1,18 +1,14 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { MailCatcher } from '../../helpers/mail-catcher';
 
-const mail = new MailCatcher();
 let t: TestApp;
+let mail: TestApp['mail'];
 beforeAll(async () => {
-  await mail.start();
-  t = await startTestApp({ SMTP_URL: mail.url });
+  t = await startTestApp({}, { mail: true });
+  mail = t.mail;
 });
-afterAll(async () => {
-  await t.close();
-  await mail.stop();
-});
+afterAll(async () => t.close());
 
 async function save(visitor: Visitor, fields: Record<string, string | string[]>) {
   const tab = await visitor.get('/profile/preferences');
