@@ -5,6 +5,7 @@ import * as createOneTimeTokens from './20261121000300_create_one_time_tokens';
 import * as createRateLimits from './20261121000400_create_rate_limits';
 import * as createMailOutbox from './20261122000100_create_mail_outbox';
 import * as createAvatars from './20261122000200_create_avatars';
+import * as createEndedSessions from './20261122000300_create_ended_sessions';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261121000400_create_rate_limits': createRateLimits,
   '20261122000100_create_mail_outbox': createMailOutbox,
   '20261122000200_create_avatars': createAvatars,
+  '20261122000300_create_ended_sessions': createEndedSessions,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -24,6 +24,7 @@ import { createPasswordPages } from './features/profile/password.pages';
 import { createPreferencesPages } from './features/profile/preferences.pages';
 import { profileRoutes } from './features/profile/profile.routes';
 import { createReauthPages } from './features/sessions/reauth.pages';
+import { createSessionsPages } from './features/sessions/sessions.pages';
 import { sessionsRoutes } from './features/sessions/sessions.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
@@ -90,15 +91,15 @@ export function createApp(deps: Deps): App {
       cookie: { ...cookieOptions(config), maxAge: config.anonymousSessionMs },
     }),
   );
-  app.use(sessionActivity({ config, clock }));
+  app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: services.repos.users }));
   app.use(csrfProtection);
 
   app.use(homeRoutes());
   app.use(
     authRoutes({
-      signUp: createSignUpPages({ signUp: services.signUp, config, clock, passwordMinLength: config.passwordMinLength }),
-      signIn: createSignInPages({ signIn: services.signIn, config, clock }),
+      signUp: createSignUpPages({ signUp: services.signUp, sessions: services.sessions, config, clock }),
+      signIn: createSignInPages({ signIn: services.signIn, sessions: services.sessions, config, clock }),
       signOut: createSignOutPages({ config }),
       resetPassword: createResetPasswordPages({ passwordReset: services.passwordReset, passwordMinLength: config.passwordMinLength }),
       forgotPassword: createForgotPasswordPages({ passwordReset: services.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
@@ -107,7 +108,7 @@ export function createApp(deps: Deps): App {
   );
   app.use(appearanceRoutes(createAppearancePages({ appearance: services.appearance, config })));
   app.post('/password/strength', createPasswordStrengthApi({ policy: services.policy, limiter: services.passwordStrengthLimiter }));
-  app.use(sessionsRoutes({ reauth: createReauthPages({ reauth: services.reauth, config, clock }) }));
+  app.use(sessionsRoutes({ reauth: createReauthPages({ reauth: services.reauth, config, clock }), sessions: createSessionsPages({ sessions: services.sessions, clock }) }, clock));
   app.use(
     profileRoutes(
       {

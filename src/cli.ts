@@ -19,6 +19,9 @@ Commands:
   users:promote --admin <username>
                                   give an account the administrator role
   users:demote <username>         take the administrator role away
+  sessions:revoke --user <username>
+                                  end every session of one account
+  sessions:revoke --all           end every signed-in session of every account
 `;
 
 async function run(argv: string[]): Promise<number> {
@@ -66,6 +69,17 @@ async function run(argv: string[]): Promise<number> {
         }
         const user = await createServices(deps).adminUsers.setRole(username, command === 'users:promote' ? 'admin' : 'user');
         console.log(`${user.username} is now ${user.role === 'admin' ? 'an administrator' : 'a regular user'}.`);
+        return 0;
+      }
+      case 'sessions:revoke': {
+        const { values } = parseArgs({ args: rest, options: { user: { type: 'string' }, all: { type: 'boolean', default: false } } });
+        if (!values.user === !values.all) {
+          console.error(`Give either --user <username> or --all.\n\n${USAGE}`);
+          return 64;
+        }
+        const sessions = createServices(deps).sessions;
+        const count = values.user ? await sessions.revokeAllOf(values.user) : await sessions.revokeEveryone();
+        console.log(`Ended ${count} session${count === 1 ? '' : 's'}.`);
         return 0;
       }
       default:

@@ -61,7 +61,9 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
   if (redis) void connectRedis(redis, logger);
-  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix) : new SqlSessionStore(db);
+  // A session's end is explained for as long as its cookie can still come back.
+  const endedTtlMs = config.sessionIdleMs + 60_000;
+  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs) : new SqlSessionStore(db, endedTtlMs);
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => pingDb(db) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
   const clock = options.clock ?? systemClock;

@@ -17,6 +17,7 @@ import { createAvatarService } from './features/profile/avatar.service';
 import { createEmailChangeService } from './features/profile/email-change.service';
 import { createRecoveryEmailService } from './features/profile/recovery-email.service';
 import { createReauthService } from './features/sessions/reauth.service';
+import { createSessionsService } from './features/sessions/sessions.service';
 import { createRepositories } from './repositories';
 
 /** Every use case, built once from the back-ends; the HTML pages and the API share them. */
@@ -69,6 +70,7 @@ export function createServices(deps: Deps) {
     emailVerification,
     appearance: createAppearanceService({ repos, clock }),
     reauth: createReauthService({ credentials }),
+    sessions: createSessionsService({ registry: deps.sessions, repos, clock, config }),
     passwordChange: createPasswordChangeService({ credentials, hasher, policy, changes: passwordChanges }),
     accountDetails: createAccountDetailsService({ repos, clock, profileLocked }),
     emailChange: createEmailChangeService({ repos, oneTimeLinks, mail, links, sessions: deps.sessions, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked }),

@@ -5,6 +5,7 @@ import type { Clock } from '../infra/clock';
 import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
 import { cookieName, cookieOptions } from './cookies';
 import { clientIp } from './request-context';
+import { clientHintsOf } from '../infra/user-agent';
 
 function promisify(run: (done: (err?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
@@ -24,7 +25,15 @@ const SIGNED_IN_HINT_MS = 30 * 24 * 3_600_000;
 export async function startSignedInSession(
   req: Request,
   res: Response,
-  options: { userId: string; method: AuthMethod; clock: Clock; config: Config; carry?: { flash?: FlashMessage[] } },
+  options: {
+    userId: string;
+    method: AuthMethod;
+    clock: Clock;
+    config: Config;
+    carry?: { flash?: FlashMessage[] };
+    /** Ends the oldest sessions beyond MAX_SESSIONS_PER_USER, once this one is stored. */
+    enforceLimit?: (userId: string, sid: string) => Promise<void>;
+  },
 ): Promise<void> {
   await regenerateSession(req);
   const now = options.clock.now().getTime();
@@ -37,11 +46,13 @@ export async function startSignedInSession(
     authMethod: options.method,
     ip: clientIp(req),
     userAgent: (req.get('user-agent') ?? '').slice(0, 512),
+    clientHints: clientHintsOf(req.headers),
     flash: options.carry?.flash,
   });
   req.session.cookie.maxAge = options.config.sessionIdleMs;
   res.cookie(cookieName('signed_in', options.config), '1', { ...cookieOptions(options.config), maxAge: SIGNED_IN_HINT_MS });
   await saveSession(req);
+  await options.enforceLimit?.(options.userId, req.sessionID);
 }
 
 /**

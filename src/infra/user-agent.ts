@@ -13,25 +13,69 @@ export interface DeviceDescription {
   cpu: string;
 }
 
-/** What a User-Agent string says about the browser and device; empty strings when it does not say. */
-export function parseUserAgent(userAgent: string): DeviceDescription {
-  const r = UAParser(userAgent.slice(0, 512));
+/** The client hints worth keeping with a session (Chromium sends them when asked by Accept-CH). */
+export const CLIENT_HINTS = [
+  'sec-ch-ua',
+  'sec-ch-ua-mobile',
+  'sec-ch-ua-platform',
+  'sec-ch-ua-platform-version',
+  'sec-ch-ua-arch',
+  'sec-ch-ua-bitness',
+  'sec-ch-ua-model',
+  'sec-ch-ua-full-version-list',
+] as const;
+
+/** The high-entropy hints we ask browsers for, so that the Sessions tab can be precise. */
+export const ACCEPT_CH = 'Sec-CH-UA-Platform-Version, Sec-CH-UA-Arch, Sec-CH-UA-Bitness, Sec-CH-UA-Model, Sec-CH-UA-Full-Version-List';
+
+/** The hints present in a request's headers, each bounded. */
+export function clientHintsOf(headers: Record<string, string | string[] | undefined>): Record<string, string> | undefined {
+  const hints: Record<string, string> = {};
+  for (const name of CLIENT_HINTS) {
+    const value = headers[name];
+    if (typeof value === 'string' && value.length > 0) hints[name] = value.slice(0, 256);
+  }
+  return Object.keys(hints).length > 0 ? hints : undefined;
+}
+
+/** Parsing costs a few hundred microseconds and people have few distinct browsers: keep recent answers. */
+const CACHE_SIZE = 1000;
+const cache = new Map<string, DeviceDescription>();
+
+/**
+ * What a User-Agent string (and the client hints, when the browser sent them) says about
+ * the browser and device; empty strings where it does not say.
+ */
+export function parseUserAgent(userAgent: string, hints?: Record<string, string>): DeviceDescription {
+  const key = hints ? `${userAgent}\n${JSON.stringify(hints)}` : userAgent;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const parsed = parse(userAgent, hints);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, parsed);
+  return parsed;
+}
+
+function parse(userAgent: string, hints?: Record<string, string>): DeviceDescription {
+  const r = UAParser({ 'user-agent': userAgent.slice(0, 512), ...hints }).withClientHints() as ReturnType<ReturnType<typeof UAParser>['withClientHints']> & UAParser.IResult;
+  // Linux user agents carry the CPU where other systems carry their version.
+  const osVersionIsCpu = /^(x86_64|aarch64|i[3-6]86|armv\d+l?|arm64|amd64)$/.test(r.os.version ?? '');
   return {
     browser: r.browser.name ?? '',
-    browserVersion: r.browser.major ?? r.browser.version ?? '',
+    browserVersion: r.browser.version ?? '',
     os: r.os.name ?? '',
-    osVersion: r.os.version ?? '',
+    osVersion: osVersionIsCpu ? '' : (r.os.version ?? ''),
     deviceVendor: r.device.vendor ?? '',
     deviceModel: r.device.model ?? '',
     deviceType: r.device.type ?? '',
     engine: r.engine.name ?? '',
     engineVersion: r.engine.version ?? '',
-    cpu: r.cpu.architecture ?? '',
+    cpu: r.cpu.architecture ?? (osVersionIsCpu ? (r.os.version ?? '') : ''),
   };
 }
 
 /** "Firefox 133" and "Linux", for mail telling someone where a request came from. */
 export function browserAndOs(userAgent: string): { browser: string; os: string } {
   const d = parseUserAgent(userAgent);
-  return { browser: [d.browser, d.browserVersion].filter(Boolean).join(' '), os: d.os };
+  return { browser: [d.browser, d.browserVersion.split('.')[0]].filter(Boolean).join(' '), os: d.os };
 }

@@ -70,6 +70,15 @@ describe('Operator commands (npm run cli)', () => {
     expect(missing.stderr).toContain('There is no account with that username.');
   });
 
+  it('sessions:revoke ends the sessions of one account or of everyone', async () => {
+    expect((await cli('sessions:revoke', '--user', 'plain')).stdout).toContain('Ended 0 sessions.');
+    expect((await cli('sessions:revoke', '--all')).stdout).toContain('Ended 0 sessions.');
+    const unknown = await cli('sessions:revoke', '--user', 'nobody');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('There is no account with that username.');
+    expect((await cli('sessions:revoke')).code).toBe(64);
+  });
+
   it('explains its usage', async () => {
     const res = await cli('bogus');
     expect(res.code).toBe(64);

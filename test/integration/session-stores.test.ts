@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const stores: Array<[string, () => SessionRegistry]> = [['SQL store', () => new SqlSessionStore(t.deps.db)]];
-if (process.env.TEST_BACKEND === 'real') stores.push(['Redis store', () => new RedisSessionStore(t.deps.redis as never, t.config.redisKeyPrefix)]);
+const stores: Array<[string, () => SessionRegistry]> = [['SQL store', () => new SqlSessionStore(t.deps.db, 60_000)]];
+if (process.env.TEST_BACKEND === 'real') stores.push(['Redis store', () => new RedisSessionStore(t.deps.redis as never, t.config.redisKeyPrefix, 60_000)]);
 
 function sessionFor(userId: string | undefined, lifetimeMs: number, extra: Partial<SessionData> = {}): SessionData {
   return {
@@ -96,6 +96,20 @@ describe.each(stores)('%s', (_name, make) => {
     } else {
       expect(await t.deps.db('sessions').where({ user_id: alice.id }).count<{ count: number }[]>('* as count')).toEqual([{ count: 1 }]);
     }
+  });
+
+  it('remembers why a session was ended, once', async () => {
+    const alice = await createUser(t);
+    const [a, b, c] = [sid(), sid(), sid()];
+    for (const id of [a, b, c]) await set(store, id, sessionFor(alice.id, 60_000));
+    await store.destroyByHandle(alice.id, sessionHandle(a), 'revoked');
+    await store.destroyAllForUser(alice.id, c, 'password_changed');
+    expect(await store.takeEndReason(a)).toBe('revoked');
+    expect(await store.takeEndReason(a)).toBeUndefined();
+    expect(await store.takeEndReason(b)).toBe('password_changed');
+    expect(await store.takeEndReason(c)).toBeUndefined();
+    await store.destroyAllForUser(alice.id);
+    expect(await store.takeEndReason(c)).toBeUndefined();
   });
 
   it('treats a save with an expiry in the past as the end of the session', async () => {

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
+import type { SessionsService } from '../sessions/sessions.service';
 import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
@@ -15,7 +16,7 @@ function nextOf(req: Request): string {
   return safeNext(fromBody ?? req.query.next);
 }
 
-export function createSignInPages(deps: { signIn: SignInService; config: Config; clock: Clock }) {
+export function createSignInPages(deps: { signIn: SignInService; sessions: SessionsService; config: Config; clock: Clock }) {
   const view = 'auth/sign-in';
   const locals = (req: Request, res: Response) => ({
     title: (res.locals.t as Translator)('auth.signIn.title'),
@@ -35,7 +36,7 @@ export function createSignInPages(deps: { signIn: SignInService; config: Config;
       handle: async (req, res, input) => {
         const user = await deps.signIn.verifyPassword(input, contextOf(req, res));
         const next = nextOf(req);
-        await startSignedInSession(req, res, { userId: user.id, method: 'password', clock: deps.clock, config: deps.config });
+        await startSignedInSession(req, res, { userId: user.id, method: 'password', clock: deps.clock, config: deps.config, enforceLimit: deps.sessions.enforceLimit });
         res.redirect(303, next);
       },
     }),

@@ -1,5 +1,6 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
+import type { SessionsService } from '../sessions/sessions.service';
 import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
 import { startSignedInSession } from '../../http/session';
@@ -7,11 +8,11 @@ import type { Translator } from '../../infra/i18n';
 import { signUpSchema } from './auth.schemas';
 import type { SignUpService } from './sign-up.service';
 
-export function createSignUpPages(deps: { signUp: SignUpService; config: Config; clock: Clock; passwordMinLength: number }) {
+export function createSignUpPages(deps: { signUp: SignUpService; sessions: SessionsService; config: Config; clock: Clock }) {
   const view = 'auth/sign-up';
   const locals = (_req: unknown, res: { locals: Record<string, unknown> }) => ({
     title: (res.locals.t as Translator)('auth.signUp.title'),
-    passwordMinLength: deps.passwordMinLength,
+    passwordMinLength: deps.config.passwordMinLength,
   });
   return {
     /** GET /signup: the sign-up form. */
@@ -30,6 +31,7 @@ export function createSignUpPages(deps: { signUp: SignUpService; config: Config;
           method: 'password',
           clock: deps.clock,
           config: deps.config,
+          enforceLimit: deps.sessions.enforceLimit,
           carry: { flash: [{ type: 'success', key: 'auth.signUp.welcome', params: { email: user.email } }] },
         });
         res.redirect(303, '/');

@@ -37,7 +37,7 @@ export function createPasswordChanges(deps: { repos: Repositories; mail: MailQue
           },
         });
       });
-      await deps.sessions.destroyAllForUser(user.id);
+      await deps.sessions.destroyAllForUser(user.id, undefined, 'password_changed');
     },
   };
 }

@@ -126,7 +126,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         if (err instanceof DuplicateUserError) throw new InvalidLinkError('email_change');
         throw err;
       }
-      await sessions.destroyAllForUser(user.id);
+      await sessions.destroyAllForUser(user.id, undefined, 'signed_out_everywhere');
       return { user, oldEmail };
     },
   };

@@ -8,6 +8,7 @@ export const PROFILE_TABS = [
   { id: 'account', path: '/profile/account', labelKey: 'profile.tabs.account' },
   { id: 'password', path: '/profile/password', labelKey: 'profile.tabs.password' },
   { id: 'preferences', path: '/profile/preferences', labelKey: 'profile.tabs.preferences' },
+  { id: 'sessions', path: '/profile/sessions', labelKey: 'profile.tabs.sessions' },
 ] as const;
 
 export type ProfileTab = (typeof PROFILE_TABS)[number]['id'];

@@ -140,6 +140,13 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       await users().where({ id }).update({ password_hash: passwordHash });
     },
 
+    /** Account ids in id order, a page at a time (operator commands over everyone). */
+    async listIds(after: string | null, limit: number): Promise<string[]> {
+      const query = users().select('id').orderBy('id').limit(limit);
+      if (after) query.where('id', '>', after);
+      return (await query).map((row) => row.id);
+    },
+
     async setRole(id: string, role: Role, now: Date): Promise<void> {
       await users().where({ id }).update({ role, updated_at: now });
     },

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../config';
+import { ACCEPT_CH } from '../../infra/user-agent';
 
 /**
  * helmet with a Content-Security-Policy tighter than its defaults: scripts and styles
@@ -8,7 +9,7 @@ import type { Config } from '../../config';
  * <base>, no framing, forms only to ourselves.
  */
 export function securityHeaders(config: Config): RequestHandler {
-  return helmet({
+  const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -30,4 +31,9 @@ export function securityHeaders(config: Config): RequestHandler {
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
+  return (req, res, next) => {
+    // Ask Chromium for the client hints that make the Sessions tab precise (OS version, model, CPU).
+    res.set('Accept-CH', ACCEPT_CH);
+    headers(req, res, next);
+  };
 }

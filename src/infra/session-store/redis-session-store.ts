@@ -1,7 +1,7 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import type { Redis } from '../redis';
-import { sessionHandle, storeExpiry, type SessionRecord } from './session-data';
+import { sessionHandle, storeExpiry, type EndReason, type SessionRecord } from './session-data';
 import type { SessionRegistry } from './session-registry';
 
 type Callback = (err?: unknown) => void;
@@ -15,11 +15,18 @@ type Callback = (err?: unknown) => void;
 export class RedisSessionStore extends RedisStore implements SessionRegistry {
   private readonly redis: Redis;
   private readonly indexPrefix: string;
+  private readonly endedPrefix: string;
 
-  constructor(redis: Redis, keyPrefix: string) {
+  /** `endedTtlMs`: how long the reason a session ended is kept (as long as its cookie can come back). */
+  constructor(
+    redis: Redis,
+    keyPrefix: string,
+    private readonly endedTtlMs: number,
+  ) {
     super({ client: redis, prefix: `${keyPrefix}sess:`, disableTouch: true });
     this.redis = redis;
     this.indexPrefix = `${keyPrefix}user-sess:`;
+    this.endedPrefix = `${keyPrefix}ended:`;
   }
 
   private indexKey(userId: string): string {
@@ -57,13 +64,9 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     await this.redis.del(this.prefix + sid);
   }
 
-  private async liveSids(userId: string): Promise<string[]> {
-    return this.redis.zRangeByScore(this.indexKey(userId), Date.now(), '+inf');
-  }
-
   async listByUser(userId: string): Promise<SessionRecord[]> {
     const index = this.indexKey(userId);
-    const sids = await this.liveSids(userId);
+    const sids = await this.redis.zRangeByScore(index, Date.now(), '+inf');
     if (sids.length === 0) return [];
     const values = await this.redis.mGet(sids.map((sid) => this.prefix + sid));
     const records: SessionRecord[] = [];
@@ -83,23 +86,33 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     return records.sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
   }
 
-  async destroyByHandle(userId: string, handle: string): Promise<boolean> {
-    const sid = (await this.liveSids(userId)).find((candidate) => sessionHandle(candidate) === handle);
-    if (!sid) return false;
-    const [deleted] = (await this.redis.multi().del(this.prefix + sid).zRem(this.indexKey(userId), sid).exec()) as unknown as [number];
-    return deleted > 0;
-  }
-
-  async destroyAllForUser(userId: string, exceptSid?: string): Promise<number> {
-    const index = this.indexKey(userId);
-    const sids = (await this.redis.zRange(index, 0, -1)).filter((sid) => sid !== exceptSid);
+  /** Deletes sessions and their index entries, and records why they ended. */
+  private async end(userId: string, sids: string[], reason?: EndReason): Promise<number> {
     if (sids.length === 0) return 0;
-    const [deleted] = (await this.redis
+    const multi = this.redis
       .multi()
       .del(sids.map((sid) => this.prefix + sid))
-      .zRem(index, sids)
-      .exec()) as unknown as [number];
+      .zRem(this.indexKey(userId), sids);
+    if (reason) for (const sid of sids) multi.set(this.endedPrefix + sessionHandle(sid), reason, { expiration: { type: 'PX', value: this.endedTtlMs } });
+    const [deleted] = (await multi.exec()) as unknown as [number];
     return deleted;
+  }
+
+  /** Any entry of the user's index counts, expired or not: it was theirs. */
+  async destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean> {
+    const sid = (await this.redis.zRange(this.indexKey(userId), 0, -1)).find((candidate) => sessionHandle(candidate) === handle);
+    if (!sid) return false;
+    await this.end(userId, [sid], reason);
+    return true;
+  }
+
+  async destroyAllForUser(userId: string, exceptSid?: string, reason?: EndReason): Promise<number> {
+    const sids = (await this.redis.zRange(this.indexKey(userId), 0, -1)).filter((sid) => sid !== exceptSid);
+    return this.end(userId, sids, reason);
+  }
+
+  async takeEndReason(sid: string): Promise<EndReason | undefined> {
+    return ((await this.redis.getDel(this.endedPrefix + sessionHandle(sid))) ?? undefined) as EndReason | undefined;
   }
 
   /** Redis expires session keys itself; index entries are pruned as they are touched. */

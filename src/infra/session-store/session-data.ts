@@ -3,10 +3,15 @@ import type { SessionData } from 'express-session';
 
 export type AuthMethod = 'password' | 'password+totp' | 'password+passkey' | 'recovery_code' | 'passkey' | 'set_password';
 
+/** Why a session was ended for someone, told to the device when it next comes back. */
+export type EndReason = 'revoked' | 'password_changed' | 'signed_out_everywhere' | 'administrator' | 'session_limit';
+
 export interface FlashMessage {
   type: 'success' | 'info' | 'warning' | 'error';
   key: string;
   params?: Record<string, string | number>;
+  /** For phrases with plural forms. */
+  count?: number;
 }
 
 declare module 'express-session' {
@@ -25,6 +30,8 @@ declare module 'express-session' {
     pendingForm?: { action: string; fields: Record<string, string> };
     ip?: string;
     userAgent?: string;
+    /** User-Agent client hints sent at sign-in (Sec-CH-UA-*), for a precise device description. */
+    clientHints?: Record<string, string>;
     flash?: FlashMessage[];
   }
 }

@@ -1,5 +1,5 @@
 import type { Store } from 'express-session';
-import type { SessionRecord } from './session-data';
+import type { EndReason, SessionRecord } from './session-data';
 
 /**
  * The session store plus what the profile needs from it. Both implementations keep a
@@ -7,9 +7,14 @@ import type { SessionRecord } from './session-data';
  */
 export interface SessionRegistry extends Store {
   listByUser(userId: string): Promise<SessionRecord[]>;
-  /** Ends one of the user's sessions by its public handle; false when it is not theirs or not live. */
-  destroyByHandle(userId: string, handle: string): Promise<boolean>;
-  destroyAllForUser(userId: string, exceptSid?: string): Promise<number>;
+  /**
+   * Ends one of the user's sessions by its public handle; false when the handle is not
+   * one of theirs. With a reason, the device is told why when it next comes back.
+   */
+  destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean>;
+  destroyAllForUser(userId: string, exceptSid?: string, reason?: EndReason): Promise<number>;
+  /** Why the session with this id was ended, once (the record is removed). */
+  takeEndReason(sid: string): Promise<EndReason | undefined>;
   destroySession(sid: string): Promise<void>;
   /** Removes sessions past their expiry that the store does not drop by itself. */
   sweepExpired(): Promise<number>;

@@ -35,18 +35,32 @@ export function createSessionsRepository(db: Db) {
         .orderBy('expires_at', 'desc');
     },
 
-    async deleteForUser(userId: string, id: string): Promise<number> {
-      return db('sessions').where({ user_id: userId, id }).del();
+    /** Handles of the user's sessions that were deleted (expired ones too: they were still theirs). */
+    async deleteForUser(userId: string, ids: string[] | 'all', exceptId: string | null): Promise<string[]> {
+      const query = db('sessions').where({ user_id: userId });
+      if (ids !== 'all') query.whereIn('id', ids);
+      if (exceptId) query.andWhereNot({ id: exceptId });
+      const rows = (await query.del().returning('id')) as Array<{ id: string }>;
+      return rows.map((row) => row.id);
     },
 
-    async deleteAllForUser(userId: string, exceptId: string | null, now: Date): Promise<number> {
-      const query = db('sessions').where({ user_id: userId }).andWhere('expires_at', '>', now);
-      if (exceptId) query.andWhereNot({ id: exceptId });
-      return query.del();
+    async recordEnded(handles: string[], reason: string, expiresAt: Date): Promise<void> {
+      if (handles.length === 0) return;
+      await db('ended_sessions')
+        .insert(handles.map((handle) => ({ handle, reason, expires_at: expiresAt })))
+        .onConflict('handle')
+        .merge();
+    },
+
+    async takeEnded(handle: string, now: Date): Promise<string | undefined> {
+      const [row] = (await db('ended_sessions').where({ handle }).andWhere('expires_at', '>', now).del().returning('reason')) as Array<{ reason: string }>;
+      return row?.reason;
     },
 
     async deleteExpired(now: Date): Promise<number> {
-      return db('sessions').where('expires_at', '<=', now).del();
+      const sessions = await db('sessions').where('expires_at', '<=', now).del();
+      await db('ended_sessions').where('expires_at', '<=', now).del();
+      return sessions;
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import type { Db } from '../db';
-import { sessionHandle, storeExpiry, type SessionRecord } from './session-data';
+import { sessionHandle, storeExpiry, type EndReason, type SessionRecord } from './session-data';
 import type { SessionRegistry } from './session-registry';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
 
@@ -15,9 +15,17 @@ type Callback<T = void> = (err?: unknown, value?: T | null) => void;
 export class SqlSessionStore extends Store implements SessionRegistry {
   private readonly sessions: SessionsRepository;
 
-  constructor(db: Db) {
+  /** How long the reason a session ended is kept: as long as its cookie can still come back. */
+  private readonly endedTtlMs: number;
+
+  constructor(db: Db, endedTtlMs: number) {
     super();
     this.sessions = createSessionsRepository(db);
+    this.endedTtlMs = endedTtlMs;
+  }
+
+  private async ended(handles: string[], reason?: EndReason): Promise<void> {
+    if (reason) await this.sessions.recordEnded(handles, reason, new Date(Date.now() + this.endedTtlMs));
   }
 
   get(sid: string, callback: Callback<SessionData>): void {
@@ -55,12 +63,20 @@ export class SqlSessionStore extends Store implements SessionRegistry {
     return rows.map((row) => ({ id: row.id, userId, data: row.data, expiresAt: new Date(row.expires_at) }));
   }
 
-  async destroyByHandle(userId: string, handle: string): Promise<boolean> {
-    return (await this.sessions.deleteForUser(userId, handle)) > 0;
+  async destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean> {
+    const deleted = await this.sessions.deleteForUser(userId, [handle], null);
+    await this.ended(deleted, reason);
+    return deleted.length > 0;
   }
 
-  async destroyAllForUser(userId: string, exceptSid?: string): Promise<number> {
-    return this.sessions.deleteAllForUser(userId, exceptSid ? sessionHandle(exceptSid) : null, new Date());
+  async destroyAllForUser(userId: string, exceptSid?: string, reason?: EndReason): Promise<number> {
+    const deleted = await this.sessions.deleteForUser(userId, 'all', exceptSid ? sessionHandle(exceptSid) : null);
+    await this.ended(deleted, reason);
+    return deleted.length;
+  }
+
+  async takeEndReason(sid: string): Promise<EndReason | undefined> {
+    return (await this.sessions.takeEnded(sessionHandle(sid), new Date())) as EndReason | undefined;
   }
 
   async sweepExpired(): Promise<number> {

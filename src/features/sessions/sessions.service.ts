@@ -1,0 +1,112 @@
+import type { Config } from '../../config';
+import type { Clock } from '../../infra/clock';
+import { AppError, NotFoundError } from '../../http/errors';
+import { sessionHandle, type AuthMethod } from '../../infra/session-store/session-data';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import { parseUserAgent, type DeviceDescription } from '../../infra/user-agent';
+import type { Repositories } from '../../repositories';
+
+export interface SessionView {
+  /** The public handle (SHA-256 of the session id): safe to show and to post back. */
+  id: string;
+  current: boolean;
+  device: DeviceDescription;
+  ip: string;
+  method: AuthMethod | 'unknown';
+  createdAt: Date;
+  lastSeenAt: Date;
+  lastAuthAt: Date;
+  expiresAt: Date;
+}
+
+export class CurrentSessionError extends AppError {
+  constructor() {
+    super(409, 'current_session', 'sessions.errors.current');
+  }
+}
+
+/** The devices an account is signed in on: listing, signing out one or all others, limits. */
+export function createSessionsService(deps: { registry: SessionRegistry; repos: Repositories; clock: Clock; config: Config }) {
+  const { registry, clock, config } = deps;
+
+  /** Live sessions by the service's own clock: idle and absolute timeouts, not only the store's expiry. */
+  async function live(userId: string): Promise<SessionView[]> {
+    const now = clock.now().getTime();
+    const views: SessionView[] = [];
+    for (const record of await registry.listByUser(userId)) {
+      const data = record.data;
+      const createdAt = data.createdAt ?? now;
+      const lastSeenAt = data.lastSeenAt ?? createdAt;
+      const expiresAt = Math.min(lastSeenAt + config.sessionIdleMs, createdAt + config.sessionAbsoluteMs);
+      if (expiresAt <= now) continue;
+      views.push({
+        id: record.id,
+        current: false,
+        device: parseUserAgent(data.userAgent ?? '', data.clientHints),
+        ip: data.ip ?? '',
+        method: data.authMethod ?? 'unknown',
+        createdAt: new Date(createdAt),
+        lastSeenAt: new Date(lastSeenAt),
+        lastAuthAt: new Date(data.lastAuthAt ?? createdAt),
+        expiresAt: new Date(expiresAt),
+      });
+    }
+    return views;
+  }
+
+  return {
+    /** This device first, then the most recently active. */
+    async list(userId: string, currentSid: string): Promise<SessionView[]> {
+      const current = sessionHandle(currentSid);
+      return (await live(userId))
+        .map((view) => ({ ...view, current: view.id === current }))
+        .sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+    },
+
+    /** Signs out one other device. An unknown handle, or someone else's, is a 404 that reveals nothing. */
+    async revoke(userId: string, handle: string, currentSid: string): Promise<void> {
+      if (handle === sessionHandle(currentSid)) throw new CurrentSessionError();
+      if (!/^[0-9a-f]{64}$/.test(handle) || !(await registry.destroyByHandle(userId, handle, 'revoked'))) {
+        throw new NotFoundError('sessions.errors.notFound');
+      }
+    },
+
+    async revokeOthers(userId: string, currentSid: string): Promise<number> {
+      return registry.destroyAllForUser(userId, currentSid, 'revoked');
+    },
+
+    /** After a sign-in: beyond MAX_SESSIONS_PER_USER, the oldest sessions end. */
+    async enforceLimit(userId: string, currentSid: string): Promise<void> {
+      const sessions = await registry.listByUser(userId);
+      const excess = sessions.length - config.maxSessionsPerUser;
+      if (excess <= 0) return;
+      const current = sessionHandle(currentSid);
+      const oldest = sessions
+        .filter((s) => s.id !== current)
+        .sort((a, b) => (a.data.createdAt ?? 0) - (b.data.createdAt ?? 0))
+        .slice(0, excess);
+      for (const session of oldest) await registry.destroyByHandle(userId, session.id, 'session_limit');
+    },
+
+    /** Operator command: ends every session of one account. */
+    async revokeAllOf(username: string): Promise<number> {
+      const user = await deps.repos.users.findByUsername(username);
+      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
+      return registry.destroyAllForUser(user.id, undefined, 'administrator');
+    },
+
+    /** Operator command: ends every signed-in session, account by account (no scan of the store). */
+    async revokeEveryone(): Promise<number> {
+      let total = 0;
+      for (let after: string | null = null; ; ) {
+        const ids = await deps.repos.users.listIds(after, 500);
+        if (ids.length === 0) return total;
+        const counts = await Promise.all(ids.map((id) => registry.destroyAllForUser(id, undefined, 'administrator')));
+        total += counts.reduce((a, b) => a + b, 0);
+        after = ids[ids.length - 1] as string;
+      }
+    },
+  };
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;
