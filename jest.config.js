@@ -5,8 +5,16 @@
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  // A few dependencies ship only ES modules (otplib's @scure/base and @noble/hashes):
+  // Node loads them natively, Jest's module registry needs them as CommonJS.
+  '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
-const base = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const base = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
 const backendSuites = ['<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'];
 const realBackends = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL);
 // Under CI the browser suite always runs (a missing Chromium fails it); elsewhere it

@@ -6,6 +6,7 @@ import * as createRateLimits from './20261121000400_create_rate_limits';
 import * as createMailOutbox from './20261122000100_create_mail_outbox';
 import * as createAvatars from './20261122000200_create_avatars';
 import * as createEndedSessions from './20261122000300_create_ended_sessions';
+import * as createAuthenticators from './20261122000400_create_authenticators';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '20261122000100_create_mail_outbox': createMailOutbox,
   '20261122000200_create_avatars': createAvatars,
   '20261122000300_create_ended_sessions': createEndedSessions,
+  '20261122000400_create_authenticators': createAuthenticators,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,35 +5,18 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
-import { createAppearancePages } from './features/appearance/appearance.pages';
-import { appearanceRoutes } from './features/appearance/appearance.routes';
-import { authRoutes } from './features/auth/auth.routes';
-import { createEmailVerificationPages } from './features/auth/email-verification.pages';
-import { createForgotPasswordPages } from './features/auth/forgot-password.pages';
-import { createResetPasswordPages } from './features/auth/reset-password.pages';
-import { createSignInPages } from './features/auth/sign-in.pages';
-import { createSignOutPages } from './features/auth/sign-out.pages';
-import { createSignUpPages } from './features/auth/sign-up.pages';
 import { healthRoutes } from './features/health/health.routes';
-import { homeRoutes } from './features/home/home.routes';
-import { createPasswordStrengthApi } from './features/password/password-strength.api';
-import { createAccountPages } from './features/profile/account.pages';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
-import { createEmailLinkPages } from './features/profile/email-links.pages';
-import { createPasswordPages } from './features/profile/password.pages';
-import { createPreferencesPages } from './features/profile/preferences.pages';
-import { profileRoutes } from './features/profile/profile.routes';
-import { createReauthPages } from './features/sessions/reauth.pages';
-import { createSessionsPages } from './features/sessions/sessions.pages';
-import { sessionsRoutes } from './features/sessions/sessions.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
+import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
 import { fromRoot } from './infra/project-root';
+import { mountRoutes } from './routes';
 import { createServices, type Services } from './services';
 
 /** A short digest of the static files, so their URLs change whenever they do. */
@@ -71,6 +54,11 @@ export function createApp(deps: Deps): App {
   app.use(requestLogger(logger));
   app.use(securityHeaders(config));
   app.use('/assets', express.static(fromRoot('public'), { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
+  // The passkey ceremony's browser half, served from the installed package (no CDN, no bundler).
+  const webauthnBrowser = path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
+  app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').sendFile(webauthnBrowser);
+  });
   app.use(healthRoutes(deps.readiness));
   app.use(avatarFileRoutes(services.avatars));
   app.use(cookieParser());
@@ -93,33 +81,10 @@ export function createApp(deps: Deps): App {
   );
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: services.repos.users }));
+  app.use(requireSecondFactor(config.require2fa));
   app.use(csrfProtection);
 
-  app.use(homeRoutes());
-  app.use(
-    authRoutes({
-      signUp: createSignUpPages({ signUp: services.signUp, sessions: services.sessions, config, clock }),
-      signIn: createSignInPages({ signIn: services.signIn, sessions: services.sessions, config, clock }),
-      signOut: createSignOutPages({ config }),
-      resetPassword: createResetPasswordPages({ passwordReset: services.passwordReset, passwordMinLength: config.passwordMinLength }),
-      forgotPassword: createForgotPasswordPages({ passwordReset: services.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
-      emailVerification: createEmailVerificationPages({ emailVerification: services.emailVerification }),
-    }),
-  );
-  app.use(appearanceRoutes(createAppearancePages({ appearance: services.appearance, config })));
-  app.post('/password/strength', createPasswordStrengthApi({ policy: services.policy, limiter: services.passwordStrengthLimiter }));
-  app.use(sessionsRoutes({ reauth: createReauthPages({ reauth: services.reauth, config, clock }), sessions: createSessionsPages({ sessions: services.sessions, clock }) }, clock));
-  app.use(
-    profileRoutes(
-      {
-        account: createAccountPages({ ...services, config, clock }),
-        password: createPasswordPages({ passwordChange: services.passwordChange, clock, config }),
-        preferences: createPreferencesPages({ appearance: services.appearance, config, clock }),
-        emailLinks: createEmailLinkPages({ emailChange: services.emailChange, recoveryEmail: services.recoveryEmail, config }),
-      },
-      clock,
-    ),
-  );
+  mountRoutes(app, deps, services);
 
   app.use(notFound);
   app.use(errorHandler(logger, catalogues));

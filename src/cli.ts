@@ -22,6 +22,9 @@ Commands:
   sessions:revoke --user <username>
                                   end every session of one account
   sessions:revoke --all           end every signed-in session of every account
+  mfa:reset --user <username>     remove an account's authenticator app, recovery
+                                  codes and passkeys (a lost device), end its
+                                  sessions and tell its owner by mail
 `;
 
 async function run(argv: string[]): Promise<number> {
@@ -80,6 +83,16 @@ async function run(argv: string[]): Promise<number> {
         const sessions = createServices(deps).sessions;
         const count = values.user ? await sessions.revokeAllOf(values.user) : await sessions.revokeEveryone();
         console.log(`Ended ${count} session${count === 1 ? '' : 's'}.`);
+        return 0;
+      }
+      case 'mfa:reset': {
+        const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+        if (!values.user) {
+          console.error(`Give --user <username>.\n\n${USAGE}`);
+          return 64;
+        }
+        await createServices(deps).mfa.resetForUser(values.user);
+        console.log(`Removed the second factors and passkeys of ${values.user}, ended their sessions and told them by mail.`);
         return 0;
       }
       default:

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createAvatarsRepository } from './features/profile/avatars.repository';
+import { createAuthenticatorsRepository } from './features/mfa/authenticators.repository';
+import { createSecurityEventsRepository } from './features/account/security-events.repository';
 import { createUsersRepository } from './features/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
@@ -10,6 +12,8 @@ function bind(db: Knex | Knex.Transaction) {
     oneTimeTokens: createOneTimeTokensRepository(db),
     outbox: createOutboxRepository(db),
     avatars: createAvatarsRepository(db),
+    authenticators: createAuthenticatorsRepository(db),
+    events: createSecurityEventsRepository(db),
   };
 }
 

@@ -18,6 +18,10 @@ import { createEmailChangeService } from './features/profile/email-change.servic
 import { createRecoveryEmailService } from './features/profile/recovery-email.service';
 import { createReauthService } from './features/sessions/reauth.service';
 import { createSessionsService } from './features/sessions/sessions.service';
+import { createSecurityNotices } from './features/account/security-notices';
+import { createMfaService } from './features/mfa/mfa.service';
+import { createPasskeysService } from './features/mfa/passkeys.service';
+import { createDataCipher } from './infra/crypto/data-cipher';
 import { createRepositories } from './repositories';
 
 /** Every use case, built once from the back-ends; the HTML pages and the API share them. */
@@ -57,6 +61,18 @@ export function createServices(deps: Deps) {
     tokenLifetimeMs: config.resetTokenMs,
     limiters: { ip: deps.limiters(limits.resetIp), address: deps.limiters(limits.resetAddress) },
   });
+  const notices = createSecurityNotices({ mail, links, clock });
+  const mfa = createMfaService({
+    repos,
+    cipher: createDataCipher(config.dataKey, 'totp'),
+    clock,
+    notices,
+    sessions: deps.sessions,
+    limiter: deps.limiters(limits.secondFactorAccount),
+    driftSteps: config.totpDriftSteps,
+    bcryptCost: config.bcryptCost,
+  });
+  const passkeys = createPasskeysService({ repos, clock, notices, limiter: deps.limiters(limits.passkeyIp), baseUrl: config.baseUrl, productName: config.productName });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, resendLimiter: deps.limiters(limits.verifyResend) });
   return {
     repos,
@@ -69,7 +85,9 @@ export function createServices(deps: Deps) {
     passwordChanges,
     emailVerification,
     appearance: createAppearanceService({ repos, clock }),
-    reauth: createReauthService({ credentials }),
+    reauth: createReauthService({ credentials, mfa, repos }),
+    mfa,
+    passkeys,
     sessions: createSessionsService({ registry: deps.sessions, repos, clock, config }),
     passwordChange: createPasswordChangeService({ credentials, hasher, policy, changes: passwordChanges }),
     accountDetails: createAccountDetailsService({ repos, clock, profileLocked }),

@@ -95,6 +95,35 @@
     });
   });
 
+  // Copy buttons (secret keys, recovery codes) and printing.
+  document.querySelectorAll('[data-copy]').forEach(function (button) {
+    var source = document.getElementById(button.getAttribute('data-copy'));
+    if (!source || !navigator.clipboard) return;
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var text = source.tagName === 'OL' ? Array.prototype.map.call(source.querySelectorAll('li'), function (li) { return li.textContent.trim(); }).join('\n') : source.textContent.replace(/\s+/g, '');
+      navigator.clipboard.writeText(text).then(function () {
+        button.textContent = button.getAttribute('data-copied-text');
+        setTimeout(function () { button.textContent = label; }, 2000);
+      });
+    });
+  });
+  document.querySelectorAll('[data-print]').forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+
+  // Leaving the new recovery codes unconfirmed deserves a warning.
+  var confirmLeave = document.querySelector('form[data-confirm-leave]');
+  if (confirmLeave) {
+    var leaving = true;
+    confirmLeave.addEventListener('submit', function () { leaving = false; });
+    window.addEventListener('beforeunload', function (event) {
+      if (leaving) { event.preventDefault(); event.returnValue = confirmLeave.getAttribute('data-confirm-leave'); }
+    });
+  }
+
   // After a failed submit, move focus to the list of problems (GOV.UK error summary).
   var summary = document.querySelector('[data-error-summary]');
   if (summary) summary.focus();

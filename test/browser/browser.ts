@@ -19,9 +19,10 @@ export interface Site {
 }
 
 /** The application listening on 127.0.0.1 and Debian's Chromium, headless, no downloads. */
-export async function openSite(env: Record<string, string> = {}): Promise<Site> {
+export async function openSite(env: Record<string, string> = {}, options: { hostname?: string } = {}): Promise<Site> {
   const port = await closedPort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  // Passkeys need a domain name for their relying party: "localhost", not an address.
+  const baseUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`;
   const t = await startTestApp({ BASE_URL: baseUrl, ...env });
   const server: Server = await new Promise((resolve) => {
     const s = t.app.listen(port, '127.0.0.1', () => resolve(s));

@@ -79,6 +79,12 @@ describe('Operator commands (npm run cli)', () => {
     expect((await cli('sessions:revoke')).code).toBe(64);
   });
 
+  it('mfa:reset removes the second factors of one account', async () => {
+    expect((await cli('mfa:reset', '--user', 'plain')).stdout).toContain('Removed the second factors and passkeys of plain');
+    expect((await cli('mfa:reset')).code).toBe(64);
+    expect((await cli('mfa:reset', '--user', 'nobody')).stderr).toContain('There is no account with that username.');
+  });
+
   it('explains its usage', async () => {
     const res = await cli('bogus');
     expect(res.code).toBe(64);

@@ -18,5 +18,7 @@ export function authLimits(config: Config) {
     resetAddress: { name: 'reset-address', points: 5, windowSeconds: HOUR },
     verifyResend: { name: 'verify-resend', points: 5, windowSeconds: HOUR },
     passwordStrengthIp: { name: 'strength-ip', points: 120, windowSeconds: MINUTE },
+    secondFactorAccount: { name: 'second-factor-account', points: 10, windowSeconds: 15 * MINUTE },
+    passkeyIp: { name: 'passkey-ip', points: 60, windowSeconds: 15 * MINUTE },
   } satisfies Record<string, LimitSpec>;
 }

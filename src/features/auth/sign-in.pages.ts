@@ -1,13 +1,11 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
-import type { SessionsService } from '../sessions/sessions.service';
 import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
-import { startSignedInSession } from '../../http/session';
 import type { Translator } from '../../infra/i18n';
 import { signInSchema } from './auth.schemas';
+import type { SignInCompletion } from './sign-in-completion';
 import type { SignInService } from './sign-in.service';
 
 /** `next` arrives in the query on GET and as a hidden field on POST. */
@@ -16,18 +14,23 @@ function nextOf(req: Request): string {
   return safeNext(fromBody ?? req.query.next);
 }
 
-export function createSignInPages(deps: { signIn: SignInService; sessions: SessionsService; config: Config; clock: Clock }) {
+export function createSignInPages(deps: { signIn: SignInService; complete: SignInCompletion; clock: Clock }) {
   const view = 'auth/sign-in';
   const locals = (req: Request, res: Response) => ({
     title: (res.locals.t as Translator)('auth.signIn.title'),
     next: nextOf(req),
     signedOut: req.query.signed_out === '1',
+    webauthn: true,
   });
   return {
-    /** GET /login: the sign-in form. */
+    /** GET /login: the sign-in form, and "Sign in with a passkey". */
     show: formPage({ view, locals }),
 
-    /** POST /login: check the credentials, start a fresh session, return to where the person was headed. */
+    /**
+     * POST /login: checks the credentials. With a second factor on, the session only
+     * remembers who is half-way in and the person continues at /login/2fa; otherwise a
+     * fresh session starts and the person returns to where they were headed.
+     */
     submit: formHandler({
       view,
       schema: signInSchema,
@@ -36,7 +39,11 @@ export function createSignInPages(deps: { signIn: SignInService; sessions: Sessi
       handle: async (req, res, input) => {
         const user = await deps.signIn.verifyPassword(input, contextOf(req, res));
         const next = nextOf(req);
-        await startSignedInSession(req, res, { userId: user.id, method: 'password', clock: deps.clock, config: deps.config, enforceLimit: deps.sessions.enforceLimit });
+        if (user.mfaEnabled) {
+          req.session.pendingSignIn = { userId: user.id, at: deps.clock.now().getTime(), next };
+          return res.redirect(303, '/login/2fa');
+        }
+        await deps.complete(req, res, user.id, 'password');
         res.redirect(303, next);
       },
     }),

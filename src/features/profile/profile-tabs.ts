@@ -9,6 +9,7 @@ export const PROFILE_TABS = [
   { id: 'password', path: '/profile/password', labelKey: 'profile.tabs.password' },
   { id: 'preferences', path: '/profile/preferences', labelKey: 'profile.tabs.preferences' },
   { id: 'sessions', path: '/profile/sessions', labelKey: 'profile.tabs.sessions' },
+  { id: 'security', path: '/profile/security', labelKey: 'profile.tabs.security' },
 ] as const;
 
 export type ProfileTab = (typeof PROFILE_TABS)[number]['id'];

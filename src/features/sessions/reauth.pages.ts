@@ -5,34 +5,65 @@ import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
 import { flash, rotateSession } from '../../http/session';
+import { parseInput } from '../../http/validate';
 import type { Translator } from '../../infra/i18n';
+import { webauthnResponseSchema } from '../mfa/mfa.schemas';
+import type { PasskeysService } from '../mfa/passkeys.service';
+import { rememberChallenge, takeChallenge } from '../mfa/webauthn-challenge';
 import type { User } from '../users/user';
 import { reauthSchema } from './reauth.schemas';
 import type { ReauthService } from './reauth.service';
 
 const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, '/profile');
 
-export function createReauthPages(deps: { reauth: ReauthService; config: Config; clock: Clock }) {
+export function createReauthPages(deps: { reauth: ReauthService; passkeys: PasskeysService; config: Config; clock: Clock }) {
   const view = 'sessions/reauth';
-  const locals = (req: Request, res: Response) => ({ title: (res.locals.t as Translator)('reauth.title'), next: nextOf(req), minutes: deps.config.reauthMs / 60_000 });
+  const locals = async (req: Request, res: Response) => ({
+    title: (res.locals.t as Translator)('reauth.title'),
+    next: nextOf(req),
+    minutes: deps.config.reauthMs / 60_000,
+    asks: await deps.reauth.requirements(req.user as User),
+    webauthn: true,
+  });
+
+  /** A new session id and a fresh step-up window. */
+  const elevate = async (req: Request) => {
+    const now = deps.clock.now().getTime();
+    await rotateSession(req, { lastAuthAt: now, elevatedUntil: now + deps.config.reauthMs, lastSeenAt: now });
+    flash(req, { type: 'success', key: 'reauth.confirmed' });
+  };
+
   return {
-    /** GET /reauth: asks for the password before a sensitive change. */
+    /** GET /reauth: asks for the password (and second factor) before a sensitive change. */
     show: formPage({ view, locals }),
 
-    /** POST /reauth: checks the password, gives the session a new id and a fresh step-up window, goes back. */
+    /** POST /reauth: checks them, then back to where the person was. */
     submit: formHandler({
       view,
       schema: reauthSchema,
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.reauth.confirmPassword(req.user as User, input.password, contextOf(req, res));
-        const now = deps.clock.now().getTime();
-        await rotateSession(req, { lastAuthAt: now, elevatedUntil: now + deps.config.reauthMs, lastSeenAt: now });
-        flash(req, { type: 'success', key: 'reauth.confirmed' });
+        await deps.reauth.confirm(req.user as User, input, contextOf(req, res));
+        await elevate(req);
         res.redirect(303, nextOf(req));
       },
     }),
+
+    /** POST /reauth/passkey/options (JSON): a challenge for one of the person's passkeys. */
+    passkeyOptions: (async (req, res) => {
+      const options = await deps.passkeys.authenticationOptions(req.user as User);
+      rememberChallenge(req, 'reauth', options.challenge, deps.clock);
+      res.json(options);
+    }) as RequestHandler,
+
+    /** POST /reauth/passkey (JSON): a passkey confirms identity on its own. */
+    passkeyVerify: (async (req, res) => {
+      const input = parseInput(webauthnResponseSchema, req.body);
+      await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'reauth', deps.clock), contextOf(req, res).ip, req.user as User);
+      await elevate(req);
+      res.json({ redirect: nextOf(req) });
+    }) as RequestHandler,
 
     /** POST /reauth/drop: ends the step-up window now. */
     drop: (async (req, res) => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { password } from '../../http/validate';
+import { password, text } from '../../http/validate';
 
 export const reauthSchema = z.object({
   password: password({ requiredKey: 'reauth.errors.passwordRequired' }),
+  code: text({ requiredKey: 'mfa.errors.codeRequired', max: 20 }).optional(),
   next: z.string().optional(),
 });
 

@@ -1,15 +1,31 @@
 import { ValidationError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
+import type { Repositories } from '../../repositories';
 import type { CredentialCheck } from '../auth/credential-check';
+import type { MfaService } from '../mfa/mfa.service';
 import type { User } from '../users/user';
+import type { ReauthInput } from './reauth.schemas';
 
-/** Confirming one's identity again before a sensitive change (step-up). */
-export function createReauthService({ credentials }: { credentials: CredentialCheck }) {
+/**
+ * Confirming one's identity again before a sensitive change (step-up): the password, and
+ * with a second factor on, a current code too; or a passkey alone (see the passkey pages).
+ */
+export function createReauthService({ credentials, mfa, repos }: { credentials: CredentialCheck; mfa: MfaService; repos: Repositories }) {
   return {
-    async confirmPassword(user: User, password: string, ctx: RequestContext): Promise<void> {
-      if (!(await credentials.verify(user, user.username, password, ctx.ip))) {
+    /** What the step-up page asks for. */
+    async requirements(user: User): Promise<{ code: boolean; passkey: boolean; passkeyOnly: boolean }> {
+      const status = await mfa.status(user);
+      return { code: Boolean(status.totp), passkey: status.passkeys > 0, passkeyOnly: user.mfaEnabled && !status.totp };
+    },
+
+    async confirm(user: User, input: ReauthInput, ctx: RequestContext): Promise<void> {
+      if (!(await credentials.verify(user, user.username, input.password, ctx.ip))) {
         throw ValidationError.field('password', 'reauth.errors.wrongPassword');
       }
+      if (!user.mfaEnabled) return;
+      if (!(await repos.authenticators.findTotp(user.id))) throw new ValidationError({ _form: { key: 'reauth.errors.usePasskey' } });
+      if (!input.code) throw ValidationError.field('code', 'mfa.errors.codeRequired');
+      await mfa.verifyTotp(user, input.code);
     },
   };
 }

@@ -14,5 +14,7 @@ export function sessionsRoutes(pages: { reauth: ReturnType<typeof createReauthPa
   router.get('/reauth', requireUser, pages.reauth.show);
   router.post('/reauth', requireUser, pages.reauth.submit);
   router.post('/reauth/drop', requireUser, pages.reauth.drop);
+  router.post('/reauth/passkey/options', requireUser, pages.reauth.passkeyOptions);
+  router.post('/reauth/passkey', requireUser, pages.reauth.passkeyVerify);
   return router;
 }

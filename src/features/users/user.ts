@@ -24,6 +24,8 @@ export interface User {
   passwordChangedAt: Date | null;
   /** Content hash of the current avatar; null shows initials. */
   avatarHash: string | null;
+  /** Has a second factor (authenticator app or passkey): sign-in and step-up ask for it. */
+  mfaEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -20,6 +20,7 @@ interface UserRow {
   locked_at: Date | null;
   password_changed_at: Date | null;
   avatar_hash: string | null;
+  mfa_enabled: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -42,6 +43,7 @@ function toUser(row: UserRow): User {
     lockedAt: row.locked_at,
     passwordChangedAt: row.password_changed_at,
     avatarHash: row.avatar_hash,
+    mfaEnabled: row.mfa_enabled,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -173,6 +175,10 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
     async verifyRecoveryEmail(id: string, email: string, now: Date): Promise<boolean> {
       const count = await users().where({ id, recovery_email: email }).update({ recovery_email_verified_at: now, updated_at: now });
       return count === 1;
+    },
+
+    async setMfaEnabled(id: string, enabled: boolean, now: Date): Promise<void> {
+      await users().where({ id }).update({ mfa_enabled: enabled, updated_at: now });
     },
 
     async setAvatarHash(id: string, avatarHash: string | null, now: Date): Promise<void> {

@@ -20,7 +20,9 @@ export function createMailRenderer(options: { catalogues: Catalogues; productNam
       const language = isLocale(locale) ? locale : 'en';
       const t = options.catalogues.translator(language);
       const locals = { ...data, t, product: options.productName, baseUrl: options.baseUrl.href, lang: LOCALE_TAGS[language] };
-      const subject = t(`emails.${template}.subject`, { product: options.productName });
+      // A notice's subject depends on its kind (security_notice.mfa_enabled.subject, ...).
+      const subjectKey = typeof data.kind === 'string' ? `emails.${template}.${data.kind}.subject` : `emails.${template}.subject`;
+      const subject = t(subjectKey, { product: options.productName });
       const htmlBody = await ejs.renderFile(file(`${template}.html.ejs`), locals);
       const textBody = await ejs.renderFile(file(`${template}.text.ejs`), locals);
       return {

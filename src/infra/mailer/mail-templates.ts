@@ -18,6 +18,7 @@ export interface MailTemplates {
   email_change_taken: RequestOrigin;
   email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number } & RequestOrigin;
   recovery_email_verify: { firstName: string; link: string; hours: number };
+  security_notice: { firstName: string; kind: string; detail: string; when: string; actionLink: string } & RequestOrigin;
 }
 
 export type MailTemplate = keyof MailTemplates;

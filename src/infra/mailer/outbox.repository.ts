@@ -63,7 +63,8 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
         .whereIn('id', due)
         .update({ locked_until: new Date(now.getTime() + leaseMs), attempts: db.raw('attempts + 1') })
         .returning('*');
-      return (rows as OutboxRow[]).map(toMessage);
+      // RETURNING comes back in no particular order; mail goes out in the order it was queued.
+      return (rows as OutboxRow[]).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()).map(toMessage);
     },
 
     /** Sent: the data (which may hold one-time links) is no longer needed and is removed. */

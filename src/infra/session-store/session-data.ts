@@ -26,6 +26,14 @@ declare module 'express-session' {
     authMethod?: AuthMethod;
     /** Until when (ms) sensitive changes are allowed without confirming identity again. */
     elevatedUntil?: number;
+    /** Between the password and the second factor of a sign-in (five minutes at most). */
+    pendingSignIn?: { userId: string; at: number; next: string };
+    /** The one outstanding WebAuthn challenge of this session, for one purpose, single use. */
+    webauthn?: { challenge: string; purpose: 'register' | 'sign-in' | 'second-factor' | 'reauth'; expiresAt: number };
+    /** An authenticator-app secret being set up, encrypted, until a code confirms it. */
+    totpSetup?: string;
+    /** New recovery codes, encrypted, shown until the person confirms they saved them. */
+    newRecoveryCodes?: string;
     /** A sensitive form sent without a recent sign-in: shown filled in again afterwards. */
     pendingForm?: { action: string; fields: Record<string, string> };
     ip?: string;

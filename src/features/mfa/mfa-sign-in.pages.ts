@@ -1,0 +1,111 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Clock } from '../../infra/clock';
+import type { Translator } from '../../infra/i18n';
+import { formHandler } from '../../http/form';
+import { safeNext } from '../../http/paths';
+import { renderPage } from '../../http/render';
+import { contextOf } from '../../http/request-context';
+import { flash } from '../../http/session';
+import { parseInput } from '../../http/validate';
+import type { Repositories } from '../../repositories';
+import type { SignInCompletion } from '../auth/sign-in-completion';
+import type { User } from '../users/user';
+import { secondFactorSchema, webauthnResponseSchema } from './mfa.schemas';
+import type { MfaService } from './mfa.service';
+import type { PasskeysService } from './passkeys.service';
+import { CHALLENGE_LIFETIME_MS, rememberChallenge, takeChallenge } from './webauthn-challenge';
+
+/** The second step of a sign-in, and signing in with a passkey alone. */
+export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; repos: Repositories; complete: SignInCompletion; clock: Clock }) {
+  const view = 'mfa/second-factor';
+
+  /** Who is half-way in; a step left for more than five minutes starts over. */
+  async function pendingUser(req: Request): Promise<User | undefined> {
+    const pending = req.session.pendingSignIn;
+    if (!pending || deps.clock.now().getTime() - pending.at > CHALLENGE_LIFETIME_MS) return undefined;
+    return deps.repos.users.findById(pending.userId);
+  }
+
+  const restart = (req: Request, res: Response) => {
+    delete req.session.pendingSignIn;
+    flash(req, { type: 'info', key: 'mfa.signIn.startAgain' });
+    res.redirect(303, '/login');
+  };
+
+  const locals = async (req: Request, res: Response) => {
+    const user = (await pendingUser(req)) as User;
+    const status = await deps.mfa.status(user);
+    const useRecovery = req.query.method === 'recovery' || (req.body as Record<string, unknown> | undefined)?.recovery_code !== undefined || !status.totp;
+    return { title: (res.locals.t as Translator)('mfa.signIn.title'), webauthn: true, status, useRecovery: useRecovery && status.recoveryCodesLeft > 0, onlyPasskey: !status.totp && status.recoveryCodesLeft === 0 };
+  };
+
+  const finish = async (req: Request, res: Response, user: User, method: 'password+totp' | 'recovery_code' | 'password+passkey', notes: Parameters<SignInCompletion>[4] = []) => {
+    const next = req.session.pendingSignIn?.next ?? '/';
+    delete req.session.pendingSignIn;
+    await deps.complete(req, res, user.id, method, notes);
+    return next;
+  };
+
+  return {
+    /** GET /login/2fa: the code from the authenticator app, or a recovery code, or a passkey. */
+    show: (async (req, res) => {
+      if (!(await pendingUser(req))) return restart(req, res);
+      await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
+    }) as RequestHandler,
+
+    /** POST /login/2fa: checks the code (used once) and only then starts the signed-in session. */
+    submit: formHandler({
+      view,
+      schema: secondFactorSchema,
+      keep: [],
+      locals,
+      handle: async (req, res, input) => {
+        const user = await pendingUser(req);
+        if (!user) return restart(req, res);
+        const ctx = contextOf(req, res);
+        if (input.recovery_code !== undefined) {
+          const left = await deps.mfa.useRecoveryCode(user, input.recovery_code, ctx);
+          const next = await finish(req, res, user, 'recovery_code', [{ type: left <= 3 ? 'warning' : 'info', key: 'mfa.signIn.recoveryCodesLeft', count: left }]);
+          return res.redirect(303, left <= 3 ? '/profile/security' : next);
+        }
+        await deps.mfa.verifyTotp(user, input.code ?? '');
+        res.redirect(303, await finish(req, res, user, 'password+totp'));
+      },
+    }),
+
+    /** POST /login/2fa/passkey/options (JSON): a challenge for one of this person's passkeys. */
+    secondFactorOptions: (async (req, res) => {
+      const user = await pendingUser(req);
+      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: (res.locals.t as Translator)('mfa.signIn.startAgain') } });
+      const options = await deps.passkeys.authenticationOptions(user);
+      rememberChallenge(req, 'second-factor', options.challenge, deps.clock);
+      res.json(options);
+    }) as RequestHandler,
+
+    /** POST /login/2fa/passkey (JSON): the passkey as second step. */
+    secondFactorVerify: (async (req, res) => {
+      const user = await pendingUser(req);
+      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: (res.locals.t as Translator)('mfa.signIn.startAgain') } });
+      const input = parseInput(webauthnResponseSchema, req.body);
+      await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'second-factor', deps.clock), contextOf(req, res).ip, user);
+      res.json({ redirect: await finish(req, res, user, 'password+passkey') });
+    }) as RequestHandler,
+
+    /** POST /login/passkey/options (JSON): a challenge any of the browser's passkeys for this site can sign. */
+    passkeyOptions: (async (req, res) => {
+      const options = await deps.passkeys.authenticationOptions();
+      rememberChallenge(req, 'sign-in', options.challenge, deps.clock);
+      res.json(options);
+    }) as RequestHandler,
+
+    /** POST /login/passkey (JSON): signs in with a passkey alone (possession and user verification). */
+    passkeyVerify: (async (req, res) => {
+      const input = parseInput(webauthnResponseSchema, req.body);
+      const user = await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'sign-in', deps.clock), contextOf(req, res).ip);
+      if (user.lockedAt) return res.status(403).json({ error: { code: 'account_locked', message: (res.locals.t as Translator)('auth.signIn.errors.locked') } });
+      const next = typeof req.query.next === 'string' ? req.query.next : '/';
+      await deps.complete(req, res, user.id, 'passkey');
+      res.json({ redirect: safeNext(next) });
+    }) as RequestHandler,
+  };
+}

@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import type { Clock } from '../../infra/clock';
+import { requireRecentAuth } from '../../http/middleware/require-recent-auth';
+import { requireUser } from '../../http/middleware/require-user';
+import type { createMfaSignInPages } from './mfa-sign-in.pages';
+import type { createSecurityPages } from './security.pages';
+
+export function mfaRoutes(pages: { signIn: ReturnType<typeof createMfaSignInPages>; security: ReturnType<typeof createSecurityPages> }, clock: Clock): Router {
+  const router = Router();
+  const recentAuth = requireRecentAuth({ clock, returnTo: '/profile/security' });
+  const recentAuthForSetup = requireRecentAuth({ clock, returnTo: '/profile/security/totp' });
+
+  router.get('/login/2fa', pages.signIn.show);
+  router.post('/login/2fa', pages.signIn.submit);
+  router.post('/login/2fa/passkey/options', pages.signIn.secondFactorOptions);
+  router.post('/login/2fa/passkey', pages.signIn.secondFactorVerify);
+  router.post('/login/passkey/options', pages.signIn.passkeyOptions);
+  router.post('/login/passkey', pages.signIn.passkeyVerify);
+
+  router.get('/profile/security', requireUser, pages.security.show);
+  router.get('/profile/security/totp', requireUser, recentAuthForSetup, pages.security.showTotpSetup);
+  router.post('/profile/security/totp', requireUser, recentAuthForSetup, pages.security.enableTotp);
+  router.post('/profile/security/totp/disable', requireUser, recentAuth, pages.security.disableTotp);
+  router.post('/profile/security/recovery-codes', requireUser, recentAuth, pages.security.regenerateCodes);
+  router.get('/profile/security/recovery-codes', requireUser, pages.security.showCodes);
+  router.get('/profile/security/recovery-codes.txt', requireUser, pages.security.downloadCodes);
+  router.post('/profile/security/recovery-codes/saved', requireUser, pages.security.acknowledgeCodes);
+  router.post('/profile/security/passkeys/options', requireUser, recentAuth, pages.security.passkeyOptions);
+  router.post('/profile/security/passkeys', requireUser, recentAuth, pages.security.registerPasskey);
+  router.post('/profile/security/passkeys/:id/rename', requireUser, pages.security.renamePasskey);
+  router.post('/profile/security/passkeys/:id/remove', requireUser, recentAuth, pages.security.removePasskey);
+  return router;
+}

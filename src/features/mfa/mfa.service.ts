@@ -1,0 +1,150 @@
+import type { Clock } from '../../infra/clock';
+import type { DataCipher } from '../../infra/crypto/data-cipher';
+import type { Limiter } from '../../infra/rate-limit';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { BoundRepositories, Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
+import type { User } from '../users/user';
+import { RECOVERY_CODE_COUNT, createRecoveryCodeHasher, newRecoveryCode } from './recovery-codes';
+import { matchTotp, newTotpSecret } from './totp';
+
+export interface MfaDeps {
+  repos: Repositories;
+  cipher: DataCipher;
+  clock: Clock;
+  notices: SecurityNotices;
+  sessions: SessionRegistry;
+  /** Second-factor attempts per account: a code has 1 in a million chances, so few tries. */
+  limiter: Limiter;
+  driftSteps: number;
+  bcryptCost: number;
+}
+
+export interface MfaStatus {
+  totp: { since: Date } | null;
+  recoveryCodesLeft: number;
+  passkeys: number;
+}
+
+const invalidCode = (field: string) => ValidationError.field(field, 'mfa.errors.wrongCode');
+
+/** Authenticator-app codes and recovery codes: enrolment, sign-in, step-up, switching off. */
+export function createMfaService(deps: MfaDeps) {
+  const { repos, cipher, clock, notices, limiter } = deps;
+  const codes = createRecoveryCodeHasher(deps.bcryptCost);
+
+  /** Checks a code against the stored secret and uses up its time step, or fails. */
+  async function useTotpCode(user: User, code: string, field: string): Promise<void> {
+    await limiter.consume(user.id);
+    const totp = await repos.authenticators.findTotp(user.id);
+    if (!totp) throw invalidCode(field);
+    const step = await matchTotp(cipher.decrypt(totp.secret), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, totp.lastUsedStep);
+    if (step === null || !(await repos.authenticators.claimTotpStep(totp.id, step, clock.now()))) throw invalidCode(field);
+  }
+
+  async function issueRecoveryCodes(tx: BoundRepositories, userId: string): Promise<string[]> {
+    const plain = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+    await tx.authenticators.replaceRecoveryCodes(userId, await Promise.all(plain.map((c) => codes.hash(c))), clock.now());
+    return plain;
+  }
+
+  async function endOtherSessions(user: User, ctx: RequestContext, signOutOthers: boolean): Promise<void> {
+    if (signOutOthers && ctx.sessionId) await deps.sessions.destroyAllForUser(user.id, ctx.sessionId, 'signed_out_everywhere');
+  }
+
+  return {
+    async status(user: User): Promise<MfaStatus> {
+      const [totp, set, passkeys] = await Promise.all([repos.authenticators.findTotp(user.id), repos.authenticators.findRecoveryCodes(user.id), repos.authenticators.countPasskeys(user.id)]);
+      return { totp: totp ? { since: totp.createdAt } : null, recoveryCodesLeft: set ? set.codes.filter((c) => !c.usedAt).length : 0, passkeys };
+    },
+
+    /** A secret for the enrolment page, sealed so that it can wait in the session until confirmed. */
+    newSealedSecret(): { secret: string; sealed: string } {
+      const secret = newTotpSecret();
+      return { secret, sealed: cipher.encrypt(secret) };
+    },
+
+    revealSealed: (sealed: string) => cipher.decrypt(sealed),
+
+    /** Turns the authenticator app on once a current code proves it is set up; returns the new recovery codes. */
+    async enableTotp(user: User, sealed: string, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
+      await limiter.consume(user.id);
+      if (await repos.authenticators.findTotp(user.id)) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
+      const step = await matchTotp(cipher.decrypt(sealed), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);
+      if (step === null) throw invalidCode('code');
+      const plain = await repos.transaction(async (tx) => {
+        await tx.authenticators.insertTotp(user.id, sealed, clock.now());
+        const totp = await tx.authenticators.findTotp(user.id);
+        if (totp) await tx.authenticators.claimTotpStep(totp.id, step, clock.now());
+        await tx.users.setMfaEnabled(user.id, true, clock.now());
+        await notices.record(tx, user, 'mfa_enabled', ctx);
+        return issueRecoveryCodes(tx, user.id);
+      });
+      await endOtherSessions(user, ctx, signOutOthers);
+      return plain;
+    },
+
+    /** Turns the authenticator app off; needs a current code. Passkeys, if any, stay. */
+    async disableTotp(user: User, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<void> {
+      await useTotpCode(user, code, 'code');
+      await repos.transaction(async (tx) => {
+        await tx.authenticators.deleteTypes(user.id, ['totp', 'recovery_codes']);
+        await tx.users.setMfaEnabled(user.id, (await tx.authenticators.countPasskeys(user.id)) > 0, clock.now());
+        await notices.record(tx, user, 'mfa_disabled', ctx);
+      });
+      await endOtherSessions(user, ctx, signOutOthers);
+    },
+
+    /** New codes; the old ones stop working at once. */
+    async regenerateRecoveryCodes(user: User, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
+      if (!user.mfaEnabled) throw new NotFoundError('mfa.errors.notOn');
+      const plain = await repos.transaction(async (tx) => {
+        await notices.record(tx, user, 'recovery_codes_regenerated', ctx);
+        return issueRecoveryCodes(tx, user.id);
+      });
+      await endOtherSessions(user, ctx, signOutOthers);
+      return plain;
+    },
+
+    /** First codes for someone whose first second factor is a passkey. */
+    async ensureRecoveryCodes(user: User): Promise<string[] | null> {
+      if (await repos.authenticators.findRecoveryCodes(user.id)) return null;
+      return repos.transaction((tx) => issueRecoveryCodes(tx, user.id));
+    },
+
+    /** Sign-in second step and step-up with the authenticator app. */
+    verifyTotp: (user: User, code: string) => useTotpCode(user, code, 'code'),
+
+    /** Sign-in with a recovery code: each works once. Returns how many are left. */
+    async useRecoveryCode(user: User, input: string, ctx: RequestContext): Promise<number> {
+      await limiter.consume(user.id);
+      const set = await repos.authenticators.findRecoveryCodes(user.id);
+      if (!set) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
+      for (const [index, code] of set.codes.entries()) {
+        if (code.usedAt || !(await codes.matches(input, code.hash))) continue;
+        return repos.transaction(async (tx) => {
+          if (!(await tx.authenticators.useRecoveryCode(set.id, index, clock.now()))) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
+          await notices.record(tx, user, 'recovery_code_used', ctx);
+          return set.codes.filter((c, i) => !c.usedAt && i !== index).length;
+        });
+      }
+      throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
+    },
+
+    /** Operator help for a lost device: every second factor and passkey goes, every session ends. */
+    async resetForUser(username: string): Promise<void> {
+      const user = await repos.users.findByUsername(username);
+      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
+      await repos.transaction(async (tx) => {
+        await tx.authenticators.deleteTypes(user.id, ['totp', 'recovery_codes', 'passkey']);
+        await tx.users.setMfaEnabled(user.id, false, clock.now());
+        await notices.record(tx, user, 'mfa_reset', { ip: '', userAgent: '', locale: user.language ?? 'en' });
+      });
+      await deps.sessions.destroyAllForUser(user.id, undefined, 'administrator');
+    },
+  };
+}
+
+export type MfaService = ReturnType<typeof createMfaService>;

@@ -1,0 +1,138 @@
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import type { Clock } from '../../infra/clock';
+import type { Limiter } from '../../infra/rate-limit';
+import { AppError, NotFoundError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
+import type { User } from '../users/user';
+import type { PasskeyRecord } from './authenticators.repository';
+import { defaultPasskeyName } from './passkey-names';
+
+export class PasskeyError extends AppError {
+  constructor(key = 'passkeys.errors.failed') {
+    super(400, 'passkey_failed', key);
+  }
+}
+
+export class LastWayInError extends AppError {
+  constructor() {
+    super(409, 'last_way_in', 'passkeys.errors.lastWayIn');
+  }
+}
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+/**
+ * Passkeys (WebAuthn) through @simplewebauthn/server. The relying party is BASE_URL's
+ * host and the only accepted origin is BASE_URL's origin; user verification is required;
+ * a signature counter that goes backwards (a cloned authenticator) is refused.
+ */
+export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; limiter: Limiter; baseUrl: URL; productName: string }) {
+  const { repos, clock, notices } = deps;
+  const rpID = deps.baseUrl.hostname;
+  const origin = deps.baseUrl.origin;
+
+  return {
+    list: (user: User): Promise<PasskeyRecord[]> => repos.authenticators.listPasskeys(user.id),
+
+    async registrationOptions(user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
+      const existing = await repos.authenticators.listPasskeys(user.id);
+      return generateRegistrationOptions({
+        rpName: deps.productName,
+        rpID,
+        userName: user.username,
+        userDisplayName: `${user.firstName} ${user.lastName}`,
+        userID: new TextEncoder().encode(user.id),
+        attestationType: 'none',
+        excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
+        authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+        timeout: 300_000,
+      });
+    },
+
+    /** Checks the new credential against the challenge this session was given, and stores it. */
+    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, name?: string): Promise<PasskeyRecord> {
+      let verification;
+      try {
+        verification = await verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true });
+      } catch {
+        throw new PasskeyError();
+      }
+      if (!verification.verified) throw new PasskeyError();
+      const { credential, aaguid } = verification.registrationInfo;
+      if (await repos.authenticators.findPasskeyByCredentialId(credential.id)) throw new PasskeyError('passkeys.errors.duplicate');
+      const existing = (await repos.authenticators.listPasskeys(user.id)).map((p) => p.name);
+      const finalName = name?.trim() || defaultPasskeyName(aaguid, existing);
+      await repos.transaction(async (tx) => {
+        await tx.authenticators.insertPasskey(user.id, { name: finalName, credentialId: credential.id, publicKey: b64(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [], aaguid }, clock.now());
+        await tx.users.setMfaEnabled(user.id, true, clock.now());
+        await notices.record(tx, user, 'passkey_added', ctx, { name: finalName });
+      });
+      return (await repos.authenticators.findPasskeyByCredentialId(credential.id)) as PasskeyRecord;
+    },
+
+    /** Options for a sign-in: any discoverable passkey, or only this person's (second step, step-up). */
+    async authenticationOptions(user?: User): Promise<PublicKeyCredentialRequestOptionsJSON> {
+      const allow = user ? (await repos.authenticators.listPasskeys(user.id)).map((p) => ({ id: p.credentialId, transports: p.transports })) : undefined;
+      return generateAuthenticationOptions({ rpID, userVerification: 'required', allowCredentials: allow, timeout: 300_000 });
+    },
+
+    /** Whose passkey signed the challenge; `expectedUser` when the signer must be a known person. */
+    async authenticate(response: AuthenticationResponseJSON, expectedChallenge: string, ip: string, expectedUser?: User): Promise<User> {
+      await deps.limiter.consume(ip);
+      const passkey = typeof response?.id === 'string' ? await repos.authenticators.findPasskeyByCredentialId(response.id) : undefined;
+      if (!passkey || (expectedUser && passkey.userId !== expectedUser.id)) throw new PasskeyError('passkeys.errors.unknown');
+      let verification;
+      try {
+        verification = await verifyAuthenticationResponse({
+          response,
+          expectedChallenge,
+          expectedOrigin: origin,
+          expectedRPID: rpID,
+          requireUserVerification: true,
+          credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports },
+        });
+      } catch {
+        throw new PasskeyError();
+      }
+      if (!verification.verified || !(await repos.authenticators.recordPasskeyUse(passkey.id, verification.authenticationInfo.newCounter, clock.now()))) {
+        throw new PasskeyError();
+      }
+      const user = await repos.users.findById(passkey.userId);
+      if (!user) throw new PasskeyError('passkeys.errors.unknown');
+      return user;
+    },
+
+    async rename(user: User, id: string, name: string): Promise<void> {
+      if (!(await repos.authenticators.renamePasskey(user.id, id, name))) throw new NotFoundError('passkeys.errors.notFound');
+    },
+
+    /** Never the last way in: an account without a password keeps at least one passkey. */
+    async remove(user: User, id: string, ctx: RequestContext): Promise<void> {
+      const passkeys = await repos.authenticators.listPasskeys(user.id);
+      const target = passkeys.find((p) => p.id === id);
+      if (!target) throw new NotFoundError('passkeys.errors.notFound');
+      if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
+      await repos.transaction(async (tx) => {
+        await tx.authenticators.deletePasskey(user.id, id);
+        const stillProtected = passkeys.length > 1 || Boolean(await tx.authenticators.findTotp(user.id));
+        await tx.users.setMfaEnabled(user.id, stillProtected, clock.now());
+        if (!stillProtected) await tx.authenticators.deleteTypes(user.id, ['recovery_codes']);
+        await notices.record(tx, user, 'passkey_removed', ctx, { name: target.name });
+      });
+    },
+
+  };
+}
+
+export type PasskeysService = ReturnType<typeof createPasskeysService>;

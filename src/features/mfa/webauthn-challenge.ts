@@ -1,0 +1,20 @@
+import type { Request } from 'express';
+import type { SessionData } from 'express-session';
+import type { Clock } from '../../infra/clock';
+import { PasskeyError } from './passkeys.service';
+
+type Purpose = NonNullable<SessionData['webauthn']>['purpose'];
+
+/** Challenges live in the session: bound to it, for one purpose, for five minutes, used once. */
+export const CHALLENGE_LIFETIME_MS = 5 * 60_000;
+
+export function rememberChallenge(req: Request, purpose: Purpose, challenge: string, clock: Clock): void {
+  req.session.webauthn = { challenge, purpose, expiresAt: clock.now().getTime() + CHALLENGE_LIFETIME_MS };
+}
+
+export function takeChallenge(req: Request, purpose: Purpose, clock: Clock): string {
+  const stored = req.session.webauthn;
+  delete req.session.webauthn;
+  if (!stored || stored.purpose !== purpose || stored.expiresAt <= clock.now().getTime()) throw new PasskeyError('passkeys.errors.expired');
+  return stored.challenge;
+}

@@ -1,0 +1,76 @@
+import type { Express } from 'express';
+import type { Deps } from './deps';
+import { createAppearancePages } from './features/appearance/appearance.pages';
+import { appearanceRoutes } from './features/appearance/appearance.routes';
+import { authRoutes } from './features/auth/auth.routes';
+import { createEmailVerificationPages } from './features/auth/email-verification.pages';
+import { createForgotPasswordPages } from './features/auth/forgot-password.pages';
+import { createResetPasswordPages } from './features/auth/reset-password.pages';
+import { createSignInCompletion } from './features/auth/sign-in-completion';
+import { createSignInPages } from './features/auth/sign-in.pages';
+import { createSignOutPages } from './features/auth/sign-out.pages';
+import { createSignUpPages } from './features/auth/sign-up.pages';
+import { homeRoutes } from './features/home/home.routes';
+import { createMfaSignInPages } from './features/mfa/mfa-sign-in.pages';
+import { mfaRoutes } from './features/mfa/mfa.routes';
+import { createSecurityPages } from './features/mfa/security.pages';
+import { createPasswordStrengthApi } from './features/password/password-strength.api';
+import { createAccountPages } from './features/profile/account.pages';
+import { createEmailLinkPages } from './features/profile/email-links.pages';
+import { createPasswordPages } from './features/profile/password.pages';
+import { createPreferencesPages } from './features/profile/preferences.pages';
+import { profileRoutes } from './features/profile/profile.routes';
+import { createReauthPages } from './features/sessions/reauth.pages';
+import { createSessionsPages } from './features/sessions/sessions.pages';
+import { sessionsRoutes } from './features/sessions/sessions.routes';
+import { createDataCipher } from './infra/crypto/data-cipher';
+import type { Services } from './services';
+
+/** Every feature's pages, built from the services and mounted; the one place URLs meet code. */
+export function mountRoutes(app: Express, deps: Deps, s: Services): void {
+  const { config, clock } = deps;
+  const complete = createSignInCompletion({ config, clock, sessions: s.sessions });
+
+  app.use(homeRoutes());
+  app.use(
+    authRoutes({
+      signUp: createSignUpPages({ signUp: s.signUp, complete, config }),
+      signIn: createSignInPages({ signIn: s.signIn, complete, clock }),
+      signOut: createSignOutPages({ config }),
+      resetPassword: createResetPasswordPages({ passwordReset: s.passwordReset, passwordMinLength: config.passwordMinLength }),
+      forgotPassword: createForgotPasswordPages({ passwordReset: s.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
+      emailVerification: createEmailVerificationPages({ emailVerification: s.emailVerification }),
+    }),
+  );
+  app.use(appearanceRoutes(createAppearancePages({ appearance: s.appearance, config })));
+  app.post('/password/strength', createPasswordStrengthApi({ policy: s.policy, limiter: s.passwordStrengthLimiter }));
+  app.use(
+    sessionsRoutes(
+      {
+        reauth: createReauthPages({ reauth: s.reauth, passkeys: s.passkeys, config, clock }),
+        sessions: createSessionsPages({ sessions: s.sessions, clock }),
+      },
+      clock,
+    ),
+  );
+  app.use(
+    mfaRoutes(
+      {
+        signIn: createMfaSignInPages({ mfa: s.mfa, passkeys: s.passkeys, repos: s.repos, complete, clock }),
+        security: createSecurityPages({ mfa: s.mfa, passkeys: s.passkeys, cipher: createDataCipher(config.dataKey, 'session-secrets'), config, clock }),
+      },
+      clock,
+    ),
+  );
+  app.use(
+    profileRoutes(
+      {
+        account: createAccountPages({ accountDetails: s.accountDetails, emailChange: s.emailChange, recoveryEmail: s.recoveryEmail, avatars: s.avatars, config, clock }),
+        password: createPasswordPages({ passwordChange: s.passwordChange, clock, config }),
+        preferences: createPreferencesPages({ appearance: s.appearance, config, clock }),
+        emailLinks: createEmailLinkPages({ emailChange: s.emailChange, recoveryEmail: s.recoveryEmail, config }),
+      },
+      clock,
+    ),
+  );
+}
