@@ -30,7 +30,6 @@ const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 1000);
 const SIZES = [1, 10, 100];
 /** Each figure is measured in this many rounds and the median round reported, so one scheduler hiccup on a small machine does not decide the result. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const HOUR = 3_600_000;
 const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 function sessionData(userId: string, now: number): SessionData {
