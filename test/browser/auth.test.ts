@@ -31,7 +31,7 @@ async function signIn(page: Page, identifier: string) {
   await page.goto(`${site.baseUrl}/login`);
   await page.getByLabel('Username or email address').fill(identifier);
   await page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL(`${site.baseUrl}/`);
 }
 

@@ -46,7 +46,7 @@ describe.each([
 
     await page.getByLabel('Username or email address').fill(user.username);
     await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText('Hello, Jane!').waitFor();
     await context.close();
   });
@@ -75,7 +75,7 @@ describe('Screenshots of recovery and verification pages', () => {
       await page.goto(`${site.baseUrl}/login`);
       await page.getByLabel('Username or email address').fill(user.username);
       await page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByText('Please verify your email address').waitFor();
       await shoot(page, `home-unverified-${theme}-${size}`);
       expect(await horizontalOverflow(page)).toBe(0);
