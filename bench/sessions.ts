@@ -1,25 +1,32 @@
 /**
  * Sessions at scale (npm run bench:sessions). Seeds sessions in Redis in the service's
  * own format (through RedisSessionStore.set), then measures listing one user's sessions
- * and the whole /profile/sessions page for users with 1, 10 and 100 sessions: first with
- * 10,000 sessions in Redis, then with 1,000,000 over 100,000 users. The cost must not grow
+ * and the whole /profile/sessions page for users with 1, 10 and 100 sessions, in a world
+ * of 10,000 sessions and in one of 1,000,000 over 100,000 users. The cost must not grow
  * with other people's sessions: p99(1M) / p99(10k) should stay at or below 1.5.
  *
- * Needs a Redis to fill (BENCH_REDIS_URL, default redis://127.0.0.1:6379); keys go under
- * a fresh prefix and are removed afterwards. Results: bench/results/sessions-<date>.json.
+ * Both worlds are built side by side, in the Redis database of BENCH_REDIS_URL (default
+ * redis://127.0.0.1:6379, database 0) and the next one, with the measured users' sessions
+ * in both; SWAPDB switches the service between them in O(1). Rounds alternate between the
+ * worlds, so a slow minute on a small machine hurts both alike instead of deciding the
+ * ratio. The next database must be empty; everything is removed afterwards.
+ * Results: bench/results/sessions-<date>.json.
  */
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { SessionData } from 'express-session';
 import signature from 'cookie-signature';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { closeDeps, createDeps } from '../src/deps';
+import { createLogger } from '../src/infra/logger';
+import { connectRedis, createRedis } from '../src/infra/redis';
 import type { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
+import { BENCH_USER_AGENT as USER_AGENT, newSid, sessionData } from './seed-sessions';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SMALL_TOTAL = Number(process.env.BENCH_SMALL_TOTAL ?? 10_000);
@@ -28,26 +35,17 @@ const LARGE_USERS = Number(process.env.BENCH_LARGE_USERS ?? 100_000);
 const LIST_RUNS = Number(process.env.BENCH_LIST_RUNS ?? 10_000);
 const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 1000);
 const SIZES = [1, 10, 100];
-/** Each figure is measured in this many rounds and the median round reported, so one scheduler hiccup on a small machine does not decide the result. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+/** Each figure is measured in this many rounds per world and the median round reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
-function sessionData(userId: string, now: number): SessionData {
-  return {
-    cookie: { originalMaxAge: 30 * 60_000, expires: new Date(now + 30 * 60_000), httpOnly: true, path: '/', sameSite: 'lax', secure: false },
-    csrfToken: crypto.randomBytes(32).toString('hex'),
-    userId,
-    createdAt: now,
-    lastSeenAt: now,
-    lastAuthAt: now,
-    elevatedUntil: now + 10 * 60_000,
-    authMethod: 'password',
-    ip: `198.51.${(now >> 8) & 255}.${now & 255}`,
-    userAgent: USER_AGENT,
-  } as SessionData;
+/** The same server, another logical database. */
+function withDatabase(url: string, db: number): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
 }
-
-const newSid = () => crypto.randomBytes(24).toString('base64url');
+const SMALL_DB = Number(new URL(REDIS_URL).pathname.slice(1) || 0);
+const LARGE_DB = SMALL_DB + 1;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,17 +56,12 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
-async function seed(store: RedisSessionStore, sessions: number, users: number, firstUser: number): Promise<void> {
-  const now = Date.now();
-  const batch = 2000;
-  for (let start = 0; start < sessions; start += batch) {
-    const work: Array<Promise<void>> = [];
-    for (let i = start; i < Math.min(sessions, start + batch); i++) {
-      work.push(store.set(newSid(), sessionData(`bench-user-${firstUser + (i % users)}`, now)));
-    }
-    await Promise.all(work);
-    if (start % 100_000 === 0 && start > 0) process.stdout.write(`  seeded ${start.toLocaleString('en')} sessions\n`);
-  }
+/** Seeding runs in a child process, so that this process's heap is the same in both phases. */
+function seed(url: string, prefix: string, sessions: number, users: number, firstUser: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'seed-sessions.ts'), url, prefix, String(sessions), String(users), String(firstUser)], { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding failed (${code})`))));
+  });
 }
 
 function get(port: number, urlPath: string, cookie: string, agent: http.Agent): Promise<number> {
@@ -97,9 +90,13 @@ async function main(): Promise<void> {
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-  const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+  const other = createRedis(withDatabase(REDIS_URL, LARGE_DB), createLogger('silent'));
+  await connectRedis(other, createLogger('silent'));
+  if (!other.isReady) throw new Error(`Redis database ${LARGE_DB} is not reachable`);
+  if ((await other.dbSize()) > 0) throw new Error(`Redis database ${LARGE_DB} must be empty: the benchmark swaps it with database ${SMALL_DB}`);
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
 
-  // The measured people: real accounts with 1, 10 and 100 sessions each.
+  // The measured people: real accounts with 1, 10 and 100 sessions each, in both worlds.
   const measured: Array<{ size: number; userId: string; cookie: string }> = [];
   for (const size of SIZES) {
     const user = await services.repos.users.insert({ username: `bench${size}`, email: `bench${size}@example.com`, firstName: 'Bench', lastName: `${size}`, passwordHash: null, language: 'en', theme: null, now: new Date() });
@@ -111,55 +108,68 @@ async function main(): Promise<void> {
     }
     measured.push({ size, userId: user.id, cookie });
   }
+  for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
+    for (const key of batch) await redis.sendCommand(['COPY', key, key, 'DB', String(LARGE_DB)]);
+  }
   const measuredSessions = SIZES.reduce((a, b) => a + b, 0);
+  let swapped = false;
+  const swap = async () => {
+    await redis.sendCommand(['SWAPDB', String(SMALL_DB), String(LARGE_DB)]);
+    swapped = !swapped;
+  };
 
-  async function measure(scale: string) {
-    // Seeding leaves garbage behind; collect it so that it does not land in the measurement.
-    (globalThis as { gc?: () => void }).gc?.();
-    const rows = [];
-    for (const m of measured) {
-      for (let i = 0; i < 500; i++) await store.listByUser(m.userId);
-      for (let i = 0; i < 100; i++) await get(port, '/profile/sessions', m.cookie, agent);
-      const rounds = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        const list: number[] = [];
-        for (let i = 0; i < LIST_RUNS; i++) {
-          const started = process.hrtime.bigint();
-          const sessions = await store.listByUser(m.userId);
-          list.push(Number(process.hrtime.bigint() - started) / 1e6);
-          if (sessions.length !== m.size) throw new Error(`expected ${m.size} sessions, listed ${sessions.length}`);
-        }
-        const page: number[] = [];
-        for (let i = 0; i < PAGE_RUNS; i++) page.push(await get(port, '/profile/sessions', m.cookie, agent));
-        rounds.push({ listP50: percentile(list, 50), listP99: percentile(list, 99), pageP50: percentile(page, 50), pageP99: percentile(page, 99) });
-      }
-      const row = {
-        scale,
-        sessionsOfUser: m.size,
-        listP50: round(median(rounds.map((x) => x.listP50))),
-        listP99: round(median(rounds.map((x) => x.listP99))),
-        pageP50: round(median(rounds.map((x) => x.pageP50))),
-        pageP99: round(median(rounds.map((x) => x.pageP99))),
-      };
-      rows.push(row);
-      console.log(`  ${scale.padEnd(4)} user with ${String(m.size).padStart(3)} sessions: list p50 ${row.listP50} ms, p99 ${row.listP99} ms; page p50 ${row.pageP50} ms, p99 ${row.pageP99} ms`);
+  async function measureOnce(m: (typeof measured)[number]) {
+    for (let i = 0; i < 500; i++) await store.listByUser(m.userId);
+    for (let i = 0; i < 50; i++) await get(port, '/profile/sessions', m.cookie, agent);
+    const list: number[] = [];
+    for (let i = 0; i < LIST_RUNS; i++) {
+      const started = process.hrtime.bigint();
+      const sessions = await store.listByUser(m.userId);
+      list.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (sessions.length !== m.size) throw new Error(`expected ${m.size} sessions, listed ${sessions.length}`);
     }
-    return rows;
+    const page: number[] = [];
+    for (let i = 0; i < PAGE_RUNS; i++) page.push(await get(port, '/profile/sessions', m.cookie, agent));
+    return { listP50: percentile(list, 50), listP99: percentile(list, 99), pageP50: percentile(page, 50), pageP99: percentile(page, 99) };
+  }
+
+  async function measureBoth() {
+    const rounds: Record<'small' | 'large', Array<Array<Awaited<ReturnType<typeof measureOnce>>>>> = { small: [], large: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const world of ['small', 'large'] as const) {
+        if ((world === 'large') !== swapped) await swap();
+        (globalThis as { gc?: () => void }).gc?.();
+        const results = [];
+        for (const m of measured) results.push(await measureOnce(m));
+        rounds[world].push(results);
+      }
+      console.log(`  round ${r + 1} of ${ROUNDS} done`);
+    }
+    if (swapped) await swap();
+    return (['small', 'large'] as const).flatMap((world) =>
+      measured.map((m, i) => {
+        const of = (pick: (x: Awaited<ReturnType<typeof measureOnce>>) => number) => round(median(rounds[world].map((x) => pick(x[i] as Awaited<ReturnType<typeof measureOnce>>))));
+        const row = { scale: label(world === 'small' ? SMALL_TOTAL : LARGE_TOTAL), sessionsOfUser: m.size, listP50: of((x) => x.listP50), listP99: of((x) => x.listP99), pageP50: of((x) => x.pageP50), pageP99: of((x) => x.pageP99) };
+        console.log(`  ${row.scale.padEnd(4)} user with ${String(m.size).padStart(3)} sessions: list p50 ${row.listP50} ms, p99 ${row.listP99} ms; page p50 ${row.pageP50} ms, p99 ${row.pageP99} ms`);
+        return row;
+      }),
+    );
   }
 
   try {
-    console.log(`Seeding ${SMALL_TOTAL.toLocaleString('en')} sessions...`);
-    await seed(store, SMALL_TOTAL - measuredSessions, Math.max(1, Math.round(SMALL_TOTAL / 10)), 0);
-    const small = await measure(label(SMALL_TOTAL));
-
-    console.log(`Seeding up to ${LARGE_TOTAL.toLocaleString('en')} sessions over ${LARGE_USERS.toLocaleString('en')} users...`);
-    await seed(store, LARGE_TOTAL - SMALL_TOTAL, LARGE_USERS, 1_000_000);
+    console.log(`Seeding ${SMALL_TOTAL.toLocaleString('en')} sessions in database ${SMALL_DB}...`);
+    await seed(withDatabase(REDIS_URL, SMALL_DB), prefix, SMALL_TOTAL - measuredSessions, Math.max(1, Math.round(SMALL_TOTAL / 10)), 0);
+    console.log(`Seeding ${LARGE_TOTAL.toLocaleString('en')} sessions over ${LARGE_USERS.toLocaleString('en')} users in database ${LARGE_DB}...`);
+    const memoryBefore = await usedMemory();
+    await seed(withDatabase(REDIS_URL, LARGE_DB), prefix, LARGE_TOTAL - measuredSessions, LARGE_USERS, 1_000_000);
     // Let Redis finish rehashing its grown keyspace, as it would long before anyone looks.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
-    const keys = await redis.dbSize();
-    const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
-    const bytesPerSession = Math.round((memoryAfter - memoryBefore) / LARGE_TOTAL);
-    const large = await measure(label(LARGE_TOTAL));
+    const keys = await other.dbSize();
+    const bytesPerSession = Math.round(((await usedMemory()) - memoryBefore) / (LARGE_TOTAL - measuredSessions));
+    console.log(`Measuring, ${ROUNDS} rounds alternating between the worlds...`);
+    const rows = await measureBoth();
+    const small = rows.filter((r) => r.scale === label(SMALL_TOTAL));
+    const large = rows.filter((r) => r.scale === label(LARGE_TOTAL));
 
     const ratios = SIZES.map((size) => {
       const a = small.find((r) => r.sessionsOfUser === size);
@@ -171,10 +181,10 @@ async function main(): Promise<void> {
       benchmark: 'sessions',
       date: new Date().toISOString(),
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      redis: { keys, bytesPerSession, targetBytesPerSession: 1024 },
+      redis: { keysInLargeWorld: keys, bytesPerSession, targetBytesPerSession: 1024 },
       totals: { small: SMALL_TOTAL, large: LARGE_TOTAL, largeUsers: LARGE_USERS },
-      runs: { list: LIST_RUNS, page: PAGE_RUNS, rounds: ROUNDS, reported: 'median of the rounds' },
-      results: [...small, ...large],
+      runs: { list: LIST_RUNS, page: PAGE_RUNS, rounds: ROUNDS, method: 'both worlds in the same Redis (SWAPDB), rounds alternating, median of the rounds reported' },
+      results: rows,
       ratios,
       worstP99Ratio: worst,
       targetP99Ratio: 1.5,
@@ -190,7 +200,11 @@ async function main(): Promise<void> {
     process.exitCode = result.pass ? 0 : 1;
   } finally {
     console.log('Removing the benchmark keys...');
-    for await (const batch of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 5000 })) if (batch.length) await redis.unlink(batch);
+    if (swapped) await swap();
+    for (const client of [redis, other]) {
+      for await (const batch of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 5000 })) if (batch.length) await client.unlink(batch);
+    }
+    await other.close();
     agent.destroy();
     await new Promise((resolve) => server.close(resolve));
     await closeDeps(deps);

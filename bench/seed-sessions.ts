@@ -1,0 +1,55 @@
+/**
+ * Fills Redis with sessions in the service's own format (through RedisSessionStore.set),
+ * run as its own process by bench/sessions.ts so that the measuring process never
+ * carries the seeding's garbage. Arguments: <redis url> <key prefix> <sessions> <users> <first user number>.
+ */
+import crypto from 'node:crypto';
+import type { SessionData } from 'express-session';
+import { createLogger } from '../src/infra/logger';
+import { connectRedis, createRedis } from '../src/infra/redis';
+import { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
+
+export const BENCH_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** A signed-in session as the service writes it. */
+export function sessionData(userId: string, now: number): SessionData {
+  return {
+    cookie: { originalMaxAge: 30 * 60_000, expires: new Date(now + 30 * 60_000), httpOnly: true, path: '/', sameSite: 'lax', secure: false },
+    csrfToken: crypto.randomBytes(32).toString('hex'),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    lastAuthAt: now,
+    elevatedUntil: now + 10 * 60_000,
+    authMethod: 'password',
+    ip: `198.51.${(now >> 8) & 255}.${now & 255}`,
+    userAgent: BENCH_USER_AGENT,
+  } as SessionData;
+}
+
+export const newSid = () => crypto.randomBytes(24).toString('base64url');
+
+async function main(): Promise<void> {
+  const [url, prefix, count, users, first] = process.argv.slice(2);
+  const logger = createLogger('silent');
+  const redis = createRedis(url as string, logger);
+  void connectRedis(redis, logger);
+  for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+  const store = new RedisSessionStore(redis, prefix as string, 60_000);
+  const total = Number(count);
+  const now = Date.now();
+  for (let start = 0; start < total; start += 2000) {
+    const work: Array<Promise<void>> = [];
+    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(`bench-user-${Number(first) + (i % Number(users))}`, now)));
+    await Promise.all(work);
+    if (start % 100_000 === 0 && start > 0) process.stdout.write(`  seeded ${start.toLocaleString('en')} sessions\n`);
+  }
+  await redis.close();
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
