@@ -7,6 +7,8 @@ import * as createMailOutbox from './20261122000100_create_mail_outbox';
 import * as createAvatars from './20261122000200_create_avatars';
 import * as createEndedSessions from './20261122000300_create_ended_sessions';
 import * as createAuthenticators from './20261122000400_create_authenticators';
+import * as createApiCredentials from './20261122000500_create_api_credentials';
+import * as createDeletedIdentities from './20261122000600_create_deleted_identities';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +29,8 @@ export const migrations: Record<string, Migration> = {
   '20261122000200_create_avatars': createAvatars,
   '20261122000300_create_ended_sessions': createEndedSessions,
   '20261122000400_create_authenticators': createAuthenticators,
+  '20261122000500_create_api_credentials': createApiCredentials,
+  '20261122000600_create_deleted_identities': createDeletedIdentities,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -4,6 +4,8 @@ import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createAvatarsRepository } from './features/profile/avatars.repository';
 import { createAuthenticatorsRepository } from './features/mfa/authenticators.repository';
 import { createSecurityEventsRepository } from './features/account/security-events.repository';
+import { createCredentialsRepository } from './features/credentials/credentials.repository';
+import { createDeletedIdentitiesRepository } from './features/account/deleted-identities.repository';
 import { createUsersRepository } from './features/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
@@ -14,6 +16,8 @@ function bind(db: Knex | Knex.Transaction) {
     avatars: createAvatarsRepository(db),
     authenticators: createAuthenticatorsRepository(db),
     events: createSecurityEventsRepository(db),
+    credentials: createCredentialsRepository(db),
+    deletedIdentities: createDeletedIdentitiesRepository(db),
   };
 }
 

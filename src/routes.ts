@@ -23,6 +23,17 @@ import { profileRoutes } from './features/profile/profile.routes';
 import { createReauthPages } from './features/sessions/reauth.pages';
 import { createSessionsPages } from './features/sessions/sessions.pages';
 import { sessionsRoutes } from './features/sessions/sessions.routes';
+import { apiRoutes } from './features/api/api.routes';
+import { credentialsApi } from './features/api/credentials.api';
+import { openApiDocument } from './features/api/openapi';
+import { profileApi } from './features/api/profile.api';
+import { createAppPasswordsPages } from './features/credentials/app-passwords.pages';
+import { credentialsRoutes } from './features/credentials/credentials.routes';
+import { createNewSecrets } from './features/credentials/new-secret';
+import { createSshKeysPages } from './features/credentials/ssh-keys.pages';
+import { createTokensPages } from './features/credentials/tokens.pages';
+import { cookieName } from './http/cookies';
+import { apiAuth } from './http/middleware/api-auth';
 import { createDataCipher } from './infra/crypto/data-cipher';
 import type { Services } from './services';
 
@@ -30,6 +41,8 @@ import type { Services } from './services';
 export function mountRoutes(app: Express, deps: Deps, s: Services): void {
   const { config, clock } = deps;
   const complete = createSignInCompletion({ config, clock, sessions: s.sessions });
+  const sessionSecrets = createDataCipher(config.dataKey, 'session-secrets');
+  const secrets = createNewSecrets(sessionSecrets);
 
   app.use(homeRoutes());
   app.use(
@@ -57,7 +70,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
     mfaRoutes(
       {
         signIn: createMfaSignInPages({ mfa: s.mfa, passkeys: s.passkeys, repos: s.repos, complete, clock }),
-        security: createSecurityPages({ mfa: s.mfa, passkeys: s.passkeys, cipher: createDataCipher(config.dataKey, 'session-secrets'), config, clock }),
+        security: createSecurityPages({ mfa: s.mfa, passkeys: s.passkeys, cipher: sessionSecrets, config, clock }),
       },
       clock,
     ),
@@ -72,5 +85,26 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
       },
       clock,
     ),
+  );
+  app.use(
+    credentialsRoutes(
+      {
+        tokens: createTokensPages({ apiTokens: s.apiTokens, secrets, clock }),
+        appPasswords: createAppPasswordsPages({ appPasswords: s.appPasswords, secrets, clock }),
+        sshKeys: createSshKeysPages({ sshKeys: s.sshKeys, clock }),
+      },
+      clock,
+    ),
+  );
+  const endpoints = [
+    ...profileApi({ ...s, baseUrl: config.baseUrl }),
+    ...credentialsApi({ ...s, clock }),
+  ];
+  app.use(
+    apiRoutes({
+      endpoints,
+      auth: apiAuth({ access: s.apiAccess, ...s.apiLimiters }),
+      document: openApiDocument(endpoints, { productName: config.productName, baseUrl: config.baseUrl, sessionCookie: cookieName('sid', config) }),
+    }),
   );
 }

@@ -12,8 +12,8 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function runWorker(config: Config, migrate: boolean): Promise<void> {
   const deps: Deps = await createDeps(config, { skipMigrations: !migrate });
-  const { app } = createApp(deps);
-  const stopMaintenance = startMaintenance(deps);
+  const { app, services } = createApp(deps);
+  const stopMaintenance = startMaintenance(deps, services);
   const server: Server = app.listen(config.port, () => {
     deps.logger.info({ port: config.port, baseUrl: config.baseUrl.href, database: config.databaseUrl ? 'postgres' : 'embedded', sessions: config.redisUrl ? 'redis' : 'sql' }, `listening on ${config.baseUrl.href}`);
   });

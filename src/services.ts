@@ -21,6 +21,11 @@ import { createSessionsService } from './features/sessions/sessions.service';
 import { createSecurityNotices } from './features/account/security-notices';
 import { createMfaService } from './features/mfa/mfa.service';
 import { createPasskeysService } from './features/mfa/passkeys.service';
+import { createAccountDeletionService } from './features/account/account-deletion.service';
+import { createApiAccessService } from './features/api/api-access.service';
+import { createApiTokensService } from './features/credentials/api-tokens.service';
+import { createAppPasswordsService } from './features/credentials/app-passwords.service';
+import { createSshKeysService } from './features/credentials/ssh-keys.service';
 import { createDataCipher } from './infra/crypto/data-cipher';
 import { createRepositories } from './repositories';
 
@@ -96,6 +101,12 @@ export function createServices(deps: Deps) {
     avatars: createAvatarService({ repos, clock, profileLocked }),
     passwordStrengthLimiter: deps.limiters(limits.passwordStrengthIp),
     adminUsers: createAdminUsersService({ repos, clock, passwordReset }),
+    apiTokens: createApiTokensService({ repos, clock, notices, mail, links }),
+    appPasswords: createAppPasswordsService({ repos, clock, notices }),
+    sshKeys: createSshKeysService({ repos, clock, notices }),
+    apiAccess: createApiAccessService({ repos, clock, notices, credentials }),
+    apiLimiters: { perClient: deps.limiters(limits.apiClient), perIp: deps.limiters(limits.apiIp) },
+    accountDeletion: createAccountDeletionService({ repos, sessions: deps.sessions, mail, clock, reserveDays: config.deletedReserveDays }),
   };
 }
 

@@ -3,8 +3,7 @@ import { csrfSync } from 'csrf-sync';
 
 /**
  * Synchronizer tokens kept in the session (csrf-sync). Forms send `_csrf`; scripts send
- * the X-CSRF-Token header. Multipart forms are checked by their route once the body is
- * parsed (see verifyCsrf).
+ * the X-CSRF-Token header.
  */
 const csrf = csrfSync({
   size: 32,
@@ -12,7 +11,9 @@ const csrf = csrfSync({
     const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
     return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
   },
-  skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')),
+  // Multipart bodies are checked by their route once parsed. Requests that carry their own
+  // credentials (API tokens, app passwords) are not ambient-authority requests: no CSRF.
+  skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')) || /^(bearer|basic) /i.test(req.get('authorization') ?? ''),
 });
 
 export const csrfProtection: RequestHandler = csrf.csrfSynchronisedProtection;

@@ -28,7 +28,7 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
 
 /**
  * The one place failures become responses: a page in the person's language, or
- * `{ error: { code, message, fields? } }` for JSON clients. Unexpected errors are logged
+ * `{ error: { code, message, fields? } }` for JSON clients (always, under /api/v1). Unexpected errors are logged
  * with their stack and answered with a plain 500 page that reveals nothing.
  */
 export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorRequestHandler {
@@ -47,7 +47,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorReque
     if (error.status === 503) res.set('Retry-After', '5');
     res.set('Cache-Control', 'no-store');
     const fields = error instanceof ValidationError ? error.fields : undefined;
-    const wantsJson = req.accepts(['html', 'json']) === 'json';
+    const wantsJson = res.locals.jsonErrors === true || req.accepts(['html', 'json']) === 'json';
     if (wantsJson) {
       res.status(error.status).json({
         error: {

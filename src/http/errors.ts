@@ -84,6 +84,9 @@ export class PayloadTooLargeError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
+  /** The limit that was hit, for RateLimit headers on API responses. */
+  limit?: { points: number; windowSeconds: number };
+
   constructor(readonly retryAfterSeconds: number) {
     super(429, 'rate_limited', 'errors.rateLimited', {});
   }

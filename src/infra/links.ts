@@ -11,6 +11,7 @@ export function createLinks(baseUrl: URL) {
     confirmEmailChange: (token: string) => at(`/confirm-email/${token}`),
     undoEmailChange: (token: string) => at(`/undo-email-change/${token}`),
     confirmRecoveryEmail: (token: string) => at(`/confirm-recovery-email/${token}`),
+    tokens: () => at('/profile/tokens'),
   };
 }
 

@@ -19,10 +19,15 @@ export interface LimitSpec {
  * so that limits hold across processes. Being over the limit is a RateLimitedError;
  * a store failure is passed on as is (and becomes a 503).
  */
+export interface LimitState {
+  remaining: number;
+  resetSeconds: number;
+}
+
 export interface Limiter {
   readonly spec: LimitSpec;
   /** Counts one attempt; throws RateLimitedError when that is one too many. */
-  consume(key: string): Promise<void>;
+  consume(key: string): Promise<LimitState>;
   /** Throws RateLimitedError when the key is already over its limit, without counting. */
   check(key: string): Promise<void>;
   /** Counts a failure without throwing; returns true once the key is blocked. */
@@ -46,9 +51,14 @@ function wrap(spec: LimitSpec, limiter: RateLimiterAbstract): Limiter {
     spec,
     async consume(key) {
       try {
-        await limiter.consume(digest(key));
+        const res = await limiter.consume(digest(key));
+        return { remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) };
       } catch (err) {
-        if (err instanceof RateLimiterRes) throw new RateLimitedError(retryAfter(err));
+        if (err instanceof RateLimiterRes) {
+          const limited = new RateLimitedError(retryAfter(err));
+          limited.limit = { points: spec.points, windowSeconds: spec.windowSeconds };
+          throw limited;
+        }
         throw err;
       }
     },

@@ -79,3 +79,10 @@ export function browserAndOs(userAgent: string): { browser: string; os: string }
   const d = parseUserAgent(userAgent);
   return { browser: [d.browser, d.browserVersion.split('.')[0]].filter(Boolean).join(' '), os: d.os };
 }
+
+/** A short name for whatever sent a request: "Firefox 133 · Linux", or "curl/8.5.0" for a program. */
+export function clientSummary(userAgent: string): string {
+  const { browser, os } = browserAndOs(userAgent);
+  if (browser) return [browser, os].filter(Boolean).join(' · ');
+  return (userAgent.trim().split(/\s+/)[0] ?? '').slice(0, 60);
+}

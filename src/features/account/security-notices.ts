@@ -7,10 +7,32 @@ import type { BoundRepositories } from '../../repositories';
 import { formatWhen } from '../password/password-changes';
 import type { User } from '../users/user';
 
-/** Changes to how someone signs in that they are always told about by mail. */
-export type NoticeKind = 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_regenerated' | 'passkey_added' | 'passkey_removed' | 'mfa_reset';
+/** Changes to how someone signs in, or who can act for them, that they are always told about by mail. */
+const NOTICES = [
+  'mfa_enabled',
+  'mfa_disabled',
+  'recovery_codes_regenerated',
+  'passkey_added',
+  'passkey_removed',
+  'mfa_reset',
+  'token_created',
+  'token_regenerated',
+  'app_password_created',
+  'ssh_key_added',
+] as const;
 
-export type SecurityEventType = NoticeKind | 'recovery_code_used';
+export type NoticeKind = (typeof NOTICES)[number];
+
+export type SecurityEventType =
+  | NoticeKind
+  | 'recovery_code_used'
+  | 'token_revoked'
+  | 'token_used_from_new_ip'
+  | 'token_refused_ip'
+  | 'app_password_revoked'
+  | 'ssh_key_removed';
+
+const notifies = (type: SecurityEventType): type is NoticeKind => (NOTICES as readonly string[]).includes(type);
 
 /**
  * Records a security event in the caller's transaction and, for the changes people must
@@ -21,7 +43,7 @@ export function createSecurityNotices(deps: { mail: MailQueue; links: Links; clo
     async record(tx: BoundRepositories, user: User, type: SecurityEventType, ctx: Pick<RequestContext, 'ip' | 'userAgent' | 'locale'>, data: Record<string, string> = {}): Promise<void> {
       const now = deps.clock.now();
       await tx.events.record({ userId: user.id, type, ip: ctx.ip, userAgent: ctx.userAgent, data, now });
-      if (type === 'recovery_code_used') return;
+      if (!notifies(type)) return;
       const locale = user.language ?? ctx.locale;
       await deps.mail.queue(tx.outbox, {
         to: user.email,

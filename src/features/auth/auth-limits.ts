@@ -5,7 +5,7 @@ const MINUTE = 60;
 const HOUR = 3600;
 
 /**
- * Every limit on credential checks, account creation and mail a visitor can trigger, in one place: the services use
+ * Every limit on credential checks, account creation, mail a visitor can trigger and API calls, in one place: the services use
  * these and SECURITY.md documents them (a test compares the two).
  */
 export function authLimits(config: Config) {
@@ -20,5 +20,7 @@ export function authLimits(config: Config) {
     passwordStrengthIp: { name: 'strength-ip', points: 120, windowSeconds: MINUTE },
     secondFactorAccount: { name: 'second-factor-account', points: 10, windowSeconds: 15 * MINUTE },
     passkeyIp: { name: 'passkey-ip', points: 60, windowSeconds: 15 * MINUTE },
+    apiClient: { name: 'api-client', points: 600, windowSeconds: MINUTE },
+    apiIp: { name: 'api-ip', points: 1200, windowSeconds: MINUTE },
   } satisfies Record<string, LimitSpec>;
 }

@@ -19,22 +19,37 @@ export interface CredentialLimiters {
  * of an older scheme or cost is upgraded after a success.
  */
 export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repositories; hasher: PasswordHasher; limiters: CredentialLimiters }) {
+  const keysOf = (user: User | undefined, account: string, ip: string) => {
+    const key = user ? `user:${user.id}` : `name:${account.toLowerCase()}`;
+    return { key, pair: `${key}|${ip}` };
+  };
+  const checkLimits = ({ key, pair }: { key: string; pair: string }, ip: string) =>
+    Promise.all([limiters.ip.check(ip), limiters.account.check(key), limiters.accountAndIp.check(pair)]);
+  const countFailure = ({ key, pair }: { key: string; pair: string }, ip: string) =>
+    Promise.all([limiters.ip.penalize(ip), limiters.account.penalize(key), limiters.accountAndIp.penalize(pair)]);
+
   return {
     /** `account` names what was typed when there is no such user, so unknown names are limited alike. */
     async verify(user: User | undefined, account: string, password: string, ip: string): Promise<boolean> {
-      const key = user ? `user:${user.id}` : `name:${account.toLowerCase()}`;
-      const pair = `${key}|${ip}`;
-      await Promise.all([limiters.ip.check(ip), limiters.account.check(key), limiters.accountAndIp.check(pair)]);
+      const keys = keysOf(user, account, ip);
+      await checkLimits(keys, ip);
       const ok = user?.passwordHash ? await hasher.verify(password, user.passwordHash) : await hasher.verifyDummy(password);
       if (!user || !ok) {
-        await Promise.all([limiters.ip.penalize(ip), limiters.account.penalize(key), limiters.accountAndIp.penalize(pair)]);
+        await countFailure(keys, ip);
         return false;
       }
-      await limiters.accountAndIp.reset(pair);
+      await limiters.accountAndIp.reset(keys.pair);
       if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
         await repos.users.rehashPassword(user.id, await hasher.hash(password));
       }
       return true;
+    },
+
+    /** For secrets checked elsewhere (app passwords): the same limits, counted the same way. */
+    async recordAttempt(user: User | undefined, account: string, ip: string, ok: boolean): Promise<void> {
+      const keys = keysOf(user, account, ip);
+      await checkLimits(keys, ip);
+      if (!ok) await countFailure(keys, ip);
     },
   };
 }

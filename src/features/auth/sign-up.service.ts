@@ -37,6 +37,10 @@ export function createSignUpService({ repos, hasher, policy, clock, limiter, ema
         lastName: input.last_name,
       });
       if (problem) throw new ValidationError({ password: problem });
+      // A deleted account's name and address stay taken for DELETED_RESERVE_DAYS, so nobody can pose as its owner.
+      const now = clock.now();
+      if (await repos.deletedIdentities.isReserved('username', input.username, now)) throw ValidationError.field('username', 'auth.signUp.errors.usernameTaken');
+      if (await repos.deletedIdentities.isReserved('email', input.email, now)) throw ValidationError.field('email', 'auth.signUp.errors.emailTaken');
       const passwordHash = await hasher.hash(input.password);
       try {
         return await repos.transaction(async (tx) => {
@@ -48,7 +52,7 @@ export function createSignUpService({ repos, hasher, policy, clock, limiter, ema
             passwordHash,
             language: ctx.locale,
             theme: null,
-            now: clock.now(),
+            now,
           });
           await emailVerification.queueFor(tx, user);
           return user;

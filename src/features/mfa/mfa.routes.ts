@@ -2,11 +2,13 @@ import { Router } from 'express';
 import type { Clock } from '../../infra/clock';
 import { requireRecentAuth } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
+import { uuidParam } from '../../http/middleware/uuid-param';
 import type { createMfaSignInPages } from './mfa-sign-in.pages';
 import type { createSecurityPages } from './security.pages';
 
 export function mfaRoutes(pages: { signIn: ReturnType<typeof createMfaSignInPages>; security: ReturnType<typeof createSecurityPages> }, clock: Clock): Router {
   const router = Router();
+  router.param('id', uuidParam);
   const recentAuth = requireRecentAuth({ clock, returnTo: '/profile/security' });
   const recentAuthForSetup = requireRecentAuth({ clock, returnTo: '/profile/security/totp' });
 

@@ -52,12 +52,14 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
       if (newEmail.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('email', 'profile.email.errors.same');
       const owner = await repos.users.findByEmail(newEmail);
       const now = clock.now();
+      // The address of an account deleted within DELETED_RESERVE_DAYS is held back like a taken one (no one to tell).
+      const reserved = !owner && (await repos.deletedIdentities.isReserved('email', newEmail, now));
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['email_change'], now);
-        if (owner) {
+        if (owner || reserved) {
           // A pending change whose link exists nowhere: it looks the same and can only expire or be cancelled.
           await tx.oneTimeTokens.insert({ purpose: 'email_change', userId: user.id, tokenHash: newSecretToken().hash, payload: { newEmail }, expiresAt: new Date(now.getTime() + tokenLifetimeMs), now });
-          await mail.queue(tx.outbox, { to: owner.email, template: 'email_change_taken', locale: owner.language ?? 'en', data: { ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
+          if (owner) await mail.queue(tx.outbox, { to: owner.email, template: 'email_change_taken', locale: owner.language ?? 'en', data: { ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
           return;
         }
         const token = await oneTimeLinks.issue(tx, { purpose: 'email_change', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { newEmail } });

@@ -10,6 +10,9 @@ export const PROFILE_TABS = [
   { id: 'preferences', path: '/profile/preferences', labelKey: 'profile.tabs.preferences' },
   { id: 'sessions', path: '/profile/sessions', labelKey: 'profile.tabs.sessions' },
   { id: 'security', path: '/profile/security', labelKey: 'profile.tabs.security' },
+  { id: 'tokens', path: '/profile/tokens', labelKey: 'profile.tabs.tokens' },
+  { id: 'app-passwords', path: '/profile/app-passwords', labelKey: 'profile.tabs.appPasswords' },
+  { id: 'keys', path: '/profile/keys', labelKey: 'profile.tabs.keys' },
 ] as const;
 
 export type ProfileTab = (typeof PROFILE_TABS)[number]['id'];

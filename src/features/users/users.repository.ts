@@ -181,6 +181,11 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       await users().where({ id }).update({ mfa_enabled: enabled, updated_at: now });
     },
 
+    /** Removes the account; its avatar, credentials, tokens, keys and events go with it (ON DELETE CASCADE). */
+    async delete(id: string): Promise<void> {
+      await users().where({ id }).del();
+    },
+
     async setAvatarHash(id: string, avatarHash: string | null, now: Date): Promise<void> {
       await users().where({ id }).update({ avatar_hash: avatarHash, updated_at: now });
     },

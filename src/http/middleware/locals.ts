@@ -4,12 +4,15 @@ import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Cat
 import { THEMES, initialsOf, isTheme, type Theme } from '../../features/users/user';
 import type { UsersRepository } from '../../features/users/users.repository';
 import { avatarUrl } from '../../features/profile/avatar-files.routes';
-
-/** The signed-in person's menu in the header, above "Log out". */
-const MENU_ITEMS = [{ href: '/profile', labelKey: 'layout.profile' }];
 import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
 import { regenerateSession, takeFlash } from '../session';
+
+/** The signed-in person's menu in the header, above "Log out". */
+const MENU_ITEMS = [
+  { href: '/profile', labelKey: 'layout.profile' },
+  { href: '/profile/tokens', labelKey: 'layout.tokens' },
+];
 
 function applyAppearance(res: Parameters<RequestHandler>[1], catalogues: Catalogues, locale: Locale, theme: Theme | null): void {
   res.locals.locale = locale;

@@ -18,6 +18,8 @@ export interface MailTemplates {
   email_change_taken: RequestOrigin;
   email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number } & RequestOrigin;
   recovery_email_verify: { firstName: string; link: string; hours: number };
+  account_deleted: { firstName: string; username: string };
+  token_expiring: { firstName: string; name: string; when: string; link: string };
   security_notice: { firstName: string; kind: string; detail: string; when: string; actionLink: string } & RequestOrigin;
 }
 

@@ -34,6 +34,8 @@ declare module 'express-session' {
     totpSetup?: string;
     /** New recovery codes, encrypted, shown until the person confirms they saved them. */
     newRecoveryCodes?: string;
+    /** A token or app password just created, encrypted, shown once on the next page view. */
+    newSecret?: string;
     /** A sensitive form sent without a recent sign-in: shown filled in again afterwards. */
     pendingForm?: { action: string; fields: Record<string, string> };
     ip?: string;

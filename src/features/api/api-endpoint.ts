@@ -1,0 +1,46 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { contextOf, type RequestContext } from '../../http/request-context';
+import { parseInput } from '../../http/validate';
+import type { User } from '../users/user';
+
+export type ApiTag = 'Profile' | 'Sessions' | 'Tokens' | 'SSH keys';
+
+export interface ApiResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  /** A list of `schema` items rather than one. */
+  list?: boolean;
+}
+
+/**
+ * One operation of the JSON API. The router and the OpenAPI document are both built from
+ * these, and a test compares the live router with the document.
+ */
+export interface ApiEndpoint {
+  method: 'get' | 'put' | 'post' | 'delete';
+  /** Below /api/v1, in OpenAPI form: `/users/me/tokens/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: ApiTag;
+  /** Needs `current_password` (and `code` with an authenticator app) in the body. */
+  stepUp?: boolean;
+  /** A JSON body, validated with the same field rules as the matching form. */
+  body?: z.ZodType;
+  /** Other request media types (the avatar upload), documented as binary. */
+  binaryBody?: string[];
+  responses: Record<number, ApiResponseSpec>;
+  /** Middleware the operation needs before its handler (a body parser for uploads). */
+  before?: RequestHandler[];
+  handler: RequestHandler;
+}
+
+/** What a handler works with: the caller, their context, and the parsed body. */
+export function callOf(req: Request, res: Response): { user: User; ctx: RequestContext } {
+  return { user: req.user as User, ctx: contextOf(req, res) };
+}
+
+export function bodyOf<T>(schema: z.ZodType<T>, req: Request): T {
+  return parseInput(schema, req.body);
+}

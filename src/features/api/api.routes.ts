@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { Router, type RequestHandler } from 'express';
+import { renderPage } from '../../http/render';
+import type { ApiEndpoint } from './api-endpoint';
+import { API_BASE, type openApiDocument } from './openapi';
+
+/** Swagger UI styles its widgets inline and draws icons as data: images; only this page allows that. */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+const swaggerUiDist = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
+
+/** The JSON API under /api/v1, its OpenAPI document, and the documentation page. */
+export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; document: ReturnType<typeof openApiDocument> }): Router {
+  const router = Router();
+
+  /** GET /api/v1/openapi.json: the description of everything below, public. */
+  router.get(`${API_BASE}/openapi.json`, (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json(deps.document);
+  });
+  /** GET /api/docs: the document, readable (Swagger UI from the installed package; a plain list without JavaScript). */
+  router.get('/api/docs', async (_req, res) => {
+    res.set('Content-Security-Policy', DOCS_CSP);
+    await renderPage(res, 'api/docs', { title: deps.document.info.title, document: deps.document, apiDocs: true });
+  });
+  /** GET /assets/vendor/swagger-ui/:file: the two files the page needs, from the installed package (no CDN). */
+  router.get('/assets/vendor/swagger-ui/:file', (req, res, next) => {
+    const file = String(req.params.file);
+    if (!SWAGGER_FILES.has(file)) return next();
+    res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(swaggerUiDist, file));
+  });
+
+  router.use(API_BASE, (_req, res, next) => {
+    res.locals.jsonErrors = true;
+    next();
+  }, deps.auth);
+  for (const endpoint of deps.endpoints) {
+    router[endpoint.method](API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1'), ...(endpoint.before ?? []), endpoint.handler);
+  }
+  return router;
+}

@@ -1,0 +1,114 @@
+import type { Clock } from '../../infra/clock';
+import type { Links } from '../../infra/links';
+import type { MailQueue } from '../../infra/mailer/mail-queue';
+import { formatWhen } from '../password/password-changes';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
+import type { User } from '../users/user';
+import type { ApiToken, Scope } from './credentials.repository';
+import { AllowListError, parseAllowList } from './ip-allow-list';
+import { TOKEN_PREFIX, newApiToken, secretDigest } from './secret-formats';
+
+const DAY = 86_400_000;
+const REMIND_BEFORE_MS = 7 * DAY;
+export const TOKEN_LIFETIMES = ['7', '30', '90', '365', 'custom'] as const;
+export type TokenLifetime = (typeof TOKEN_LIFETIMES)[number];
+
+export interface NewTokenInput {
+  name: string;
+  scope: Scope;
+  expires: TokenLifetime;
+  /** yyyy-mm-dd, when `expires` is "custom". */
+  expiresOn?: string;
+  allowedIps?: string;
+}
+
+/** Personal access tokens: shown once, stored as a SHA-256 digest, always with an expiry. */
+export function createApiTokensService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; mail: MailQueue; links: Links }) {
+  const { repos, clock } = deps;
+
+  function expiryOf(input: NewTokenInput): Date {
+    const now = clock.now();
+    if (input.expires !== 'custom') return new Date(now.getTime() + Number(input.expires) * DAY);
+    const date = input.expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) ? new Date(`${input.expiresOn}T23:59:59Z`) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw ValidationError.field('expires_on', 'tokens.errors.dateInvalid');
+    if (date.getTime() <= now.getTime()) throw ValidationError.field('expires_on', 'tokens.errors.datePast');
+    if (date.getTime() > now.getTime() + 366 * DAY) throw ValidationError.field('expires_on', 'tokens.errors.dateTooFar');
+    return date;
+  }
+
+  function allowListOf(text: string | undefined): string[] | null {
+    try {
+      return parseAllowList(text ?? '');
+    } catch (err) {
+      if (err instanceof AllowListError) throw ValidationError.field('allowed_ips', 'tokens.errors.allowList', { entry: err.entry.slice(0, 60) });
+      throw err;
+    }
+  }
+
+  return {
+    list: (user: User): Promise<ApiToken[]> => repos.credentials.listTokens(user.id),
+
+    /** Creates a token; the secret is returned this once and never again. */
+    async create(user: User, input: NewTokenInput, ctx: RequestContext): Promise<{ token: ApiToken; secret: string }> {
+      const expiresAt = expiryOf(input);
+      const allowedIps = allowListOf(input.allowedIps);
+      const secret = newApiToken();
+      const token = await repos.transaction(async (tx) => {
+        const created = await tx.credentials.insertToken({ userId: user.id, name: input.name, hash: secretDigest(secret), lastFour: secret.slice(-4), scope: input.scope, allowedIps, expiresAt, now: clock.now() });
+        await deps.notices.record(tx, user, 'token_created', ctx, { name: input.name });
+        return created;
+      });
+      return { token, secret };
+    },
+
+    /** A new secret for the same name, scope, expiry and allow-list; the old secret stops working now. */
+    async regenerate(user: User, id: string, ctx: RequestContext): Promise<{ token: ApiToken; secret: string }> {
+      const token = await repos.credentials.findToken(user.id, id);
+      if (!token) throw new NotFoundError('tokens.errors.notFound');
+      const secret = newApiToken();
+      await repos.transaction(async (tx) => {
+        await tx.credentials.replaceTokenSecret(user.id, id, secretDigest(secret), secret.slice(-4));
+        await deps.notices.record(tx, user, 'token_regenerated', ctx, { name: token.name });
+      });
+      return { token: { ...token, lastFour: secret.slice(-4) }, secret };
+    },
+
+    async revoke(user: User, id: string, ctx: RequestContext): Promise<void> {
+      const token = await repos.credentials.findToken(user.id, id);
+      if (!token) throw new NotFoundError('tokens.errors.notFound');
+      await repos.transaction(async (tx) => {
+        await tx.credentials.deleteToken(user.id, id);
+        await deps.notices.record(tx, user, 'token_revoked', ctx, { name: token.name });
+      });
+    },
+
+    masked: (token: ApiToken) => `${TOKEN_PREFIX}…${token.lastFour}`,
+
+    /**
+     * Queues one reminder per token that expires within a week (maintenance runs this
+     * regularly). Marking and queueing share a transaction, so each token gets one mail
+     * even with several processes sweeping at once. Returns how many were queued.
+     */
+    async remindExpiring(batch = 100): Promise<number> {
+      const now = clock.now();
+      const due = await repos.credentials.tokensToRemind(now, new Date(now.getTime() + REMIND_BEFORE_MS), batch);
+      let queued = 0;
+      for (const token of due) {
+        const owner = await repos.users.findById(token.userId);
+        if (!owner) continue;
+        await repos.transaction(async (tx) => {
+          if (!(await tx.credentials.markReminded(token.id, now))) return;
+          const locale = owner.language ?? 'en';
+          await deps.mail.queue(tx.outbox, { to: owner.email, template: 'token_expiring', locale, data: { firstName: owner.firstName, name: token.name, when: formatWhen(token.expiresAt, locale), link: deps.links.tokens() } });
+          queued++;
+        });
+      }
+      return queued;
+    },
+  };
+}
+
+export type ApiTokensService = ReturnType<typeof createApiTokensService>;

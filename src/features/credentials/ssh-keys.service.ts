@@ -1,0 +1,62 @@
+import type { Clock } from '../../infra/clock';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import type { RequestContext } from '../../http/request-context';
+import type { Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
+import type { User } from '../users/user';
+import { DuplicateSshKeyError, type SshKey } from './credentials.repository';
+import { SshKeyError, parseSshPublicKey } from './ssh-key-parser';
+
+const PROBLEM_MESSAGES = {
+  private: 'keys.errors.private',
+  malformed: 'keys.errors.malformed',
+  unsupported: 'keys.errors.unsupported',
+  weakRsa: 'keys.errors.weakRsa',
+} as const;
+
+/** SSH public keys: parsed and checked, fingerprinted like ssh-keygen, one account per key. */
+export function createSshKeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices }) {
+  const { repos, clock } = deps;
+  return {
+    list: (user: User): Promise<SshKey[]> => repos.credentials.listSshKeys(user.id),
+
+    async add(user: User, input: { title: string; key: string }, ctx: RequestContext): Promise<SshKey> {
+      let parsed;
+      try {
+        parsed = parseSshPublicKey(input.key);
+      } catch (err) {
+        if (err instanceof SshKeyError) throw ValidationError.field('key', PROBLEM_MESSAGES[err.problem]);
+        throw err;
+      }
+      try {
+        return await repos.transaction(async (tx) => {
+          const key = await tx.credentials.insertSshKey({ userId: user.id, title: input.title, keyType: parsed.label, bits: parsed.bits, fingerprint: parsed.fingerprint, publicKey: parsed.publicKey, comment: parsed.comment, now: clock.now() });
+          await deps.notices.record(tx, user, 'ssh_key_added', ctx, { name: input.title, fingerprint: parsed.fingerprint });
+          return key;
+        });
+      } catch (err) {
+        if (err instanceof DuplicateSshKeyError) throw ValidationError.field('key', 'keys.errors.duplicate');
+        throw err;
+      }
+    },
+
+    async remove(user: User, id: string, ctx: RequestContext): Promise<void> {
+      const key = await repos.credentials.findSshKey(user.id, id);
+      if (!key) throw new NotFoundError('keys.errors.notFound');
+      await repos.transaction(async (tx) => {
+        await tx.credentials.deleteSshKey(user.id, id);
+        await deps.notices.record(tx, user, 'ssh_key_removed', ctx, { name: key.title, fingerprint: key.fingerprint });
+      });
+    },
+
+    /** authorized_keys lines for provisioning (GET /users/<username>.keys); undefined for no such account. */
+    async authorizedKeys(username: string): Promise<string | undefined> {
+      const user = await repos.users.findByUsername(username);
+      if (!user) return undefined;
+      const keys = await repos.credentials.listSshKeys(user.id);
+      return keys.map((k) => `${k.publicKey}\n`).join('');
+    },
+  };
+}
+
+export type SshKeysService = ReturnType<typeof createSshKeysService>;
