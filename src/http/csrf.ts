@@ -1,6 +1,8 @@
 import type { RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 
+const API_PREFIX = '/api/v1/';
+
 /**
  * Synchronizer tokens kept in the session (csrf-sync). Forms send `_csrf`; scripts send
  * the X-CSRF-Token header.
@@ -12,8 +14,10 @@ const csrf = csrfSync({
     return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
   },
   // Multipart bodies are checked by their route once parsed. Requests that carry their own
-  // credentials (API tokens, app passwords) are not ambient-authority requests: no CSRF.
-  skipCsrfProtection: (req) => Boolean(req.is('multipart/form-data')) || /^(bearer|basic) /i.test(req.get('authorization') ?? ''),
+  // credentials (API tokens, app passwords) are not ambient-authority requests, and an API
+  // call without a signed-in session has no authority to borrow: the API answers it (401).
+  skipCsrfProtection: (req) =>
+    Boolean(req.is('multipart/form-data')) || /^(bearer|basic) /i.test(req.get('authorization') ?? '') || (req.path.startsWith(API_PREFIX) && !req.user),
 });
 
 export const csrfProtection: RequestHandler = csrf.csrfSynchronisedProtection;

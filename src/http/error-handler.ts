@@ -47,7 +47,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorReque
     if (error.status === 503) res.set('Retry-After', '5');
     res.set('Cache-Control', 'no-store');
     const fields = error instanceof ValidationError ? error.fields : undefined;
-    const wantsJson = res.locals.jsonErrors === true || req.accepts(['html', 'json']) === 'json';
+    const wantsJson = req.path.startsWith('/api/v1/') || req.accepts(['html', 'json']) === 'json';
     if (wantsJson) {
       res.status(error.status).json({
         error: {

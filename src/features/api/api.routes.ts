@@ -30,10 +30,7 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
     res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(swaggerUiDist, file));
   });
 
-  router.use(API_BASE, (_req, res, next) => {
-    res.locals.jsonErrors = true;
-    next();
-  }, deps.auth);
+  router.use(API_BASE, deps.auth);
   for (const endpoint of deps.endpoints) {
     router[endpoint.method](API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1'), ...(endpoint.before ?? []), endpoint.handler);
   }

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { AppError, ValidationError } from '../../http/errors';
+import { AppError, PayloadTooLargeError, ValidationError } from '../../http/errors';
 import { verifyCsrf } from '../../http/csrf';
 import { singleUpload } from '../../http/middleware/upload';
 import type { AccountDeletionService } from '../account/account-deletion.service';
@@ -118,7 +118,8 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       responses: { 200: { description: 'Stored, cleaned and re-encoded', schema: avatarResponse }, 413: { description: 'The image is larger than allowed' }, 415: { description: 'Neither an image nor multipart' } },
       /** PUT /api/v1/users/me/avatar */
       handler: async (req, res) => {
-        if (req.uploadError) throw req.uploadError;
+        // Too large is 413 as documented, however the image came (express.raw answers 413 itself).
+        if (req.uploadError) throw req.uploadError.fields.avatar?.key === avatarMessages.tooLarge ? new PayloadTooLargeError() : req.uploadError;
         const bytes = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
         if (!bytes || bytes.length === 0) throw ValidationError.field('avatar', 'profile.avatar.errors.required');
         const hash = await deps.avatars.upload(callOf(req, res).user, bytes);

@@ -89,10 +89,10 @@ export function parseSshPublicKey(input: string): ParsedSshKey {
     const curve = reader.string();
     bits = CURVE_BITS[curve] ?? 0;
     // The curve named in the blob must be a known one and the declared type's ('' or 'nistp' are not).
-    if (!type.includes(curve)) throw new SshKeyError('malformed');
+    if (bits === 0 || !type.includes(curve)) throw new SshKeyError('malformed');
     const point = reader.bytes();
     // An uncompressed point (0x04, x, y) of the curve's size, as OpenSSH writes and requires it.
-    if (point[0] !== 0x04) throw new SshKeyError('malformed');
+    if (point[0] !== 0x04 || point.length !== 1 + 2 * Math.ceil(bits / 8)) throw new SshKeyError('malformed');
   }
   if (type.startsWith('sk-') && reader.string().length === 0) throw new SshKeyError('malformed');
   if (!reader.done()) throw new SshKeyError('malformed');

@@ -58,12 +58,12 @@ export function apiAuth(deps: { access: ApiAccessService; perClient: Limiter; pe
   const policy = [deps.perIp, deps.perClient].map((l) => `"${l.spec.name}";q=${l.spec.points};w=${l.spec.windowSeconds}`).join(', ');
   return async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
-    if (CREDENTIAL_PARAMS.some((name) => name in (req.query as Record<string, unknown>))) {
-      throw new BadRequestError('api.errors.credentialsInQuery', 'credentials_in_query');
-    }
     res.set('RateLimit-Policy', policy);
     const report: string[] = [];
     await count(deps.perIp, clientIp(req), res, report);
+    if (CREDENTIAL_PARAMS.some((name) => name in (req.query as Record<string, unknown>))) {
+      throw new BadRequestError('api.errors.credentialsInQuery', 'credentials_in_query');
+    }
     const principal = await authenticate(req, res, deps.access);
     await count(deps.perClient, principal.clientKey, res, report);
     if (principal.scope === 'read' && !READ_METHODS.has(req.method)) throw new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope');
