@@ -9,6 +9,7 @@ import * as createEndedSessions from './20261122000300_create_ended_sessions';
 import * as createAuthenticators from './20261122000400_create_authenticators';
 import * as createApiCredentials from './20261122000500_create_api_credentials';
 import * as createDeletedIdentities from './20261122000600_create_deleted_identities';
+import * as accountSafety from './20261122000700_account_safety';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,6 +32,7 @@ export const migrations: Record<string, Migration> = {
   '20261122000400_create_authenticators': createAuthenticators,
   '20261122000500_create_api_credentials': createApiCredentials,
   '20261122000600_create_deleted_identities': createDeletedIdentities,
+  '20261122000700_account_safety': accountSafety,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

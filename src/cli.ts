@@ -19,6 +19,8 @@ Commands:
   users:promote --admin <username>
                                   give an account the administrator role
   users:demote <username>         take the administrator role away
+  users:lock --user <username>    lock an account: no sign-in, no API, sessions end
+  users:unlock --user <username>  unlock it again
   sessions:revoke --user <username>
                                   end every session of one account
   sessions:revoke --all           end every signed-in session of every account
@@ -72,6 +74,17 @@ async function run(argv: string[]): Promise<number> {
         }
         const user = await createServices(deps).adminUsers.setRole(username, command === 'users:promote' ? 'admin' : 'user');
         console.log(`${user.username} is now ${user.role === 'admin' ? 'an administrator' : 'a regular user'}.`);
+        return 0;
+      }
+      case 'users:lock':
+      case 'users:unlock': {
+        const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+        if (!values.user) {
+          console.error(`Give --user <username>.\n\n${USAGE}`);
+          return 64;
+        }
+        const user = await createServices(deps).adminUsers.setLocked(values.user, command === 'users:lock');
+        console.log(`${user.username} is now ${user.lockedAt ? 'locked; their sessions have ended' : 'unlocked'}.`);
         return 0;
       }
       case 'sessions:revoke': {

@@ -13,6 +13,7 @@ import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createOutboxWorker, type OutboxWorker } from './infra/mailer/outbox-worker';
 import { embeddedDirFor } from './infra/knex-config';
 import { createLogger, type Logger } from './infra/logger';
+import { createBackground, type Background } from './infra/background';
 import { createLimiterFactory, type LimiterFactory } from './infra/rate-limit';
 import { connectRedis, createRedis, type Redis } from './infra/redis';
 import { RedisSessionStore } from './infra/session-store/redis-session-store';
@@ -35,6 +36,7 @@ export interface Deps {
   readiness: ReadinessCheck[];
   links: Links;
   mail: { queue: MailQueue; worker: OutboxWorker; transport: MailTransport };
+  background: Background;
 }
 
 export interface DepsOptions {
@@ -91,11 +93,13 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     readiness,
     links: createLinks(config.baseUrl),
     mail: { queue: createMailQueue({ cipher: mailCipher, clock }), worker, transport },
+    background: createBackground(logger),
   };
 }
 
 /** Closes pools and connections (graceful shutdown, end of a test file). */
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.background.drain();
   await deps.mail.worker.stop();
   deps.mail.transport.close();
   if (deps.redis?.isReady) await deps.redis.close().catch(() => deps.redis?.destroy());

@@ -6,6 +6,7 @@ import { createAuthenticatorsRepository } from './features/mfa/authenticators.re
 import { createSecurityEventsRepository } from './features/account/security-events.repository';
 import { createCredentialsRepository } from './features/credentials/credentials.repository';
 import { createDeletedIdentitiesRepository } from './features/account/deleted-identities.repository';
+import { createKnownDevicesRepository } from './features/account/known-devices.repository';
 import { createUsersRepository } from './features/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
@@ -18,6 +19,7 @@ function bind(db: Knex | Knex.Transaction) {
     events: createSecurityEventsRepository(db),
     credentials: createCredentialsRepository(db),
     deletedIdentities: createDeletedIdentitiesRepository(db),
+    knownDevices: createKnownDevicesRepository(db),
   };
 }
 

@@ -23,6 +23,10 @@ import { profileRoutes } from './features/profile/profile.routes';
 import { createReauthPages } from './features/sessions/reauth.pages';
 import { createSessionsPages } from './features/sessions/sessions.pages';
 import { sessionsRoutes } from './features/sessions/sessions.routes';
+import { createAccountDataPages } from './features/account/account-data.pages';
+import { accountRoutes } from './features/account/account.routes';
+import { createActivityPages } from './features/account/activity.pages';
+import { createLockdownPages } from './features/account/lockdown.pages';
 import { apiRoutes } from './features/api/api.routes';
 import { credentialsApi } from './features/api/credentials.api';
 import { openApiDocument } from './features/api/openapi';
@@ -40,7 +44,7 @@ import type { Services } from './services';
 /** Every feature's pages, built from the services and mounted; the one place URLs meet code. */
 export function mountRoutes(app: Express, deps: Deps, s: Services): void {
   const { config, clock } = deps;
-  const complete = createSignInCompletion({ config, clock, sessions: s.sessions });
+  const complete = createSignInCompletion({ config, clock, sessions: s.sessions, activity: s.signInActivity });
   const sessionSecrets = createDataCipher(config.dataKey, 'session-secrets');
   const secrets = createNewSecrets(sessionSecrets);
 
@@ -49,7 +53,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
     authRoutes({
       signUp: createSignUpPages({ signUp: s.signUp, complete, config }),
       signIn: createSignInPages({ signIn: s.signIn, complete, clock }),
-      signOut: createSignOutPages({ config }),
+      signOut: createSignOutPages({ config, activity: s.signInActivity }),
       resetPassword: createResetPasswordPages({ passwordReset: s.passwordReset, passwordMinLength: config.passwordMinLength }),
       forgotPassword: createForgotPasswordPages({ passwordReset: s.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
       emailVerification: createEmailVerificationPages({ emailVerification: s.emailVerification }),
@@ -80,7 +84,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
       {
         account: createAccountPages({ accountDetails: s.accountDetails, emailChange: s.emailChange, recoveryEmail: s.recoveryEmail, avatars: s.avatars, config, clock }),
         password: createPasswordPages({ passwordChange: s.passwordChange, clock, config }),
-        preferences: createPreferencesPages({ appearance: s.appearance, config, clock }),
+        preferences: createPreferencesPages({ appearance: s.appearance, activity: s.signInActivity, config, clock }),
         emailLinks: createEmailLinkPages({ emailChange: s.emailChange, recoveryEmail: s.recoveryEmail, config }),
       },
       clock,
@@ -92,6 +96,16 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
         tokens: createTokensPages({ apiTokens: s.apiTokens, secrets, clock }),
         appPasswords: createAppPasswordsPages({ appPasswords: s.appPasswords, secrets, clock }),
         sshKeys: createSshKeysPages({ sshKeys: s.sshKeys, clock }),
+      },
+      clock,
+    ),
+  );
+  app.use(
+    accountRoutes(
+      {
+        activity: createActivityPages({ activity: s.activity, clock }),
+        data: createAccountDataPages({ dataExport: s.dataExport, accountDeletion: s.accountDeletion, config, clock }),
+        lockdown: createLockdownPages({ lockdown: s.lockdown, config }),
       },
       clock,
     ),

@@ -22,6 +22,10 @@ import { createSecurityNotices } from './features/account/security-notices';
 import { createMfaService } from './features/mfa/mfa.service';
 import { createPasskeysService } from './features/mfa/passkeys.service';
 import { createAccountDeletionService } from './features/account/account-deletion.service';
+import { createActivityService } from './features/account/activity.service';
+import { createDataExportService } from './features/account/data-export.service';
+import { createLockdownService } from './features/account/lockdown.service';
+import { createSignInActivity } from './features/account/sign-in-activity.service';
 import { createApiAccessService } from './features/api/api-access.service';
 import { createApiTokensService } from './features/credentials/api-tokens.service';
 import { createAppPasswordsService } from './features/credentials/app-passwords.service';
@@ -53,8 +57,9 @@ export function createServices(deps: Deps) {
     },
   });
   const mail = deps.mail.queue;
-  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links });
   const oneTimeLinks = createOneTimeLinks({ repos, clock });
+  const notices = createSecurityNotices({ mail, links, clock, oneTimeLinks });
+  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links, notices });
   const passwordReset = createPasswordResetService({
     repos,
     hasher,
@@ -65,8 +70,8 @@ export function createServices(deps: Deps) {
     links,
     tokenLifetimeMs: config.resetTokenMs,
     limiters: { ip: deps.limiters(limits.resetIp), address: deps.limiters(limits.resetAddress) },
+    background: deps.background,
   });
-  const notices = createSecurityNotices({ mail, links, clock });
   const mfa = createMfaService({
     repos,
     cipher: createDataCipher(config.dataKey, 'totp'),
@@ -79,13 +84,16 @@ export function createServices(deps: Deps) {
   });
   const passkeys = createPasskeysService({ repos, clock, notices, limiter: deps.limiters(limits.passkeyIp), baseUrl: config.baseUrl, productName: config.productName });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, resendLimiter: deps.limiters(limits.verifyResend) });
+  const signInActivity = createSignInActivity({ repos, notices, clock, background: deps.background });
+  const sessions = createSessionsService({ registry: deps.sessions, repos, clock, config, notices });
   return {
     repos,
     hasher,
     policy,
     signUp: createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification }),
     credentials,
-    signIn: createSignInService({ repos, credentials }),
+    signIn: createSignInService({ repos, credentials, activity: signInActivity }),
+    signInActivity,
     passwordReset,
     passwordChanges,
     emailVerification,
@@ -93,20 +101,23 @@ export function createServices(deps: Deps) {
     reauth: createReauthService({ credentials, mfa, repos }),
     mfa,
     passkeys,
-    sessions: createSessionsService({ registry: deps.sessions, repos, clock, config }),
+    sessions,
     passwordChange: createPasswordChangeService({ credentials, hasher, policy, changes: passwordChanges }),
     accountDetails: createAccountDetailsService({ repos, clock, profileLocked }),
-    emailChange: createEmailChangeService({ repos, oneTimeLinks, mail, links, sessions: deps.sessions, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked }),
-    recoveryEmail: createRecoveryEmailService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked }),
+    emailChange: createEmailChangeService({ repos, oneTimeLinks, mail, links, sessions: deps.sessions, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked, notices }),
+    recoveryEmail: createRecoveryEmailService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked, notices }),
     avatars: createAvatarService({ repos, clock, profileLocked }),
     passwordStrengthLimiter: deps.limiters(limits.passwordStrengthIp),
-    adminUsers: createAdminUsersService({ repos, clock, passwordReset }),
+    adminUsers: createAdminUsersService({ repos, clock, passwordReset, notices, sessions: deps.sessions }),
     apiTokens: createApiTokensService({ repos, clock, notices, mail, links }),
     appPasswords: createAppPasswordsService({ repos, clock, notices }),
     sshKeys: createSshKeysService({ repos, clock, notices }),
     apiAccess: createApiAccessService({ repos, clock, notices, credentials }),
     apiLimiters: { perClient: deps.limiters(limits.apiClient), perIp: deps.limiters(limits.apiIp) },
     accountDeletion: createAccountDeletionService({ repos, sessions: deps.sessions, mail, clock, reserveDays: config.deletedReserveDays }),
+    activity: createActivityService({ repos }),
+    dataExport: createDataExportService({ repos, sessions, clock, productName: config.productName }),
+    lockdown: createLockdownService({ repos, oneTimeLinks, passwordReset, notices, sessions: deps.sessions, clock }),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Config } from '../config';
  * Every cookie the service sets. Over HTTPS they carry the __Host- prefix (Secure, no
  * Domain, Path=/), so no sibling subdomain can plant or read them.
  */
-export type CookieKey = 'sid' | 'signed_in' | 'lang' | 'theme' | 'tz';
+export type CookieKey = 'sid' | 'signed_in' | 'lang' | 'theme' | 'tz' | 'did';
 
 export function cookieName(key: CookieKey, config: Pick<Config, 'secure'>): string {
   return config.secure ? `__Host-${key}` : key;

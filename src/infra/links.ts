@@ -12,6 +12,7 @@ export function createLinks(baseUrl: URL) {
     undoEmailChange: (token: string) => at(`/undo-email-change/${token}`),
     confirmRecoveryEmail: (token: string) => at(`/confirm-recovery-email/${token}`),
     tokens: () => at('/profile/tokens'),
+    lockdown: (token: string) => at(`/not-me/${token}`),
   };
 }
 

@@ -133,10 +133,10 @@ describe('The API documentation page', () => {
       await page.goto(`${site.baseUrl}/api/docs`);
       if (javaScript) {
         await page.locator('.swagger-ui .opblock').first().waitFor();
-        expect(await page.locator('.swagger-ui .opblock').count()).toBe(15);
+        expect(await page.locator('.swagger-ui .opblock').count()).toBe(16);
         expect(await page.locator('[data-docs-fallback]').isVisible()).toBe(false);
       } else {
-        expect(await page.locator('.operation').count()).toBe(15);
+        expect(await page.locator('.operation').count()).toBe(16);
       }
       await shoot(page, `api-docs-${javaScript ? 'js' : 'nojs'}-${theme}`);
       expect(errors).toEqual([]);

@@ -89,6 +89,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     config,
     clock,
     async deliverMail() {
+      await deps.background.drain();
       let total = 0;
       for (let sent = await deps.mail.worker.runOnce(); sent > 0; sent = await deps.mail.worker.runOnce()) total += sent;
       return total;

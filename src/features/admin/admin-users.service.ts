@@ -1,4 +1,6 @@
 import type { Clock } from '../../infra/clock';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import type { SecurityNotices } from '../account/security-notices';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import type { Repositories } from '../../repositories';
 import type { Role, User } from '../users/user';
@@ -6,7 +8,7 @@ import { DuplicateUserError } from '../users/users.repository';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { CreateUserInput } from './admin.schemas';
 
-export function createAdminUsersService({ repos, clock, passwordReset }: { repos: Repositories; clock: Clock; passwordReset: PasswordResetService }) {
+export function createAdminUsersService({ repos, clock, passwordReset, notices, sessions }: { repos: Repositories; clock: Clock; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry }) {
   return {
     /**
      * An account made by an operator: it has no password until its owner follows the
@@ -34,6 +36,19 @@ export function createAdminUsersService({ repos, clock, passwordReset }: { repos
         }
         throw err;
       }
+    },
+
+    /** Operator command: a locked account cannot sign in or use the API; its sessions end now. */
+    async setLocked(username: string, locked: boolean): Promise<User> {
+      const user = await repos.users.findByUsername(username);
+      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
+      const now = clock.now();
+      await repos.transaction(async (tx) => {
+        await tx.users.setLocked(user.id, locked, now);
+        await notices.record(tx, user, locked ? 'profile_locked' : 'profile_unlocked', { ip: '', userAgent: '', locale: user.language ?? 'en' });
+      });
+      if (locked) await sessions.destroyAllForUser(user.id, undefined, 'administrator');
+      return { ...user, lockedAt: locked ? now : null };
     },
 
     async setRole(username: string, role: Role): Promise<User> {

@@ -53,7 +53,8 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       responses: { 204: { description: 'Signed out' }, 404: { description: 'No such session' }, 409: { description: 'That is the calling session (sign out instead)' } },
       /** DELETE /api/v1/users/me/sessions/{id} */
       handler: async (req, res) => {
-        await deps.sessions.revoke(callOf(req, res).user.id, String(req.params.id), req.sessionID);
+        const { user, ctx } = callOf(req, res);
+        await deps.sessions.revoke(user, String(req.params.id), req.sessionID, ctx);
         res.status(204).end();
       },
     },

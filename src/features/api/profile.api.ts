@@ -3,6 +3,7 @@ import { AppError, PayloadTooLargeError, ValidationError } from '../../http/erro
 import { verifyCsrf } from '../../http/csrf';
 import { singleUpload } from '../../http/middleware/upload';
 import type { AccountDeletionService } from '../account/account-deletion.service';
+import type { DataExportService } from '../account/data-export.service';
 import type { PasswordChangeService } from '../password/password-change.service';
 import type { AccountDetailsService } from '../profile/account-details.service';
 import { AVATAR_MAX_BYTES } from '../profile/avatar-image';
@@ -21,6 +22,7 @@ export interface ProfileApiDeps {
   passwordChange: PasswordChangeService;
   avatars: AvatarService;
   accountDeletion: AccountDeletionService;
+  dataExport: DataExportService;
   reauth: ReauthService;
   baseUrl: URL;
 }
@@ -137,6 +139,19 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       handler: async (req, res) => {
         await deps.avatars.remove(callOf(req, res).user);
         res.status(204).end();
+      },
+    },
+    {
+      method: 'get',
+      path: '/users/me/export',
+      operationId: 'exportMyData',
+      summary: 'Everything kept about you, as one JSON document (never a secret or a digest)',
+      tag: 'Profile',
+      responses: { 200: { description: 'The same file as "Download my data" on the profile' } },
+      /** GET /api/v1/users/me/export */
+      handler: async (req, res) => {
+        const data = await deps.dataExport.export(callOf(req, res).user, req.sessionID);
+        res.set('Content-Disposition', `attachment; filename="${deps.dataExport.fileName()}"`).json(data);
       },
     },
     {

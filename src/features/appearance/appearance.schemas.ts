@@ -19,3 +19,8 @@ export const preferencesSchema = z.object({
 
 export type AppearanceInput = z.infer<typeof appearanceSchema>;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
+
+/** The Preferences tab's notice form: a checkbox, present when ticked. */
+export const noticePreferencesSchema = z.object({
+  new_device: z.literal('on', { error: 'validation.invalid' }).optional(),
+});

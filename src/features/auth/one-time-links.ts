@@ -6,7 +6,7 @@ import { TOKEN_PATTERN } from './auth.schemas';
 import { hashSecretToken, newSecretToken } from './one-time-token';
 import type { OneTimeToken, TokenPurpose } from './one-time-tokens.repository';
 
-export type LinkKind = 'password' | 'verification' | 'email_change';
+export type LinkKind = 'password' | 'verification' | 'email_change' | 'lockdown';
 
 /** An emailed link that is unknown, used or expired: its own page, offering a way on. */
 export class InvalidLinkError extends NotFoundError {

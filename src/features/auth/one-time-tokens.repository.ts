@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-export type TokenPurpose = 'password_reset' | 'password_set' | 'email_verify' | 'email_change' | 'email_revert' | 'recovery_email_verify';
+export type TokenPurpose = 'password_reset' | 'password_set' | 'email_verify' | 'email_change' | 'email_revert' | 'recovery_email_verify' | 'lockdown';
 
 export interface OneTimeToken {
   id: string;

@@ -1,5 +1,6 @@
 import { ValidationError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
+import type { Background } from '../../infra/background';
 import type { Links } from '../../infra/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { Limiter } from '../../infra/rate-limit';
@@ -23,38 +24,48 @@ export interface PasswordResetDeps {
   links: Links;
   tokenLifetimeMs: number;
   limiters: { ip: Limiter; address: Limiter };
+  background: Background;
 }
 
-export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters }: PasswordResetDeps) {
+export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background }: PasswordResetDeps) {
   const purposes: TokenPurpose[] = [...PASSWORD_LINK_PURPOSES];
 
   const issue = (tx: BoundRepositories, userId: string, purpose: TokenPurpose) => oneTimeLinks.issue(tx, { purpose, userId, lifetimeMs: tokenLifetimeMs });
   const open = (token: string) => oneTimeLinks.open(token, purposes, 'password');
 
+  /** A reset link to the account's recovery address (the primary one when there is none); returns that address. */
+  async function mailResetLink(tx: BoundRepositories, user: User, ctx: RequestContext): Promise<string> {
+    const token = await issue(tx, user.id, 'password_reset');
+    const to = recoveryAddressOf(user);
+    await mail.queue(tx.outbox, {
+      to,
+      template: 'password_reset',
+      locale: user.language ?? ctx.locale,
+      data: { firstName: user.firstName, link: links.resetPassword(token), hours: Math.round(tokenLifetimeMs / 3_600_000), ip: ctx.ip, ...browserAndOs(ctx.userAgent) },
+    });
+    return to;
+  }
+
   return {
+    mailResetLink,
+
     /**
-     * "Forgot password": the same answer whether or not the address has an account. Both
-     * cases write to the outbox in one transaction (a reset link, or a note that there is
-     * no account with this address), so they also take the same time; nothing is sent inline.
+     * "Forgot password": the same answer, in the same time, whether or not the address has
+     * an account. Either case writes to the outbox in one transaction (a reset link, or a
+     * note that there is no account with this address), after the answer has gone.
      */
     async requestReset(input: ForgotPasswordInput, ctx: RequestContext): Promise<void> {
       await limiters.ip.consume(ctx.ip);
       await limiters.address.consume(input.email.toLowerCase());
       const user = await repos.users.findByRecoveryAddress(input.email);
-      const origin = { ip: ctx.ip, ...browserAndOs(ctx.userAgent) };
-      await repos.transaction(async (tx) => {
-        if (user) {
-          const token = await issue(tx, user.id, 'password_reset');
-          await mail.queue(tx.outbox, {
-            to: recoveryAddressOf(user),
-            template: 'password_reset',
-            locale: user.language ?? ctx.locale,
-            data: { firstName: user.firstName, link: links.resetPassword(token), hours: Math.round(tokenLifetimeMs / 3_600_000), ...origin },
-          });
-        } else {
-          await mail.queue(tx.outbox, { to: input.email, template: 'password_reset_unknown', locale: ctx.locale, data: { signUpLink: links.signUp(), ...origin } });
-        }
-      });
+      // Written after the answer: a known address does a little more work (a token), and
+      // waiting for it would let response times tell the two apart.
+      background.run('password reset request', () =>
+        repos.transaction(async (tx) => {
+          if (user) await mailResetLink(tx, user, ctx);
+          else await mail.queue(tx.outbox, { to: input.email, template: 'password_reset_unknown', locale: ctx.locale, data: { signUpLink: links.signUp(), ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
+        }),
+      );
     },
 
     /** A link for an account created by an operator: the person chooses their own password. */
@@ -79,7 +90,7 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
       const problem = policy.check(input.password, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName });
       if (problem) throw new ValidationError({ password: problem });
       const passwordHash = await hasher.hash(input.password);
-      await changes.apply(user, passwordHash, ctx, (tx) => oneTimeLinks.spend(tx, found, 'password'));
+      await changes.apply(user, passwordHash, ctx, 'link', (tx) => oneTimeLinks.spend(tx, found, 'password'));
       return user;
     },
   };

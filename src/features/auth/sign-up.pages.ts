@@ -24,7 +24,7 @@ export function createSignUpPages(deps: { signUp: SignUpService; complete: SignI
       locals,
       handle: async (req, res, input) => {
         const user = await deps.signUp.signUp(input, contextOf(req, res));
-        await deps.complete(req, res, user.id, 'password', [{ type: 'success', key: 'auth.signUp.welcome', params: { email: user.email } }]);
+        await deps.complete(req, res, user.id, 'password', [{ type: 'success', key: 'auth.signUp.welcome', params: { email: user.email } }], { firstDevice: true });
         res.redirect(303, '/');
       },
     }),

@@ -19,7 +19,7 @@ export function createPasswordChangeService(deps: { credentials: CredentialCheck
       if (input.password === input.current_password) throw ValidationError.field('password', 'profile.password.errors.same');
       const problem = deps.policy.check(input.password, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName });
       if (problem) throw new ValidationError({ password: problem });
-      await deps.changes.apply(user, await deps.hasher.hash(input.password), ctx);
+      await deps.changes.apply(user, await deps.hasher.hash(input.password), ctx, 'profile');
     },
   };
 }

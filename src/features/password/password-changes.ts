@@ -6,6 +6,7 @@ import type { SessionRegistry } from '../../infra/session-store/session-registry
 import { browserAndOs } from '../../infra/user-agent';
 import type { RequestContext } from '../../http/request-context';
 import type { BoundRepositories, Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
 
 /** Links that let someone choose a password; all of them die when the password changes. */
@@ -16,14 +17,16 @@ export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as cons
  * operator): the new hash is stored, every outstanding password link dies, the owner is
  * told by mail, all in one transaction; then every session of the account ends.
  */
-export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links }) {
+export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices }) {
   return {
-    async apply(user: User, passwordHash: string, ctx: RequestContext, work?: (tx: BoundRepositories) => Promise<void>): Promise<void> {
+    /** `via` says which route it took: the profile (knowing the old password) or an emailed link. */
+    async apply(user: User, passwordHash: string, ctx: RequestContext, via: 'profile' | 'link', work?: (tx: BoundRepositories) => Promise<void>): Promise<void> {
       const now = deps.clock.now();
       await deps.repos.transaction(async (tx) => {
         await work?.(tx);
         await tx.users.setPassword(user.id, passwordHash, now);
         await tx.oneTimeTokens.revokeForUser(user.id, [...PASSWORD_LINK_PURPOSES], now);
+        await deps.notices.record(tx, user, via === 'link' ? 'password_reset' : 'password_changed', ctx);
         await deps.mail.queue(tx.outbox, {
           to: user.email,
           template: 'password_changed',
@@ -34,6 +37,7 @@ export function createPasswordChanges(deps: { repos: Repositories; mail: MailQue
             ip: ctx.ip,
             ...browserAndOs(ctx.userAgent),
             resetLink: deps.links.forgotPassword(),
+            notMeLink: await deps.notices.lockdownLink(tx, user),
           },
         });
       });

@@ -99,14 +99,14 @@ export function createAccountPages(deps: AccountPagesDeps) {
       keep: ['recovery_email'],
       locals,
       handle: async (req, res, input) => {
-        await deps.recoveryEmail.set(userOf(req), input.recovery_email, contextOf(req, res).locale);
+        await deps.recoveryEmail.set(userOf(req), input.recovery_email, contextOf(req, res));
         done(req, res, 'profile.recovery.requested', { email: input.recovery_email });
       },
     }),
 
     /** POST /profile/account/recovery-email/remove: resets go to the primary address again. */
     removeRecoveryEmail: (async (req, res) => {
-      await deps.recoveryEmail.remove(userOf(req));
+      await deps.recoveryEmail.remove(userOf(req), contextOf(req, res));
       done(req, res, 'profile.recovery.removed');
     }) as RequestHandler,
 

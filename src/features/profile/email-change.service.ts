@@ -9,6 +9,7 @@ import type { Repositories } from '../../repositories';
 import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
 import { newSecretToken } from '../auth/one-time-token';
 import { formatWhen } from '../password/password-changes';
+import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
 import { DuplicateUserError } from '../users/users.repository';
 import { assertProfileEditable } from './profile-lock';
@@ -25,6 +26,7 @@ export interface EmailChangeDeps {
   clock: Clock;
   tokenLifetimeMs: number;
   profileLocked: boolean;
+  notices: SecurityNotices;
 }
 
 export interface PendingEmailChange {
@@ -56,6 +58,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
       const reserved = !owner && (await repos.deletedIdentities.isReserved('email', newEmail, now));
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['email_change'], now);
+        await deps.notices.record(tx, user, 'email_change_requested', ctx, { email: newEmail });
         if (owner || reserved) {
           // A pending change whose link exists nowhere: it looks the same and can only expire or be cancelled.
           await tx.oneTimeTokens.insert({ purpose: 'email_change', userId: user.id, tokenHash: newSecretToken().hash, payload: { newEmail }, expiresAt: new Date(now.getTime() + tokenLifetimeMs), now });
@@ -92,12 +95,13 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
           await oneTimeLinks.spend(tx, found, 'email_change');
           await tx.users.setEmail(user.id, newEmail, now);
           await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_verify'], now);
+          await deps.notices.record(tx, user, 'email_changed', ctx, { email: newEmail });
           const undo = await oneTimeLinks.issue(tx, { purpose: 'email_revert', userId: user.id, lifetimeMs: UNDO_LINK_DAYS * DAY, payload: { oldEmail: user.email, newEmail } });
           await mail.queue(tx.outbox, {
             to: user.email,
             template: 'email_changed',
             locale: user.language ?? ctx.locale,
-            data: { firstName: user.firstName, newEmail, when: formatWhen(now, user.language ?? ctx.locale), undoLink: links.undoEmailChange(undo), days: UNDO_LINK_DAYS, ip: ctx.ip, ...browserAndOs(ctx.userAgent) },
+            data: { firstName: user.firstName, newEmail, when: formatWhen(now, user.language ?? ctx.locale), undoLink: links.undoEmailChange(undo), days: UNDO_LINK_DAYS, ip: ctx.ip, ...browserAndOs(ctx.userAgent), notMeLink: await deps.notices.lockdownLink(tx, user) },
           });
         });
       } catch (err) {
@@ -114,7 +118,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     },
 
     /** Puts the old address back and signs the account out everywhere. */
-    async undo(token: string): Promise<{ user: User; oldEmail: string }> {
+    async undo(token: string, ctx: RequestContext): Promise<{ user: User; oldEmail: string }> {
       const { token: found, user } = await oneTimeLinks.open(token, ['email_revert'], 'email_change');
       const oldEmail = String(found.payload.oldEmail);
       const now = clock.now();
@@ -123,6 +127,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
           await oneTimeLinks.spend(tx, found, 'email_change');
           await tx.users.setEmail(user.id, oldEmail, now);
           await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_revert', 'email_verify'], now);
+          await deps.notices.record(tx, user, 'email_change_undone', ctx, { email: oldEmail });
         });
       } catch (err) {
         if (err instanceof DuplicateUserError) throw new InvalidLinkError('email_change');

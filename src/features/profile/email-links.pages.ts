@@ -49,7 +49,7 @@ export function createEmailLinkPages(deps: { emailChange: EmailChangeService; re
 
     /** POST /undo-email-change/:token: reverts the address and ends every session, this one too. */
     undo: (async (req, res) => {
-      const { oldEmail } = await deps.emailChange.undo(tokenOf(req));
+      const { oldEmail } = await deps.emailChange.undo(tokenOf(req), contextOf(req, res));
       await continueSignedOut(req, res, deps.config);
       await renderPage(res, 'profile/email-link-done', { title: title(res, 'profile.emailLinks.undoTitle'), message: 'profile.emailLinks.undone', email: oldEmail, suggestReset: true });
     }) as RequestHandler,

@@ -4,17 +4,18 @@ import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
 import { flash } from '../../http/session';
 import { rememberAppearance } from '../appearance/appearance.pages';
-import { preferencesSchema } from '../appearance/appearance.schemas';
+import { noticePreferencesSchema, preferencesSchema } from '../appearance/appearance.schemas';
 import type { AppearanceService } from '../appearance/appearance.service';
+import type { SignInActivity } from '../account/sign-in-activity.service';
 import type { User } from '../users/user';
 import { profileFrame } from './profile-tabs';
 
-/** The Preferences tab: language and theme, saved on the account. */
-export function createPreferencesPages(deps: { appearance: AppearanceService; config: Config; clock: Clock }) {
+/** The Preferences tab: language and theme, saved on the account, and the new-device notice. */
+export function createPreferencesPages(deps: { appearance: AppearanceService; activity: SignInActivity; config: Config; clock: Clock }) {
   const view = 'profile/preferences';
   const locals = (req: Request, res: Response) => {
     const user = req.user as User;
-    return { ...profileFrame(req, res, deps.clock, 'preferences'), chosen: { language: user.language ?? res.locals.locale, theme: user.theme ?? 'auto' } };
+    return { ...profileFrame(req, res, deps.clock, 'preferences'), chosen: { language: user.language ?? res.locals.locale, theme: user.theme ?? 'auto' }, newDeviceNotices: user.notifyNewDevice };
   };
   return {
     /** GET /profile/preferences: the choices, the current ones selected. */
@@ -30,6 +31,19 @@ export function createPreferencesPages(deps: { appearance: AppearanceService; co
         await deps.appearance.save((req.user as User).id, input);
         rememberAppearance(res, deps.config, input);
         flash(req, { type: 'success', key: 'profile.preferences.saved' });
+        res.redirect(303, '/profile/preferences');
+      },
+    }),
+
+    /** POST /profile/preferences/notices: whether a sign-in from a new device is mailed. */
+    saveNotices: formHandler({
+      view,
+      schema: noticePreferencesSchema,
+      keep: [],
+      locals,
+      handle: async (req, res, input) => {
+        await deps.activity.setNewDeviceNotices(req.user as User, input.new_device === 'on');
+        flash(req, { type: 'success', key: 'profile.preferences.noticesSaved' });
         res.redirect(303, '/profile/preferences');
       },
     }),

@@ -13,6 +13,8 @@ export const PROFILE_TABS = [
   { id: 'tokens', path: '/profile/tokens', labelKey: 'profile.tabs.tokens' },
   { id: 'app-passwords', path: '/profile/app-passwords', labelKey: 'profile.tabs.appPasswords' },
   { id: 'keys', path: '/profile/keys', labelKey: 'profile.tabs.keys' },
+  { id: 'activity', path: '/profile/activity', labelKey: 'profile.tabs.activity' },
+  { id: 'data', path: '/profile/data', labelKey: 'profile.tabs.data' },
 ] as const;
 
 export type ProfileTab = (typeof PROFILE_TABS)[number]['id'];

@@ -36,6 +36,7 @@ export function profileRoutes(
   router.post('/profile/password', requireUser, recentAuth('/profile/password'), pages.password.submit);
   router.get('/profile/preferences', requireUser, pages.preferences.show);
   router.post('/profile/preferences', requireUser, pages.preferences.submit);
+  router.post('/profile/preferences/notices', requireUser, pages.preferences.saveNotices);
 
   router.get('/confirm-email/:token', pages.emailLinks.showConfirm);
   router.post('/confirm-email/:token', pages.emailLinks.confirm);

@@ -4,6 +4,8 @@ import type { Links } from '../../infra/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { Repositories } from '../../repositories';
 import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
+import type { RequestContext } from '../../http/request-context';
+import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
 import { assertProfileEditable } from './profile-lock';
 
@@ -11,32 +13,34 @@ import { assertProfileEditable } from './profile-lock';
  * The optional second address where password reset links go once it is verified (by a
  * link sent to it); until then resets keep going to the primary address.
  */
-export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean }) {
+export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean; notices: SecurityNotices }) {
   const { repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs } = deps;
   return {
-    async set(user: User, email: string, locale: string): Promise<void> {
+    async set(user: User, email: string, ctx: RequestContext): Promise<void> {
       assertProfileEditable(user, deps.profileLocked);
       if (email.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('recovery_email', 'profile.recovery.errors.samePrimary');
       const now = clock.now();
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);
         await tx.users.setRecoveryEmail(user.id, email, null, now);
+        await deps.notices.record(tx, user, 'recovery_email_changed', ctx, { email });
         const token = await oneTimeLinks.issue(tx, { purpose: 'recovery_email_verify', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { email } });
         await mail.queue(tx.outbox, {
           to: email,
           template: 'recovery_email_verify',
-          locale: user.language ?? locale,
+          locale: user.language ?? ctx.locale,
           data: { firstName: user.firstName, link: links.confirmRecoveryEmail(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
         });
       });
     },
 
-    async remove(user: User): Promise<void> {
+    async remove(user: User, ctx: RequestContext): Promise<void> {
       assertProfileEditable(user, deps.profileLocked);
       const now = clock.now();
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);
         await tx.users.setRecoveryEmail(user.id, null, null, now);
+        await deps.notices.record(tx, user, 'recovery_email_removed', ctx, { email: user.recoveryEmail ?? '' });
       });
     },
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../../infra/clock';
 import { renderPage } from '../../http/render';
+import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import type { User } from '../users/user';
 import { profileFrame } from '../profile/profile-tabs';
@@ -19,14 +20,14 @@ export function createSessionsPages(deps: { sessions: SessionsService; clock: Cl
 
     /** POST /profile/sessions/:id/revoke: signs out one other device. */
     revoke: (async (req, res) => {
-      await deps.sessions.revoke(userOf(req).id, String(req.params.id), req.sessionID);
+      await deps.sessions.revoke(userOf(req), String(req.params.id), req.sessionID, contextOf(req, res));
       flash(req, { type: 'success', key: 'sessions.revoked' });
       res.redirect(303, '/profile/sessions');
     }) as RequestHandler,
 
     /** POST /profile/sessions/revoke-others: signs out every device but this one. */
     revokeOthers: (async (req, res) => {
-      const count = await deps.sessions.revokeOthers(userOf(req).id, req.sessionID);
+      const count = await deps.sessions.revokeOthers(userOf(req), req.sessionID, contextOf(req, res));
       flash(req, { type: 'success', key: 'sessions.revokedOthers', count });
       res.redirect(303, '/profile/sessions');
     }) as RequestHandler,

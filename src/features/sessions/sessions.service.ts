@@ -4,7 +4,10 @@ import { AppError, NotFoundError } from '../../http/errors';
 import { sessionHandle, type AuthMethod } from '../../infra/session-store/session-data';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { parseUserAgent, type DeviceDescription } from '../../infra/user-agent';
+import type { RequestContext } from '../../http/request-context';
 import type { Repositories } from '../../repositories';
+import type { SecurityNotices } from '../account/security-notices';
+import type { User } from '../users/user';
 
 export interface SessionView {
   /** The public handle (SHA-256 of the session id): safe to show and to post back. */
@@ -26,7 +29,7 @@ export class CurrentSessionError extends AppError {
 }
 
 /** The devices an account is signed in on: listing, signing out one or all others, limits. */
-export function createSessionsService(deps: { registry: SessionRegistry; repos: Repositories; clock: Clock; config: Config }) {
+export function createSessionsService(deps: { registry: SessionRegistry; repos: Repositories; clock: Clock; config: Config; notices: SecurityNotices }) {
   const { registry, clock, config } = deps;
 
   /** Live sessions by the service's own clock: idle and absolute timeouts, not only the store's expiry. */
@@ -64,15 +67,18 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
     },
 
     /** Signs out one other device. An unknown handle, or someone else's, is a 404 that reveals nothing. */
-    async revoke(userId: string, handle: string, currentSid: string): Promise<void> {
+    async revoke(user: User, handle: string, currentSid: string, ctx: RequestContext): Promise<void> {
       if (handle === sessionHandle(currentSid)) throw new CurrentSessionError();
-      if (!/^[0-9a-f]{64}$/.test(handle) || !(await registry.destroyByHandle(userId, handle, 'revoked'))) {
+      if (!/^[0-9a-f]{64}$/.test(handle) || !(await registry.destroyByHandle(user.id, handle, 'revoked'))) {
         throw new NotFoundError('sessions.errors.notFound');
       }
+      await deps.repos.transaction((tx) => deps.notices.record(tx, user, 'session_revoked', ctx, { count: '1' }));
     },
 
-    async revokeOthers(userId: string, currentSid: string): Promise<number> {
-      return registry.destroyAllForUser(userId, currentSid, 'revoked');
+    async revokeOthers(user: User, currentSid: string, ctx: RequestContext): Promise<number> {
+      const count = await registry.destroyAllForUser(user.id, currentSid, 'revoked');
+      if (count > 0) await deps.repos.transaction((tx) => deps.notices.record(tx, user, 'session_revoked', ctx, { count: String(count) }));
+      return count;
     },
 
     /** After a sign-in: beyond MAX_SESSIONS_PER_USER, the oldest sessions end. */

@@ -26,6 +26,10 @@ export interface User {
   avatarHash: string | null;
   /** Has a second factor (authenticator app or passkey): sign-in and step-up ask for it. */
   mfaEnabled: boolean;
+  /** Wants a mail when the account is signed in to from a device it has not seen. */
+  notifyNewDevice: boolean;
+  /** Locked down after "This wasn't me": no sign-in until a password reset. */
+  passwordResetRequired: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -21,6 +21,8 @@ interface UserRow {
   password_changed_at: Date | null;
   avatar_hash: string | null;
   mfa_enabled: boolean;
+  notify_new_device: boolean;
+  password_reset_required: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -44,6 +46,8 @@ function toUser(row: UserRow): User {
     passwordChangedAt: row.password_changed_at,
     avatarHash: row.avatar_hash,
     mfaEnabled: row.mfa_enabled,
+    notifyNewDevice: row.notify_new_device,
+    passwordResetRequired: row.password_reset_required,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -134,7 +138,20 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
     },
 
     async setPassword(id: string, passwordHash: string, now: Date): Promise<void> {
-      await users().where({ id }).update({ password_hash: passwordHash, password_changed_at: now, updated_at: now });
+      await users().where({ id }).update({ password_hash: passwordHash, password_changed_at: now, password_reset_required: false, updated_at: now });
+    },
+
+    /** After "This wasn't me": nobody signs in until a new password is chosen by emailed link. */
+    async requirePasswordReset(id: string, now: Date): Promise<void> {
+      await users().where({ id }).update({ password_reset_required: true, updated_at: now });
+    },
+
+    async setNotifyNewDevice(id: string, notify: boolean, now: Date): Promise<void> {
+      await users().where({ id }).update({ notify_new_device: notify, updated_at: now });
+    },
+
+    async setLocked(id: string, locked: boolean, now: Date): Promise<void> {
+      await users().where({ id }).update({ locked_at: locked ? now : null, updated_at: now });
     },
 
     /** Silent upgrade of an old hash after a successful sign-in; not a password change. */

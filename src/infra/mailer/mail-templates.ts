@@ -12,15 +12,15 @@ export interface RequestOrigin {
 export interface MailTemplates {
   password_reset: { firstName: string; link: string; hours: number } & RequestOrigin;
   password_reset_unknown: { signUpLink: string } & RequestOrigin;
-  password_changed: { firstName: string; when: string; resetLink: string } & RequestOrigin;
+  password_changed: { firstName: string; when: string; resetLink: string; notMeLink: string } & RequestOrigin;
   email_verification: { firstName: string; link: string; hours: number };
   email_change_verify: { firstName: string; newEmail: string; link: string; hours: number };
   email_change_taken: RequestOrigin;
-  email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number } & RequestOrigin;
+  email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number; notMeLink: string } & RequestOrigin;
   recovery_email_verify: { firstName: string; link: string; hours: number };
   account_deleted: { firstName: string; username: string };
   token_expiring: { firstName: string; name: string; when: string; link: string };
-  security_notice: { firstName: string; kind: string; detail: string; when: string; actionLink: string } & RequestOrigin;
+  security_notice: { firstName: string; kind: string; detail: string; when: string; notMeLink: string } & RequestOrigin;
 }
 
 export type MailTemplate = keyof MailTemplates;

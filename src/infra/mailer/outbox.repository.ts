@@ -24,6 +24,8 @@ interface OutboxRow {
   failed_at: Date | null;
   last_error: string | null;
   created_at: Date;
+  /** Queue order, for messages queued in the same instant. */
+  seq: string;
 }
 
 const toMessage = (row: OutboxRow): OutboxMessage => ({
@@ -55,7 +57,7 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
         .whereNull('failed_at')
         .where('next_attempt_at', '<=', now)
         .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', now))
-        .orderBy('next_attempt_at')
+        .orderBy([{ column: 'next_attempt_at' }, { column: 'seq' }])
         .limit(limit)
         .forUpdate()
         .skipLocked();
@@ -64,7 +66,7 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
         .update({ locked_until: new Date(now.getTime() + leaseMs), attempts: db.raw('attempts + 1') })
         .returning('*');
       // RETURNING comes back in no particular order; mail goes out in the order it was queued.
-      return (rows as OutboxRow[]).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime()).map(toMessage);
+      return (rows as OutboxRow[]).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || Number(a.seq) - Number(b.seq)).map(toMessage);
     },
 
     /** Sent: the data (which may hold one-time links) is no longer needed and is removed. */

@@ -30,6 +30,7 @@ const ENDPOINTS: Array<{ method: Method; path: string }> = [
   { method: 'get', path: '/users/me' },
   { method: 'put', path: '/users/me' },
   { method: 'delete', path: '/users/me' },
+  { method: 'get', path: '/users/me/export' },
   { method: 'put', path: '/users/me/email' },
   { method: 'put', path: '/users/me/password' },
   { method: 'put', path: '/users/me/avatar' },

@@ -216,7 +216,8 @@ describe('Turning the authenticator app off', () => {
     expect((await t.services.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
     expect((await passwordStep(user)).res.headers.location).toBe('/');
     await t.deliverMail();
-    expect(t.mail.last(user.email).subject).toBe('Two-step verification is off for your Atrium account');
+    // The sign-in afterwards comes from a new browser and gets its own notice.
+    expect(t.mail.to(user.email).map((m) => m.subject)).toContain('Two-step verification is off for your Atrium account');
   });
 });
 
@@ -230,6 +231,6 @@ describe('Operator help for a lost device', () => {
     expect(await t.deps.db('authenticators').where({ user_id: user.id })).toEqual([]);
     expect((await passwordStep(user)).res.headers.location).toBe('/');
     await t.deliverMail();
-    expect(t.mail.last(user.email).subject).toBe('An administrator reset the sign-in methods of your Atrium account');
+    expect(t.mail.to(user.email).map((m) => m.subject)).toContain('An administrator reset the sign-in methods of your Atrium account');
   });
 });

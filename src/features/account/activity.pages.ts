@@ -1,0 +1,45 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Clock } from '../../infra/clock';
+import type { Translator } from '../../infra/i18n';
+import { clientSummary } from '../../infra/user-agent';
+import { renderPage } from '../../http/render';
+import { profileFrame } from '../profile/profile-tabs';
+import type { User } from '../users/user';
+import type { ActivityService } from './activity.service';
+import type { SecurityEvent } from './security-events.repository';
+
+/** Events that deserve a second look, shown in the error colour. */
+const ALARMING = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
+
+const queryString = (value: unknown) => (typeof value === 'string' ? value.slice(0, 64) : undefined);
+
+/** What an event was about, in words: a name, an address, or how someone signed in. */
+function detailOf(event: SecurityEvent, t: Translator): string {
+  const d = event.data;
+  if (d.name) return d.name;
+  if (d.email) return d.email;
+  if (d.method) return [t(`activity.methods.${d.method}`), d.newDevice ? t('activity.newDevice') : ''].filter(Boolean).join(' · ');
+  if (d.count && Number(d.count) > 1) return `× ${d.count}`;
+  return '';
+}
+
+/** The Activity tab. */
+export function createActivityPages(deps: { activity: ActivityService; clock: Clock }) {
+  return {
+    /** GET /profile/activity?kind=&before=: a page of events, newest first, optionally of one kind. */
+    show: (async (req: Request, res: Response) => {
+      const t = res.locals.t as Translator;
+      const kind = queryString(req.query.kind);
+      const before = queryString(req.query.before);
+      const page = await deps.activity.page(req.user as User, { kind, before });
+      await renderPage(res, 'account/activity', {
+        ...profileFrame(req, res, deps.clock, 'activity'),
+        groups: deps.activity.groups,
+        kind: kind && deps.activity.groups.some((g) => (g.types as readonly string[]).includes(kind)) ? kind : '',
+        isLaterPage: Boolean(before),
+        next: page.next,
+        events: page.events.map((e) => ({ ...e, detail: detailOf(e, t), client: e.userAgent ? clientSummary(e.userAgent) : '', alarming: ALARMING.has(e.type) })),
+      });
+    }) as RequestHandler,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Knex } from 'knex';
+
+/** Devices an account has signed in from, known by a digest of their device cookie. */
+export function createKnownDevicesRepository(db: Knex | Knex.Transaction) {
+  return {
+    /** Records a sign-in from this device; true when the account had never seen it. */
+    async remember(userId: string, deviceHash: string, now: Date): Promise<boolean> {
+      const inserted = await db('known_devices')
+        .insert({ user_id: userId, device_hash: deviceHash, first_seen_at: now, last_seen_at: now })
+        .onConflict(['user_id', 'device_hash'])
+        .ignore()
+        .returning('id');
+      if (inserted.length > 0) return true;
+      await db('known_devices').where({ user_id: userId, device_hash: deviceHash }).update({ last_seen_at: now });
+      return false;
+    },
+  };
+}
+
+export type KnownDevicesRepository = ReturnType<typeof createKnownDevicesRepository>;
