@@ -1,11 +1,10 @@
 /// <reference lib="dom" />
-import type { Page } from 'playwright-core';
 import { LOCKDOWN_LINK_MS } from '../../src/features/account/security-notices';
 import { createOneTimeLinks } from '../../src/features/auth/one-time-links';
 import type { User } from '../../src/features/users/user';
 import { USER_AGENTS } from '../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser, signedIn } from '../helpers/factories';
-import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, type Site } from './browser';
+import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -27,21 +26,13 @@ async function personWithHistory(language: 'en' | 'de' | 'sr' = 'en'): Promise<U
   return user;
 }
 
-async function signIn(page: Page, user: User): Promise<void> {
-  await page.goto(`${site.baseUrl}/login`);
-  await page.locator('#field-identifier').fill(user.username);
-  await page.locator('#field-password').fill(GOOD_PASSWORD);
-  await page.locator('form[action="/login"] button[type=submit]').click();
-  await page.waitForURL(`${site.baseUrl}/`);
-}
-
 describe('Activity, data and deletion in the browser', () => {
   it.each(THEMES)('are readable in the %s theme, wide and narrow', async (theme) => {
     for (const [size, viewport] of [['wide', undefined], ['narrow', NARROW]] as const) {
       const user = await personWithHistory();
       const context = await newContext(site, { theme, viewport });
       const page = await context.newPage();
-      await signIn(page, user);
+      await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
       await page.goto(`${site.baseUrl}/profile/activity`);
       expect(await page.locator('.activity').count()).toBeGreaterThan(4);
       await shoot(page, `profile-activity-${theme}-${size}`);
@@ -60,7 +51,7 @@ describe('Activity, data and deletion in the browser', () => {
     const user = await personWithHistory('de');
     const context = await newContext(site, { locale: 'de' });
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/activity`);
     await page.locator('#activity-kind').selectOption('token_created');
     await page.waitForURL(/kind=token_created/);
@@ -74,7 +65,7 @@ describe('Activity, data and deletion in the browser', () => {
     const user = await personWithHistory();
     const context = await newContext(site);
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/data`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a[href="/profile/data/export"]').click()]);
     expect(download.suggestedFilename()).toBe('atrium-my-data.json');
@@ -85,7 +76,7 @@ describe('Activity, data and deletion in the browser', () => {
     const user = await personWithHistory('sr');
     const context = await newContext(site, { locale: 'sr', javaScript: false, viewport: NARROW });
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/delete`);
     await page.locator('#field-confirm_username').fill('nije-moje-ime');
     await page.locator('form[action="/profile/delete"] button[type=submit]').click();

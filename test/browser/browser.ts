@@ -66,3 +66,12 @@ export async function shoot(page: Page, name: string): Promise<void> {
 export async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
+
+/** Signs in through the form, as a person would, and waits for the home page. */
+export async function signInThroughForm(site: Site, page: Page, user: { username: string; password: string }): Promise<void> {
+  await page.goto(`${site.baseUrl}/login`);
+  await page.locator('#field-identifier').fill(user.username);
+  await page.locator('#field-password').fill(user.password);
+  await page.locator('form[action="/login"] button[type=submit]').click();
+  await page.waitForURL(`${site.baseUrl}/`);
+}

@@ -1,9 +1,8 @@
 /// <reference lib="dom" />
 import crypto from 'node:crypto';
-import type { Page } from 'playwright-core';
 import type { User } from '../../src/features/users/user';
 import { GOOD_PASSWORD, createUser } from '../helpers/factories';
-import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, type Site } from './browser';
+import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -37,21 +36,13 @@ async function personWithCredentials(language: 'en' | 'de' | 'sr-Cyrl' = 'en'): 
   return user;
 }
 
-async function signIn(page: Page, user: User): Promise<void> {
-  await page.goto(`${site.baseUrl}/login`);
-  await page.locator('#field-identifier').fill(user.username);
-  await page.locator('#field-password').fill(GOOD_PASSWORD);
-  await page.locator('form[action="/login"] button[type=submit]').click();
-  await page.waitForURL(`${site.baseUrl}/`);
-}
-
 describe('Tokens, app passwords and SSH keys in the browser', () => {
   it.each(THEMES)('are readable in the %s theme, wide and narrow', async (theme) => {
     for (const [size, viewport] of [['wide', undefined], ['narrow', NARROW]] as const) {
       const user = await personWithCredentials();
       const context = await newContext(site, { theme, viewport });
       const page = await context.newPage();
-      await signIn(page, user);
+      await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
       for (const tab of ['tokens', 'app-passwords', 'keys']) {
         await page.goto(`${site.baseUrl}/profile/${tab}`);
         expect(await page.locator('.cred').count()).toBeGreaterThan(0);
@@ -67,7 +58,7 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const context = await newContext(site);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.baseUrl });
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/tokens`);
     await page.locator('#field-name').fill('Home Assistant');
     await page.locator('input[name=scope][value=write]').check();
@@ -90,7 +81,7 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const user = await personWithCredentials('de');
     const context = await newContext(site, { locale: 'de', viewport: NARROW });
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/keys`);
     await page.locator('#field-title').fill('Laptop');
     await page.locator('#field-key').fill('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----');
@@ -106,7 +97,7 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const user = await personWithCredentials('sr-Cyrl');
     const context = await newContext(site, { locale: 'sr-Cyrl', javaScript: false, viewport: NARROW });
     const page = await context.newPage();
-    await signIn(page, user);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/tokens`);
     await page.locator('#field-name').fill('Скрипта');
     await page.locator('#field-expires').selectOption('custom');
