@@ -41,6 +41,12 @@ describe('Translations', () => {
     expect([...keys.keys()].filter((k) => !english.has(k))).toEqual([]);
   });
 
+  it('gives every plural phrase the same forms in every language (unused forms repeat "other")', () => {
+    const formsOf = (locale: string) =>
+      [...(catalogues[locale] as Map<string, unknown>)].filter(([, v]) => isPlural(v)).map(([k, v]) => `${k}: ${Object.keys(v as object).sort().join(',')}`);
+    for (const locale of LOCALES) expect(formsOf(locale)).toEqual(formsOf('en'));
+  });
+
   it('every key the code and the views use exists', () => {
     const files = [...walk(path.join(root, 'src'), /\.ts$/), ...walk(path.join(root, 'views'), /\.ejs$/)];
     const pattern = new RegExp(`['"\`]((?:${topLevel.join('|')})\\.[A-Za-z0-9_.-]+[A-Za-z0-9_])['"\`]`, 'g');
