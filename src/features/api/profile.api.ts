@@ -1,6 +1,5 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, PayloadTooLargeError, ValidationError } from '../../http/errors';
-import { verifyCsrf } from '../../http/csrf';
 import { singleUpload } from '../../http/middleware/upload';
 import type { AccountDeletionService } from '../account/account-deletion.service';
 import type { DataExportService } from '../account/data-export.service';
@@ -34,10 +33,7 @@ const rawAvatar = express.raw({ type: 'image/*', limit: AVATAR_MAX_BYTES });
 
 /** The avatar arrives as the raw body (Content-Type image/*) or as the `avatar` part of a form. */
 const avatarBody: RequestHandler = (req, res, next) => {
-  if (req.is('multipart/form-data')) {
-    // Multipart skips the global CSRF check (the body is not parsed yet): a cookie caller is checked here.
-    return multipartAvatar(req, res, (err?: unknown) => (err || req.apiPrincipal?.via !== 'session' ? next(err) : verifyCsrf(req, res, next)));
-  }
+  if (req.is('multipart/form-data')) return multipartAvatar(req, res, next);
   if (req.is('image/*')) return rawAvatar(req, res, next);
   next(new AppError(415, 'unsupported_media_type', 'api.errors.mediaType'));
 };
