@@ -1,4 +1,5 @@
 import type { Express, RequestHandler } from 'express';
+import type { Operation } from '../../src/http/middleware/require-recent-auth';
 
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -52,6 +53,11 @@ export function routeList(app: Express): RouteEntry[] {
 
 export const isApiRoute = (route: RouteEntry) => route.path.startsWith(API_PREFIX);
 export const changesState = (route: RouteEntry) => route.method !== 'get';
+
+/** The operation a route performs: the entry of the operations table one of its handlers guards. */
+export function operationOf(route: RouteEntry): Operation | undefined {
+  return route.handlers.map((h) => (h as RequestHandler & { operation?: Operation }).operation).find(Boolean);
+}
 
 export const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 export const UNKNOWN_HANDLE = 'f'.repeat(64);

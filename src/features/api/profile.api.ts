@@ -10,6 +10,7 @@ import { avatarUrl } from '../profile/avatar-files.routes';
 import type { AvatarService } from '../profile/avatar.service';
 import type { EmailChangeService } from '../profile/email-change.service';
 import type { ReauthService } from '../sessions/reauth.service';
+import { OPERATIONS } from '../sessions/operations';
 import { bodyOf, callOf, type ApiEndpoint } from './api-endpoint';
 import { avatarResponse, changeEmailRequest, changePasswordRequest, deleteAccountRequest, pendingEmailResponse, updateNameRequest, userResponse } from './api.schemas';
 import { userView } from './api-views';
@@ -45,6 +46,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me',
       operationId: 'getMe',
+      operation: OPERATIONS.viewProfile,
       summary: 'Your profile',
       tag: 'Profile',
       responses: { 200: { description: 'The profile', schema: userResponse } },
@@ -57,6 +59,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me',
       operationId: 'updateMe',
+      operation: OPERATIONS.changeName,
       summary: 'Change your first and last name',
       tag: 'Profile',
       body: updateNameRequest,
@@ -73,6 +76,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/email',
       operationId: 'changeEmail',
+      operation: OPERATIONS.changeEmail,
       summary: 'Start changing your email address (a link goes to the new address)',
       tag: 'Profile',
       stepUp: true,
@@ -91,6 +95,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/password',
       operationId: 'changePassword',
+      operation: OPERATIONS.changePassword,
       summary: 'Change your password',
       tag: 'Profile',
       stepUp: true,
@@ -109,6 +114,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/avatar',
       operationId: 'uploadAvatar',
+      operation: OPERATIONS.uploadAvatar,
       summary: 'Upload a new avatar (raw image body, or multipart with an `avatar` part)',
       tag: 'Profile',
       binaryBody: [...IMAGE_TYPES, 'multipart/form-data'],
@@ -128,6 +134,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me/avatar',
       operationId: 'removeAvatar',
+      operation: OPERATIONS.removeAvatar,
       summary: 'Remove your avatar (initials are shown instead)',
       tag: 'Profile',
       responses: { 204: { description: 'Removed' } },
@@ -141,6 +148,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me/export',
       operationId: 'exportMyData',
+      operation: OPERATIONS.exportData,
       summary: 'Everything kept about you, as one JSON document (never a secret or a digest)',
       tag: 'Profile',
       responses: { 200: { description: 'The same file as "Download my data" on the profile' } },
@@ -154,6 +162,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me',
       operationId: 'deleteMe',
+      operation: OPERATIONS.deleteAccount,
       summary: 'Delete your account, irreversibly',
       tag: 'Profile',
       stepUp: true,
