@@ -7,6 +7,7 @@ import session from 'express-session';
 import type { Deps } from './deps';
 import { healthRoutes } from './features/health/health.routes';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
+import { profileUploads } from './features/profile/profile.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
@@ -82,6 +83,7 @@ export function createApp(deps: Deps): App {
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: services.repos.users }));
   app.use(requireSecondFactor(config.require2fa));
+  app.use(profileUploads());
   app.use(csrfProtection);
 
   mountRoutes(app, deps, services);

@@ -118,6 +118,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
     apiRoutes({
       endpoints,
       auth: apiAuth({ access: s.apiAccess, ...s.apiLimiters }),
+      clock,
       document: openApiDocument(endpoints, { productName: config.productName, baseUrl: config.baseUrl, sessionCookie: cookieName('sid', config) }),
     }),
   );

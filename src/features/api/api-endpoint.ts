@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { Operation } from '../../http/middleware/require-recent-auth';
 import { contextOf, type RequestContext } from '../../http/request-context';
 import { parseInput } from '../../http/validate';
 import type { User } from '../users/user';
@@ -24,6 +25,8 @@ export interface ApiEndpoint {
   operationId: string;
   summary: string;
   tag: ApiTag;
+  /** Its row in the operations table (features/sessions/operations.ts), which the page for it names too. */
+  operation: Operation;
   /** Needs `current_password` (and `code` with an authenticator app) in the body. */
   stepUp?: boolean;
   /** A JSON body, validated with the same field rules as the matching form. */

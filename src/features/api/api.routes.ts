@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
+import { guardApiOperation } from '../../http/middleware/require-recent-auth';
+import type { Clock } from '../../infra/clock';
 import { renderPage } from '../../http/render';
 import type { ApiEndpoint } from './api-endpoint';
 import { API_BASE, type openApiDocument } from './openapi';
@@ -11,7 +13,7 @@ const swaggerUiDist = path.dirname(require.resolve('swagger-ui-dist/package.json
 const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
 
 /** The JSON API under /api/v1, its OpenAPI document, and the documentation page. */
-export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; document: ReturnType<typeof openApiDocument> }): Router {
+export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; document: ReturnType<typeof openApiDocument>; clock: Clock }): Router {
   const router = Router();
 
   /** GET /api/v1/openapi.json: the description of everything below, public. */
@@ -32,7 +34,8 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
 
   router.use(API_BASE, deps.auth);
   for (const endpoint of deps.endpoints) {
-    router[endpoint.method](API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1'), ...(endpoint.before ?? []), endpoint.handler);
+    const path = API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1');
+    router[endpoint.method](path, guardApiOperation(endpoint.operation, deps.clock), ...(endpoint.before ?? []), endpoint.handler);
   }
   return router;
 }

@@ -4,6 +4,7 @@ import type { ApiTokensService, NewTokenInput } from '../credentials/api-tokens.
 import type { SshKeysService } from '../credentials/ssh-keys.service';
 import type { ReauthService } from '../sessions/reauth.service';
 import type { SessionsService } from '../sessions/sessions.service';
+import { OPERATIONS } from '../sessions/operations';
 import { bodyOf, callOf, type ApiEndpoint } from './api-endpoint';
 import { addSshKeyRequest, createTokenRequest, createdTokenResponse, sessionResponse, sshKeyResponse, tokenResponse } from './api.schemas';
 import { sessionView, sshKeyView, tokenView } from './api-views';
@@ -36,6 +37,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me/sessions',
       operationId: 'listSessions',
+      operation: OPERATIONS.listSessions,
       summary: 'The devices you are signed in on',
       tag: 'Sessions',
       responses: { 200: { description: 'Live sessions, the calling one first', schema: sessionResponse, list: true } },
@@ -48,6 +50,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me/sessions/{id}',
       operationId: 'revokeSession',
+      operation: OPERATIONS.revokeSession,
       summary: 'Sign out one device',
       tag: 'Sessions',
       responses: { 204: { description: 'Signed out' }, 404: { description: 'No such session' }, 409: { description: 'That is the calling session (sign out instead)' } },
@@ -62,6 +65,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me/tokens',
       operationId: 'listTokens',
+      operation: OPERATIONS.listTokens,
       summary: 'Your personal access tokens (never their secrets)',
       tag: 'Tokens',
       responses: { 200: { description: 'Newest first', schema: tokenResponse, list: true } },
@@ -75,6 +79,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'post',
       path: '/users/me/tokens',
       operationId: 'createToken',
+      operation: OPERATIONS.createToken,
       summary: 'Create a personal access token',
       tag: 'Tokens',
       stepUp: true,
@@ -94,6 +99,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me/tokens/{id}',
       operationId: 'revokeToken',
+      operation: OPERATIONS.revokeToken,
       summary: 'Revoke a token',
       tag: 'Tokens',
       responses: { 204: { description: 'Revoked; it stops working at once' }, 404: { description: 'No such token' } },
@@ -108,6 +114,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me/ssh-keys',
       operationId: 'listSshKeys',
+      operation: OPERATIONS.listSshKeys,
       summary: 'Your SSH public keys',
       tag: 'SSH keys',
       responses: { 200: { description: 'Oldest first', schema: sshKeyResponse, list: true } },
@@ -120,6 +127,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'post',
       path: '/users/me/ssh-keys',
       operationId: 'addSshKey',
+      operation: OPERATIONS.addSshKey,
       summary: 'Add an SSH public key',
       tag: 'SSH keys',
       body: addSshKeyRequest,
@@ -134,6 +142,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me/ssh-keys/{id}',
       operationId: 'deleteSshKey',
+      operation: OPERATIONS.deleteSshKey,
       summary: 'Delete an SSH public key',
       tag: 'SSH keys',
       responses: { 204: { description: 'Deleted' }, 404: { description: 'No such key' } },

@@ -18,7 +18,7 @@ const errorContent = { 'application/json': { schema: errorRef } };
 function errorResponses(endpoint: ApiEndpoint) {
   const responses: Record<string, unknown> = {
     401: { description: 'No valid credentials (`unauthenticated`, `invalid_credentials`, `token_expired`)', content: errorContent },
-    403: { description: 'Not allowed: `insufficient_scope`, `ip_not_allowed`, `account_locked`, `csrf_failed`', content: errorContent },
+    403: { description: `Not allowed: \`insufficient_scope\`, \`ip_not_allowed\`, \`account_locked\`, \`csrf_failed\`${endpoint.operation.recentAuth ? ', `reauth_required`' : ''}`, content: errorContent },
     429: { description: 'Rate limited; see `Retry-After` and `RateLimit`', content: errorContent },
   };
   if (endpoint.body || endpoint.binaryBody) responses[422] = { description: 'Invalid input; `fields` names each problem', content: errorContent };
@@ -48,7 +48,13 @@ function operation(endpoint: ApiEndpoint) {
   return {
     operationId: endpoint.operationId,
     summary: endpoint.summary,
-    description: [`Needs the \`${scope}\` scope.`, endpoint.stepUp ? 'Sensitive: the body must carry `current_password`, and `code` (a current authenticator code) when two-factor authentication is on.' : ''].filter(Boolean).join(' '),
+    description: [
+      `Needs the \`${scope}\` scope.`,
+      endpoint.stepUp ? 'Sensitive: the body must carry `current_password`, and `code` (a current authenticator code) when two-factor authentication is on.' : '',
+      endpoint.operation.recentAuth ? 'From the browser session it also needs a sign-in or re-authentication within `REAUTH_MINUTES`, as on the profile pages; otherwise 403 `reauth_required`.' : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     tags: [endpoint.tag],
     'x-scope': scope,
     ...(params.length ? { parameters: params } : {}),

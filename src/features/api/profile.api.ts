@@ -1,6 +1,5 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, PayloadTooLargeError, ValidationError } from '../../http/errors';
-import { verifyCsrf } from '../../http/csrf';
 import { singleUpload } from '../../http/middleware/upload';
 import type { AccountDeletionService } from '../account/account-deletion.service';
 import type { DataExportService } from '../account/data-export.service';
@@ -11,6 +10,7 @@ import { avatarUrl } from '../profile/avatar-files.routes';
 import type { AvatarService } from '../profile/avatar.service';
 import type { EmailChangeService } from '../profile/email-change.service';
 import type { ReauthService } from '../sessions/reauth.service';
+import { OPERATIONS } from '../sessions/operations';
 import { bodyOf, callOf, type ApiEndpoint } from './api-endpoint';
 import { avatarResponse, changeEmailRequest, changePasswordRequest, deleteAccountRequest, pendingEmailResponse, updateNameRequest, userResponse } from './api.schemas';
 import { userView } from './api-views';
@@ -34,10 +34,7 @@ const rawAvatar = express.raw({ type: 'image/*', limit: AVATAR_MAX_BYTES });
 
 /** The avatar arrives as the raw body (Content-Type image/*) or as the `avatar` part of a form. */
 const avatarBody: RequestHandler = (req, res, next) => {
-  if (req.is('multipart/form-data')) {
-    // Multipart skips the global CSRF check (the body is not parsed yet): a cookie caller is checked here.
-    return multipartAvatar(req, res, (err?: unknown) => (err || req.apiPrincipal?.via !== 'session' ? next(err) : verifyCsrf(req, res, next)));
-  }
+  if (req.is('multipart/form-data')) return multipartAvatar(req, res, next);
   if (req.is('image/*')) return rawAvatar(req, res, next);
   next(new AppError(415, 'unsupported_media_type', 'api.errors.mediaType'));
 };
@@ -49,6 +46,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me',
       operationId: 'getMe',
+      operation: OPERATIONS.viewProfile,
       summary: 'Your profile',
       tag: 'Profile',
       responses: { 200: { description: 'The profile', schema: userResponse } },
@@ -61,6 +59,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me',
       operationId: 'updateMe',
+      operation: OPERATIONS.changeName,
       summary: 'Change your first and last name',
       tag: 'Profile',
       body: updateNameRequest,
@@ -77,6 +76,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/email',
       operationId: 'changeEmail',
+      operation: OPERATIONS.changeEmail,
       summary: 'Start changing your email address (a link goes to the new address)',
       tag: 'Profile',
       stepUp: true,
@@ -95,6 +95,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/password',
       operationId: 'changePassword',
+      operation: OPERATIONS.changePassword,
       summary: 'Change your password',
       tag: 'Profile',
       stepUp: true,
@@ -113,6 +114,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'put',
       path: '/users/me/avatar',
       operationId: 'uploadAvatar',
+      operation: OPERATIONS.uploadAvatar,
       summary: 'Upload a new avatar (raw image body, or multipart with an `avatar` part)',
       tag: 'Profile',
       binaryBody: [...IMAGE_TYPES, 'multipart/form-data'],
@@ -132,6 +134,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me/avatar',
       operationId: 'removeAvatar',
+      operation: OPERATIONS.removeAvatar,
       summary: 'Remove your avatar (initials are shown instead)',
       tag: 'Profile',
       responses: { 204: { description: 'Removed' } },
@@ -145,6 +148,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'get',
       path: '/users/me/export',
       operationId: 'exportMyData',
+      operation: OPERATIONS.exportData,
       summary: 'Everything kept about you, as one JSON document (never a secret or a digest)',
       tag: 'Profile',
       responses: { 200: { description: 'The same file as "Download my data" on the profile' } },
@@ -158,6 +162,7 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       method: 'delete',
       path: '/users/me',
       operationId: 'deleteMe',
+      operation: OPERATIONS.deleteAccount,
       summary: 'Delete your account, irreversibly',
       tag: 'Profile',
       stepUp: true,

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ApiAccessService, ApiPrincipal } from '../../features/api/api-access.service';
 import type { Limiter } from '../../infra/rate-limit';
-import { BadRequestError, ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors';
+import { hasValidCsrfToken } from '../csrf';
+import { BadRequestError, CsrfError, ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors';
 import { clientIp, contextOf } from '../request-context';
 
 declare module 'express-serve-static-core' {
@@ -50,7 +51,8 @@ async function count(limiter: Limiter, key: string, res: Response, report: strin
 
 /**
  * JSON API authentication: `Authorization: Bearer <token>`, HTTP Basic with username and
- * app password, or the session cookie (whose requests pass the CSRF check like forms).
+ * app password, or the session cookie (whose changes need the CSRF token, like forms: the
+ * browser sends the cookie on its own, a token or app password it never does).
  * Credentials in the query string are refused: they end up in logs and histories. Every
  * caller is rate limited per address and per client, and told so in RateLimit headers.
  */
@@ -65,6 +67,7 @@ export function apiAuth(deps: { access: ApiAccessService; perClient: Limiter; pe
       throw new BadRequestError('api.errors.credentialsInQuery', 'credentials_in_query');
     }
     const principal = await authenticate(req, res, deps.access);
+    if (principal.via === 'session' && !READ_METHODS.has(req.method) && !hasValidCsrfToken(req)) throw new CsrfError();
     await count(deps.perClient, principal.clientKey, res, report);
     if (principal.scope === 'read' && !READ_METHODS.has(req.method)) throw new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope');
     req.user = principal.user;

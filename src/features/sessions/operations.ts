@@ -1,0 +1,46 @@
+import type { Operation } from '../../http/middleware/require-recent-auth';
+
+/** Names the table's rows and turns each into an Operation. */
+function table<Name extends string>(recentAuth: Record<Name, boolean>): Record<Name, Operation> {
+  return Object.fromEntries(Object.entries<boolean>(recentAuth).map(([name, recent]) => [name, { name, recentAuth: recent }])) as Record<Name, Operation>;
+}
+
+/**
+ * What each operation on an account demands besides a signed-in person: `true` means a
+ * sign-in or re-authentication within REAUTH_MINUTES. This is the only place that says so.
+ * The page route and the API endpoint of an operation both name their row, so the HTML
+ * and JSON doors cannot disagree (a test finds both doors of every row in the live router
+ * and compares them). Pages send a person without a recent sign-in to /reauth; the API
+ * answers a browser session 403 `reauth_required`.
+ */
+export const OPERATIONS = table({
+  viewProfile: false,
+  changeName: false,
+  changeEmail: true,
+  setRecoveryEmail: true,
+  removeRecoveryEmail: true,
+  changePassword: true,
+  uploadAvatar: false,
+  removeAvatar: false,
+  exportData: true,
+  deleteAccount: true,
+
+  listSessions: false,
+  revokeSession: true,
+  revokeOtherSessions: true,
+
+  setUpAuthenticatorApp: true,
+  turnOffAuthenticatorApp: true,
+  regenerateRecoveryCodes: true,
+  addPasskey: true,
+  removePasskey: true,
+
+  listTokens: false,
+  createToken: true,
+  regenerateToken: true,
+  revokeToken: false,
+  createAppPassword: true,
+  listSshKeys: false,
+  addSshKey: true,
+  deleteSshKey: true,
+});

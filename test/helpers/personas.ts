@@ -1,0 +1,133 @@
+import crypto from 'node:crypto';
+import request from 'supertest';
+import type { Response } from 'supertest';
+import type { User } from '../../src/features/users/user';
+import type { TestApp } from './app';
+import { Visitor } from './browser-agent';
+import { createUser, signedIn } from './factories';
+import { ed25519Key } from '../http/api/api-test-helpers';
+import { concretePath, isApiRoute, type RouteEntry } from './route-list';
+import { totpAt } from './totp';
+
+type Person = User & { password: string };
+
+const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
+
+/** Who knocks on a route in the authorization matrix. */
+export type PersonaName =
+  | 'anonymous'
+  | 'anonymous (JSON)'
+  | 'read token'
+  | 'write token'
+  | 'read app password'
+  | 'write app password'
+  | 'another user'
+  | 'administrator'
+  | 'owner';
+
+/** Where a route keeps the thing its `:id` names, how to make one for a person, and whether it is still there. */
+interface Resource {
+  make(person: Person): Promise<string>;
+  exists(person: Person, id: string): Promise<boolean>;
+}
+
+function resources(t: TestApp): Record<string, Resource> {
+  const sessionHandles = async (person: Person) => (await t.services.sessions.list(person.id, 'none')).map((s) => s.id);
+  const sshKey: Resource = {
+    make: async (p) => (await t.services.sshKeys.add(p, { title: 'Laptop', key: ed25519Key().line }, ctx)).id,
+    exists: async (p, id) => (await t.services.sshKeys.list(p)).some((k) => k.id === id),
+  };
+  return {
+    sessions: {
+      async make(p) {
+        const before = await sessionHandles(p);
+        await signedIn(t, p);
+        return (await sessionHandles(p)).find((h) => !before.includes(h)) as string;
+      },
+      exists: async (p, id) => (await sessionHandles(p)).includes(id),
+    },
+    passkeys: {
+      async make(p) {
+        await t.services.repos.authenticators.insertPasskey(p.id, { name: 'Key', credentialId: crypto.randomBytes(16).toString('base64url'), publicKey: 'AA', counter: 0, transports: [], aaguid: '' }, t.clock.now());
+        return ((await t.services.repos.authenticators.listPasskeys(p.id)).at(-1) as { id: string }).id;
+      },
+      exists: async (p, id) => (await t.services.repos.authenticators.listPasskeys(p.id)).some((k) => k.id === id),
+    },
+    tokens: {
+      make: async (p) => (await t.services.apiTokens.create(p, { name: 'CI', scope: 'read', expires: '30' }, ctx)).token.id,
+      exists: async (p, id) => (await t.services.apiTokens.list(p)).some((k) => k.id === id),
+    },
+    'app-passwords': {
+      make: async (p) => (await t.services.appPasswords.create(p, { name: 'Mail', scope: 'read' }, ctx)).appPassword.id,
+      exists: async (p, id) => (await t.services.appPasswords.list(p)).some((k) => k.id === id),
+    },
+    keys: sshKey,
+    'ssh-keys': sshKey,
+  };
+}
+
+/** The resource a route's `:id` names: found by the path segment before it. */
+export function resourceOf(t: TestApp, route: RouteEntry): Resource | undefined {
+  const segment = /\/([\w-]+)\/:id\b/.exec(route.path)?.[1];
+  if (!segment) return undefined;
+  const resource = resources(t)[segment];
+  if (!resource) throw new Error(`No test resource for the ids of ${route.label}: add one to test/helpers/personas.ts`);
+  return resource;
+}
+
+/**
+ * A small world for one route: its owner (signed in, with tokens and app passwords of both
+ * scopes), another person and an administrator, each with things of their own.
+ */
+export async function worldFor(t: TestApp) {
+  const owner = await createUser(t);
+  const other = await createUser(t);
+  const admin = await createUser(t);
+  await t.services.repos.users.setRole(admin.id, 'admin', t.clock.now());
+  const ownerBrowser = await signedIn(t, owner);
+  await ownerBrowser.get('/profile/account');
+  const adminBrowser = await signedIn(t, admin);
+  await adminBrowser.get('/profile/account');
+  const token = async (scope: 'read' | 'write') => (await t.services.apiTokens.create(owner, { name: scope, scope, expires: '30' }, ctx)).secret;
+  const appPassword = async (scope: 'read' | 'write') => Buffer.from(`${owner.username}:${(await t.services.appPasswords.create(owner, { name: scope, scope }, ctx)).secret}`).toString('base64');
+  const authorization = {
+    'read token': `Bearer ${await token('read')}`,
+    'write token': `Bearer ${await token('write')}`,
+    'read app password': `Basic ${await appPassword('read')}`,
+    'write app password': `Basic ${await appPassword('write')}`,
+  };
+  return { owner, other, admin, ownerBrowser, adminBrowser, authorization };
+}
+
+export type World = Awaited<ReturnType<typeof worldFor>>;
+
+/** Turns the owner's authenticator app on, as the enrolment page does (their session stays signed in). */
+export async function withAuthenticatorApp(t: TestApp, world: World): Promise<void> {
+  const { secret, sealed } = t.services.mfa.newSealedSecret();
+  await t.services.mfa.enableTotp(world.owner, sealed, totpAt(secret, t.clock.now()), ctx, false);
+}
+
+/** A browser that is not signed in but holds a form token, as after opening the sign-in page. */
+async function anonymousBrowser(t: TestApp): Promise<Visitor> {
+  const visitor = new Visitor(t.app);
+  await visitor.get('/login');
+  return visitor;
+}
+
+/**
+ * One request from `persona` to `route`, with the CSRF token of its own browser (so that
+ * the answer shows the authorization decision, not the CSRF check) and, unless `body` is
+ * given, an empty body that passes no validation, so an allowed request changes as little
+ * as possible. `id` fills `:id`.
+ */
+export async function knock(t: TestApp, world: World, route: RouteEntry, persona: PersonaName, id?: string, body: Record<string, string> = {}): Promise<Response> {
+  const url = concretePath(route, { username: world.owner.username, file: 'swagger-ui.css', ...(id ? { id } : {}) });
+  const header = world.authorization[persona as keyof World['authorization']];
+  const api = isApiRoute(route);
+  const browser = persona === 'owner' || persona === 'another user' ? world.ownerBrowser : persona === 'administrator' ? world.adminBrowser : header && api ? undefined : await anonymousBrowser(t);
+  let req = (browser ? browser.agent : request(t.app))[route.method](url).set('Accept', api || persona === 'anonymous (JSON)' ? 'application/json' : 'text/html');
+  if (header) req = req.set('Authorization', header);
+  if (route.method === 'get') return req;
+  if (browser) req = req.set('X-CSRF-Token', browser.csrf());
+  return api ? req.send(body) : req.type('form').send(body);
+}
