@@ -5,7 +5,8 @@ import ts from 'typescript';
 /**
  * The names of every test in the repository, read from the source without running it, as
  * `<file> > <describe> > ... > <it>`. Titles of `.each` tests are kept as written, with
- * their `%s` placeholders; a template literal title keeps its `${...}` text.
+ * their `%s` placeholders; a template literal title keeps its `${...}` text, and a title
+ * that is not a literal at all is its source text.
  */
 
 const BLOCKS = new Set(['describe']);
@@ -14,6 +15,7 @@ const TESTS = new Set(['it', 'test']);
 /** `describe`, `it.each(rows)`, `describe.skip` ...: the jest function a call names, if any. */
 function jestFunction(callee: ts.Expression): string | undefined {
   if (ts.isCallExpression(callee)) return jestFunction(callee.expression);
+  if (ts.isTaggedTemplateExpression(callee)) return jestFunction(callee.tag);
   if (ts.isPropertyAccessExpression(callee)) return jestFunction(callee.expression);
   if (ts.isIdentifier(callee) && (BLOCKS.has(callee.text) || TESTS.has(callee.text))) return callee.text;
   return undefined;
@@ -23,7 +25,7 @@ function titleText(node: ts.Expression | undefined, source: ts.SourceFile): stri
   if (!node) return undefined;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
   if (ts.isTemplateExpression(node)) return node.getText(source).slice(1, -1);
-  return undefined;
+  return node.getText(source);
 }
 
 export function testTitlesOf(file: string, root: string): string[] {

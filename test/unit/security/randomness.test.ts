@@ -43,8 +43,8 @@ describe('Random values', () => {
     const draw = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
     const drawn: Uint8Array[] = [];
     const spy = jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
-      const filled = draw(array as unknown as Uint8Array);
-      drawn.push(new Uint8Array(filled));
+      const filled = draw(array as unknown as Uint8Array<ArrayBuffer>);
+      drawn.push(Uint8Array.from(filled));
       return array;
     });
     let secret: string;
