@@ -1,7 +1,8 @@
 /**
- * Four projects: unit tests; the HTTP and integration suites on the embedded back-ends;
- * the same suites again on real PostgreSQL and Redis when TEST_DATABASE_URL and
- * TEST_REDIS_URL are set; and the browser suite (Debian's Chromium).
+ * Four projects: unit tests (with the OWASP ASVS map, which only reads files); the HTTP
+ * and integration suites on the embedded back-ends; the same suites again on real
+ * PostgreSQL and Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set; and the browser
+ * suite (Debian's Chromium).
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
@@ -26,7 +27,7 @@ module.exports = {
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
   testTimeout: 60000,
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'] },
     { ...base, displayName: 'embedded', testMatch: backendSuites, setupFiles: ['<rootDir>/test/setup/embedded.ts'] },
     ...(realBackends ? [{ ...base, displayName: 'real', testMatch: [...backendSuites, '<rootDir>/test/real/**/*.test.ts'], setupFiles: ['<rootDir>/test/setup/real.ts'] }] : []),
     ...(browser ? [{ ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] }] : []),

@@ -8,12 +8,12 @@ import type { Deps } from './deps';
 import { healthRoutes } from './features/health/health.routes';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { profileUploads } from './features/profile/profile.routes';
-import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
+import { sessionOptions } from './http/session';
 import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
 import { fromRoot } from './infra/project-root';
@@ -66,20 +66,7 @@ export function createApp(deps: Deps): App {
   app.use(baseLocals({ config, catalogues }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));
-  app.use(
-    session({
-      name: cookieName('sid', config),
-      secret: config.sessionSecret,
-      store: deps.sessions,
-      resave: false,
-      saveUninitialized: false,
-      rolling: true,
-      unset: 'destroy',
-      // Behind TLS termination, the proxy's X-Forwarded-Proto decides whether the cookie may be set.
-      proxy: config.secure ? true : undefined,
-      cookie: { ...cookieOptions(config), maxAge: config.anonymousSessionMs },
-    }),
-  );
+  app.use(session(sessionOptions(config, deps.sessions)));
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: services.repos.users }));
   app.use(requireSecondFactor(config.require2fa));

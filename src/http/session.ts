@@ -1,11 +1,30 @@
 import type { Request, Response } from 'express';
-import type { SessionData } from 'express-session';
+import type { SessionData, SessionOptions, Store } from 'express-session';
 import type { Config } from '../config';
 import type { Clock } from '../infra/clock';
 import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
 import { cookieName, cookieOptions } from './cookies';
 import { clientIp } from './request-context';
 import { clientHintsOf } from '../infra/user-agent';
+
+/**
+ * How express-session runs here. There is deliberately no `genid`: express-session's own
+ * generator draws every id from crypto.randomBytes (24 bytes, 192 bits).
+ */
+export function sessionOptions(config: Config, store: Store): SessionOptions {
+  return {
+    name: cookieName('sid', config),
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    // Behind TLS termination, the proxy's X-Forwarded-Proto decides whether the cookie may be set.
+    proxy: config.secure ? true : undefined,
+    cookie: { ...cookieOptions(config), maxAge: config.anonymousSessionMs },
+  };
+}
 
 function promisify(run: (done: (err?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => run((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));

@@ -69,7 +69,9 @@ export function createMfaService(deps: MfaDeps) {
     revealSealed: (sealed: string) => cipher.decrypt(sealed),
 
     /** Turns the authenticator app on once a current code proves it is set up; returns the new recovery codes. */
-    async enableTotp(user: User, sealed: string, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
+    async enableTotp(user: User, sealed: string | undefined, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
+      // No secret was shown in this session (it expired, or the setup page was skipped): start over.
+      if (!sealed) throw ValidationError.field('code', 'mfa.errors.setupRestarted');
       await limiter.consume(user.id);
       if (await repos.authenticators.findTotp(user.id)) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
       const step = await matchTotp(cipher.decrypt(sealed), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);

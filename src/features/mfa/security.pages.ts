@@ -64,7 +64,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       keep: [],
       locals: setupLocals,
       handle: async (req, res, input) => {
-        const codes = await deps.mfa.enableTotp(userOf(req), req.session.totpSetup as string, input.code, contextOf(req, res), input.sign_out_others);
+        const codes = await deps.mfa.enableTotp(userOf(req), req.session.totpSetup, input.code, contextOf(req, res), input.sign_out_others);
         delete req.session.totpSetup;
         flash(req, { type: 'success', key: 'mfa.totp.enabled' });
         showCodes(req, res, codes);

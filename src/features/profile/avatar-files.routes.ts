@@ -2,6 +2,12 @@ import { Router } from 'express';
 import type { AvatarService } from './avatar.service';
 
 /**
+ * An uploaded picture is never a document: nothing may load from it, frame it or run in it,
+ * even when someone opens its URL directly.
+ */
+const AVATAR_CSP = "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; sandbox";
+
+/**
  * GET /avatars/:hash/:size.webp: an avatar image. The URL names the content, so it can
  * be cached for a year and never goes stale; no session is needed to serve it.
  */
@@ -13,7 +19,7 @@ export function avatarFileRoutes(avatars: AvatarService): Router {
     const avatar = size && (await avatars.find(hash, size));
     if (!avatar) return next();
     const etag = `"${hash.slice(0, 32)}-${req.params.size}"`;
-    res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag, 'Content-Type': avatar.mime, 'Content-Security-Policy': "default-src 'none'" });
+    res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag, 'Content-Type': avatar.mime, 'Content-Security-Policy': AVATAR_CSP });
     if (req.get('if-none-match') === etag) return res.status(304).end();
     res.send(avatar.bytes);
   });
