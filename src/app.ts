@@ -10,6 +10,7 @@ import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
+import { rememberBaseUrl } from './http/paths';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps): App {
   app.set('view engine', 'ejs');
   if (config.env === 'production') app.set('view cache', true);
   app.locals.assetVersion = assetVersion(fromRoot('public'));
+  rememberBaseUrl(app, config.baseUrl);
   const secretRoutes = secretRoutesOf(app);
 
   app.use(requestLogger(logger, secretRoutes));
@@ -89,6 +91,6 @@ export function createApp(deps: Deps): App {
   mountRoutes(app, deps, services);
 
   app.use(notFound);
-  app.use(errorHandler(logger, catalogues, secretRoutes));
+  app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes }));
   return { app, services };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../infra/logger';
 import { isBackendUnavailable } from '../infra/db-errors';
 import type { Catalogues, Translator } from '../infra/i18n';
 import { AppError, BadRequestError, CsrfError, NotFoundError, PayloadTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from './errors';
+import { safeNext } from './paths';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';
 
@@ -33,11 +34,11 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
  * with their stack (and the path, its secrets cut out) and answered with a plain 500 page
  * that reveals nothing.
  */
-export function errorHandler(logger: Logger, catalogues: Catalogues, secretRoutes: SecretRoutes): ErrorRequestHandler {
+export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes }): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     let error = err instanceof AppError ? err : fromLibrary(err);
-    const path = secretRoutes.redact(req.originalUrl);
+    const path = site.secretRoutes.redact(req.originalUrl);
     if (!error) {
       logger.error({ err, method: req.method, path }, 'unhandled error');
       error = new AppError(500, 'internal_error', 'errors.internal');
@@ -71,7 +72,8 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, secretRoute
           message,
           fields: fields ?? {},
           retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : undefined,
-          retryPath: req.method === 'GET' ? undefined : req.path,
+          // The path comes from the request: `//evil.example` must not become a link to another site.
+          retryPath: req.method === 'GET' ? undefined : safeNext(req.path, site.baseUrl, '') || undefined,
           ...error.viewLocals,
         },
         error.status,

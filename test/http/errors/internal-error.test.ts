@@ -32,7 +32,7 @@ function appThatFails() {
   app.get('/boom', () => {
     throw new Error('secret internal detail at /srv/app/db.ts:42');
   });
-  app.use(errorHandler(logs.logger, catalogues, secretRoutesOf(app)));
+  app.use(errorHandler(logs.logger, catalogues, { baseUrl: new URL('http://localhost:3000'), secretRoutes: secretRoutesOf(app) }));
   return { app, logs };
 }
 
