@@ -10,10 +10,12 @@ import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { profileUploads } from './features/profile/profile.routes';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
+import { rememberBaseUrl } from './http/paths';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
 import { sessionOptions } from './http/session';
+import { secretRoutesOf } from './http/secret-routes';
 import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
 import { fromRoot } from './infra/project-root';
@@ -51,9 +53,11 @@ export function createApp(deps: Deps): App {
   app.set('view engine', 'ejs');
   if (config.env === 'production') app.set('view cache', true);
   app.locals.assetVersion = assetVersion(fromRoot('public'));
+  rememberBaseUrl(app, config.baseUrl);
+  const secretRoutes = secretRoutesOf(app);
 
-  app.use(requestLogger(logger));
-  app.use(securityHeaders(config));
+  app.use(requestLogger(logger, secretRoutes));
+  app.use(securityHeaders(config, secretRoutes));
   app.use('/assets', express.static(fromRoot('public'), { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
   // The passkey ceremony's browser half, served from the installed package (no CDN, no bundler).
   const webauthnBrowser = path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
@@ -76,6 +80,6 @@ export function createApp(deps: Deps): App {
   mountRoutes(app, deps, services);
 
   app.use(notFound);
-  app.use(errorHandler(logger, catalogues));
+  app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes }));
   return { app, services };
 }

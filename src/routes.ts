@@ -52,7 +52,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
   app.use(
     authRoutes({
       signUp: createSignUpPages({ signUp: s.signUp, complete, config }),
-      signIn: createSignInPages({ signIn: s.signIn, complete, clock }),
+      signIn: createSignInPages({ signIn: s.signIn, complete, clock, baseUrl: config.baseUrl }),
       signOut: createSignOutPages({ config, activity: s.signInActivity }),
       resetPassword: createResetPasswordPages({ passwordReset: s.passwordReset, passwordMinLength: config.passwordMinLength }),
       forgotPassword: createForgotPasswordPages({ passwordReset: s.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
@@ -73,7 +73,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
   app.use(
     mfaRoutes(
       {
-        signIn: createMfaSignInPages({ mfa: s.mfa, passkeys: s.passkeys, repos: s.repos, complete, clock }),
+        signIn: createMfaSignInPages({ mfa: s.mfa, passkeys: s.passkeys, repos: s.repos, complete, clock, baseUrl: config.baseUrl }),
         security: createSecurityPages({ mfa: s.mfa, passkeys: s.passkeys, cipher: sessionSecrets, config, clock }),
       },
       clock,

@@ -3,7 +3,9 @@ import type { Logger } from '../infra/logger';
 import { isBackendUnavailable } from '../infra/db-errors';
 import type { Catalogues, Translator } from '../infra/i18n';
 import { AppError, BadRequestError, CsrfError, NotFoundError, PayloadTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from './errors';
+import { safeNext } from './paths';
 import { renderPage } from './render';
+import type { SecretRoutes } from './secret-routes';
 
 /** Failures raised by libraries, given their words. */
 function fromLibrary(err: unknown): AppError | undefined {
@@ -29,17 +31,19 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
 /**
  * The one place failures become responses: a page in the person's language, or
  * `{ error: { code, message, fields? } }` for JSON clients (always, under /api/v1). Unexpected errors are logged
- * with their stack and answered with a plain 500 page that reveals nothing.
+ * with their stack (and the path, its secrets cut out) and answered with a plain 500 page
+ * that reveals nothing.
  */
-export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorRequestHandler {
+export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes }): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     let error = err instanceof AppError ? err : fromLibrary(err);
+    const path = site.secretRoutes.redact(req.originalUrl);
     if (!error) {
-      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      logger.error({ err, method: req.method, path }, 'unhandled error');
       error = new AppError(500, 'internal_error', 'errors.internal');
     } else if (error.status === 503) {
-      logger.warn({ err: err instanceof Error ? err.message : String(err), path: req.path }, 'back-end unavailable');
+      logger.warn({ err: err instanceof Error ? err.message : String(err), path }, 'back-end unavailable');
     }
     const t = (res.locals.t as Translator | undefined) ?? catalogues.translator('en');
     const message = t(error.messageKey, error.params);
@@ -68,7 +72,8 @@ export function errorHandler(logger: Logger, catalogues: Catalogues): ErrorReque
           message,
           fields: fields ?? {},
           retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : undefined,
-          retryPath: req.method === 'GET' ? undefined : req.path,
+          // The path comes from the request: `//evil.example` must not become a link to another site.
+          retryPath: req.method === 'GET' ? undefined : safeNext(req.path, site.baseUrl, '') || undefined,
           ...error.viewLocals,
         },
         error.status,

@@ -22,14 +22,3 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return destination ? pino(options, destination) : pino(options);
 }
 
-/**
- * Secrets that travel in URL paths (reset and verification links) are cut out before a
- * URL is logged; query strings are dropped entirely since they may carry anything.
- */
-export function redactUrl(url: string): string {
-  const [pathOnly] = url.split('?', 1);
-  return (pathOnly ?? '').replace(
-    /^\/(reset-password|verify-email|confirm-email|confirm-recovery-email|undo-email-change|this-was-not-me)\/[^/]+/,
-    '/$1/[redacted]',
-  );
-}

@@ -38,6 +38,12 @@ describe('The profile page in the browser', () => {
     await page.locator('.strength__text').filter({ hasText: 'data breach' }).waitFor();
     await page.locator('#field-password').fill('lighthouse quiet mango 64');
     await page.locator('.strength__text').filter({ hasText: 'This password meets the rules.' }).waitFor();
+    // The meter is built with DOM methods: a four-part bar, a live region, the verdict in bold.
+    const meter = page.locator('.strength');
+    expect(await meter.getAttribute('aria-live')).toBe('polite');
+    expect(await meter.locator('.strength__bar[aria-hidden="true"] > span').count()).toBe(4);
+    expect(Number(await meter.getAttribute('data-score'))).toBeGreaterThanOrEqual(3);
+    expect(await meter.locator('.strength__text > strong').count()).toBe(1);
     await shoot(page, 'profile-password-strength');
     await context.close();
   });

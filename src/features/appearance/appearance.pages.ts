@@ -20,7 +20,7 @@ export function rememberAppearance(res: Response, config: Config, choice: { lang
  */
 export function createAppearancePages(deps: { appearance: AppearanceService; config: Config }) {
   const remember = (res: Response, input: AppearanceInput) => rememberAppearance(res, deps.config, input);
-  const back = (req: Request, input: AppearanceInput) => safeNext(input.next ?? req.get('referer')?.replace(deps.config.baseUrl.origin, ''));
+  const back = (req: Request, input: AppearanceInput) => safeNext(input.next ?? req.get('referer'), deps.config.baseUrl);
 
   return {
     /** GET /appearance: for visitors who are not signed in (no session needed); only sets cookies. */

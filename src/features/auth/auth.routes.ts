@@ -23,10 +23,10 @@ export function authRoutes(pages: {
   router.post('/logout', pages.signOut.submit);
   router.get('/forgot-password', pages.forgotPassword.show);
   router.post('/forgot-password', pages.forgotPassword.submit);
-  router.get('/reset-password/:token', pages.resetPassword.noReferrer, pages.resetPassword.show);
-  router.post('/reset-password/:token', pages.resetPassword.noReferrer, pages.resetPassword.submit);
+  router.get('/reset-password/:token', pages.resetPassword.show);
+  router.post('/reset-password/:token', pages.resetPassword.submit);
   router.post('/verify-email', requireUser, pages.emailVerification.resend);
-  router.get('/verify-email/:token', pages.resetPassword.noReferrer, pages.emailVerification.show);
-  router.post('/verify-email/:token', pages.resetPassword.noReferrer, pages.emailVerification.confirm);
+  router.get('/verify-email/:token', pages.emailVerification.show);
+  router.post('/verify-email/:token', pages.emailVerification.confirm);
   return router;
 }

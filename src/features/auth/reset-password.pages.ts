@@ -7,7 +7,7 @@ import type { Translator } from '../../infra/i18n';
 import { setPasswordSchema } from './auth.schemas';
 import type { PasswordResetService } from './password-reset.service';
 
-/** The token is a path segment; it is redacted from logs and never sent on as a Referer. */
+/** The token is a path segment: as a secret route parameter, it is cut out of logs and never sent on as a Referer. */
 const tokenOf = (req: Request) => String(req.params.token ?? '');
 
 export function createResetPasswordPages(deps: { passwordReset: PasswordResetService; passwordMinLength: number }) {
@@ -21,13 +21,7 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
       passwordMinLength: deps.passwordMinLength,
     };
   };
-  const noReferrer: RequestHandler = (_req, res, next) => {
-    res.set('Referrer-Policy', 'no-referrer');
-    next();
-  };
   return {
-    noReferrer,
-
     /** GET /reset-password/:token: the new-password form, or a page saying the link is no good. */
     show: (async (req, res) => {
       await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });

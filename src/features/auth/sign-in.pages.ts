@@ -8,13 +8,9 @@ import { signInSchema } from './auth.schemas';
 import type { SignInCompletion } from './sign-in-completion';
 import type { SignInService } from './sign-in.service';
 
-/** `next` arrives in the query on GET and as a hidden field on POST. */
-function nextOf(req: Request): string {
-  const fromBody = (req.body as Record<string, unknown> | undefined)?.next;
-  return safeNext(fromBody ?? req.query.next);
-}
-
-export function createSignInPages(deps: { signIn: SignInService; complete: SignInCompletion; clock: Clock }) {
+export function createSignInPages(deps: { signIn: SignInService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
+  /** `next` arrives in the query on GET and as a hidden field on POST. */
+  const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.baseUrl);
   const view = 'auth/sign-in';
   const locals = (req: Request, res: Response) => ({
     title: (res.locals.t as Translator)('auth.signIn.title'),

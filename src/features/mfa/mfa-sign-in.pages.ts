@@ -16,7 +16,7 @@ import type { PasskeysService } from './passkeys.service';
 import { CHALLENGE_LIFETIME_MS, rememberChallenge, takeChallenge } from './webauthn-challenge';
 
 /** The second step of a sign-in, and signing in with a passkey alone. */
-export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; repos: Repositories; complete: SignInCompletion; clock: Clock }) {
+export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; repos: Repositories; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
   const view = 'mfa/second-factor';
 
   /** Who is half-way in; a step left for more than five minutes starts over. */
@@ -40,7 +40,8 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
   };
 
   const finish = async (req: Request, res: Response, user: User, method: 'password+totp' | 'recovery_code' | 'password+passkey', notes: Parameters<SignInCompletion>[4] = []) => {
-    const next = req.session.pendingSignIn?.next ?? '/';
+    // Checked again on the way out: a session may hold a `next` accepted by an older release.
+    const next = safeNext(req.session.pendingSignIn?.next, deps.baseUrl);
     delete req.session.pendingSignIn;
     await deps.complete(req, res, user.id, method, notes);
     return next;
@@ -103,9 +104,8 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
       const input = parseInput(webauthnResponseSchema, req.body);
       const user = await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'sign-in', deps.clock), contextOf(req, res).ip);
       if (user.lockedAt) return res.status(403).json({ error: { code: 'account_locked', message: (res.locals.t as Translator)('auth.signIn.errors.locked') } });
-      const next = typeof req.query.next === 'string' ? req.query.next : '/';
       await deps.complete(req, res, user.id, 'passkey');
-      res.json({ redirect: safeNext(next) });
+      res.json({ redirect: safeNext(req.query.next, deps.baseUrl) });
     }) as RequestHandler,
   };
 }

@@ -14,9 +14,8 @@ import type { User } from '../users/user';
 import { reauthSchema } from './reauth.schemas';
 import type { ReauthService } from './reauth.service';
 
-const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, '/profile');
-
 export function createReauthPages(deps: { reauth: ReauthService; passkeys: PasskeysService; config: Config; clock: Clock }) {
+  const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.config.baseUrl, '/profile');
   const view = 'sessions/reauth';
   const locals = async (req: Request, res: Response) => ({
     title: (res.locals.t as Translator)('reauth.title'),

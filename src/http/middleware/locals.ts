@@ -6,6 +6,7 @@ import type { UsersRepository } from '../../features/users/users.repository';
 import { avatarUrl } from '../../features/profile/avatar-files.routes';
 import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
+import { safeNext } from '../paths';
 import { regenerateSession, takeFlash } from '../session';
 
 /** The signed-in person's menu in the header, above "Log out". */
@@ -39,7 +40,8 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
       productName: config.productName,
       locales: LOCALES.map((code) => ({ code, name: LOCALE_NAMES[code] })),
       themes: THEMES,
-      currentPath: req.path,
+      // Sent back as the theme picker's `next`: never a path that reads as another site.
+      currentPath: safeNext(req.path, config.baseUrl),
       tzCookie: cookieName('tz', config),
       viewer: null,
       takeFlash: () => [],

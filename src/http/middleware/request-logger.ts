@@ -1,18 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import { redactUrl, type Logger } from '../../infra/logger';
+import type { Logger } from '../../infra/logger';
 import { clientIp } from '../request-context';
+import type { SecretRoutes } from '../secret-routes';
 
 /** One line per request: method, path without secrets or query, status, time, client IP. */
-export function requestLogger(logger: Logger): RequestHandler {
+export function requestLogger(logger: Logger, secretRoutes: SecretRoutes): RequestHandler {
   return pinoHttp({
     logger,
     autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/assets/') },
     serializers: {
       req: (req: { method: string; url: string; raw: Request }) => ({
         method: req.method,
-        url: redactUrl(req.url),
+        url: secretRoutes.redact(req.url),
         ip: clientIp(req.raw),
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

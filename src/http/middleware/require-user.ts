@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import { UnauthorizedError } from '../errors';
-import { loginUrlFor } from '../paths';
+import { baseUrlOf, loginUrlFor } from '../paths';
 
 /** Pages that need a signed-in person: others go to sign in and come back afterwards. */
 export const requireUser: RequestHandler = (req, res, next) => {
   if (req.user) return next();
   if (req.accepts(['html', 'json']) === 'json') return next(new UnauthorizedError());
-  res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl) : '/login');
+  res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl, baseUrlOf(req)) : '/login');
 };
 
 /** Pages only for people who are not signed in (sign-in, sign-up). */

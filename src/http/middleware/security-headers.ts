@@ -2,13 +2,15 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../config';
 import { ACCEPT_CH } from '../../infra/user-agent';
+import type { SecretRoutes } from '../secret-routes';
 
 /**
  * helmet with a Content-Security-Policy tighter than its defaults: scripts and styles
  * only from our own files (no inline code, so no nonces are needed), no plugins, no
- * <base>, no framing, forms only to ourselves.
+ * <base>, no framing, forms only to ourselves. A page whose URL holds a secret (a route
+ * with a secret parameter, its error pages included) sends no Referer at all.
  */
-export function securityHeaders(config: Config): RequestHandler {
+export function securityHeaders(config: Config, secretRoutes: SecretRoutes): RequestHandler {
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -34,6 +36,9 @@ export function securityHeaders(config: Config): RequestHandler {
   return (req, res, next) => {
     // Ask Chromium for the client hints that make the Sessions tab precise (OS version, model, CPU).
     res.set('Accept-CH', ACCEPT_CH);
-    headers(req, res, next);
+    headers(req, res, (err?: unknown) => {
+      if (secretRoutes.holdsSecret(req.path)) res.set('Referrer-Policy', 'no-referrer');
+      next(err);
+    });
   };
 }

@@ -66,7 +66,7 @@ export function sessionActivity(options: { config: Config; clock: Clock; session
       res.clearCookie(hintCookie, cookieOptions(config));
       if (req.path === '/login') return next();
       if (req.accepts(['html', 'json']) === 'json') return next(new UnauthorizedError(END_MESSAGES[reason], 'session_ended'));
-      res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl) : '/login');
+      res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl, config.baseUrl) : '/login');
     }
   };
 }

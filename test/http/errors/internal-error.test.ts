@@ -1,6 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { errorHandler } from '../../../src/http/error-handler';
+import { secretRoutesOf } from '../../../src/http/secret-routes';
 import { createCatalogues } from '../../../src/infra/i18n';
 import { captureLogs } from '../../helpers/log-capture';
 
@@ -31,7 +32,7 @@ function appThatFails() {
   app.get('/boom', () => {
     throw new Error('secret internal detail at /srv/app/db.ts:42');
   });
-  app.use(errorHandler(logs.logger, catalogues));
+  app.use(errorHandler(logs.logger, catalogues, { baseUrl: new URL('http://localhost:3000'), secretRoutes: secretRoutesOf(app) }));
   return { app, logs };
 }
 
