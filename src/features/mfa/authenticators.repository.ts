@@ -9,9 +9,15 @@ export interface TotpRecord {
   createdAt: Date;
 }
 
+export interface RecoveryCode {
+  id: string;
+  hash: string;
+  usedAt: Date | null;
+}
+
 export interface RecoveryCodeSet {
   id: string;
-  codes: Array<{ hash: string; usedAt: string | null }>;
+  codes: RecoveryCode[];
   createdAt: Date;
 }
 
@@ -36,6 +42,13 @@ interface AuthenticatorRow {
   credential_id: string | null;
   created_at: Date;
   last_used_at: Date | null;
+}
+
+interface RecoveryCodeRow {
+  id: string;
+  set_id: string;
+  code_hash: string;
+  used_at: Date | null;
 }
 
 const json = (value: unknown) => JSON.stringify(value) as unknown as Record<string, unknown>;
@@ -80,25 +93,22 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
     },
 
     async findRecoveryCodes(userId: string): Promise<RecoveryCodeSet | undefined> {
-      const row = await table().where({ user_id: userId, type: 'recovery_codes' }).first();
-      return row && { id: row.id, codes: (row.data as { codes: RecoveryCodeSet['codes'] }).codes, createdAt: new Date(row.created_at) };
+      const set = await table().where({ user_id: userId, type: 'recovery_codes' }).first();
+      if (!set) return undefined;
+      const rows = await db<RecoveryCodeRow>('recovery_codes').where({ set_id: set.id }).select('id', 'code_hash', 'used_at');
+      return { id: set.id, codes: rows.map((r) => ({ id: r.id, hash: r.code_hash, usedAt: r.used_at && new Date(r.used_at) })), createdAt: new Date(set.created_at) };
     },
 
+    /** A new set; the old set's codes go with their set row. */
     async replaceRecoveryCodes(userId: string, hashes: string[], now: Date): Promise<void> {
       await table().where({ user_id: userId, type: 'recovery_codes' }).del();
-      await table().insert({ user_id: userId, type: 'recovery_codes', data: json({ codes: hashes.map((hash) => ({ hash, usedAt: null })) }), created_at: now });
+      const [set] = await table().insert({ user_id: userId, type: 'recovery_codes', data: json({}), created_at: now }).returning('id');
+      await db<RecoveryCodeRow>('recovery_codes').insert(hashes.map((hash) => ({ set_id: (set as { id: string }).id, code_hash: hash })));
     },
 
-    /** Marks one code used, only if it was not: a code works once even under concurrent requests. */
-    async useRecoveryCode(id: string, index: number, now: Date): Promise<boolean> {
-      const count = await table()
-        .where({ id })
-        .andWhereRaw(`data->'codes'->?->>'usedAt' is null`, [index])
-        .update({
-          data: db.raw(`jsonb_set(data, array['codes', ?::text, 'usedAt'], to_jsonb(?::text))`, [String(index), now.toISOString()]) as unknown as Record<string, unknown>,
-          last_used_at: now,
-        });
-      return count === 1;
+    /** Uses one code up in one conditional UPDATE: of requests racing with the same code, exactly one changes the row. */
+    async useRecoveryCode(codeId: string, now: Date): Promise<boolean> {
+      return (await db<RecoveryCodeRow>('recovery_codes').where({ id: codeId }).whereNull('used_at').update({ used_at: now })) === 1;
     },
 
     async listPasskeys(userId: string): Promise<PasskeyRecord[]> {

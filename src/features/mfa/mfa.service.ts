@@ -122,12 +122,12 @@ export function createMfaService(deps: MfaDeps) {
       await limiter.consume(user.id);
       const set = await repos.authenticators.findRecoveryCodes(user.id);
       if (!set) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
-      for (const [index, code] of set.codes.entries()) {
+      for (const code of set.codes) {
         if (code.usedAt || !(await codes.matches(input, code.hash))) continue;
         return repos.transaction(async (tx) => {
-          if (!(await tx.authenticators.useRecoveryCode(set.id, index, clock.now()))) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
+          if (!(await tx.authenticators.useRecoveryCode(code.id, clock.now()))) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
           await notices.record(tx, user, 'recovery_code_used', ctx);
-          return set.codes.filter((c, i) => !c.usedAt && i !== index).length;
+          return set.codes.filter((c) => !c.usedAt && c.id !== code.id).length;
         });
       }
       throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');

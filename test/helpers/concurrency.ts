@@ -1,0 +1,12 @@
+/**
+ * Runs `attempt` for each of `count` callers at the same moment (no await between the
+ * starts), as people pressing a button in several browsers at once would.
+ */
+export function atOnce<T>(count: number, attempt: (index: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, index) => attempt(index)));
+}
+
+/** How many answers had one of these statuses. */
+export function countStatus(answers: Array<{ status: number }>, ...statuses: number[]): number {
+  return answers.filter((a) => statuses.includes(a.status)).length;
+}
