@@ -120,15 +120,21 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return row && toPasskey(row);
     },
 
-    async insertPasskey(userId: string, passkey: { name: string; credentialId: string; publicKey: string; counter: number; transports: string[]; aaguid: string }, now: Date): Promise<void> {
-      await table().insert({
-        user_id: userId,
-        type: 'passkey',
-        name: passkey.name,
-        credential_id: passkey.credentialId,
-        data: json({ publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports, aaguid: passkey.aaguid }),
-        created_at: now,
-      });
+    /** Stores a new passkey; false when its credential is registered already (to anyone). */
+    async insertPasskey(userId: string, passkey: { name: string; credentialId: string; publicKey: string; counter: number; transports: string[]; aaguid: string }, now: Date): Promise<boolean> {
+      const rows = await table()
+        .insert({
+          user_id: userId,
+          type: 'passkey',
+          name: passkey.name,
+          credential_id: passkey.credentialId,
+          data: json({ publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports, aaguid: passkey.aaguid }),
+          created_at: now,
+        })
+        .onConflict('credential_id')
+        .ignore()
+        .returning('id');
+      return rows.length === 1;
     },
 
     /** Stores the counter after a use, only if it went forwards (or the authenticator does not count). */
