@@ -79,8 +79,10 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return { id: row.id, secret: d.secret, lastUsedStep: Number(d.lastUsedStep ?? -1), createdAt: new Date(row.created_at) };
     },
 
-    async insertTotp(userId: string, secret: string, now: Date): Promise<void> {
-      await table().insert({ user_id: userId, type: 'totp', data: json({ secret, lastUsedStep: -1 }), created_at: now });
+    /** Turns the app on with the step that proved it used up; false when the account has one already. */
+    async insertTotp(userId: string, secret: string, usedStep: number, now: Date): Promise<boolean> {
+      const rows = await table().insert({ user_id: userId, type: 'totp', data: json({ secret, lastUsedStep: usedStep }), created_at: now, last_used_at: now }).onConflict().ignore().returning('id');
+      return rows.length === 1;
     },
 
     /** Records a used time step, only if it is later than the last one: two requests cannot both use a code. */

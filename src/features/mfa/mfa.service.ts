@@ -71,13 +71,10 @@ export function createMfaService(deps: MfaDeps) {
     /** Turns the authenticator app on once a current code proves it is set up; returns the new recovery codes. */
     async enableTotp(user: User, sealed: string, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
       await limiter.consume(user.id);
-      if (await repos.authenticators.findTotp(user.id)) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
       const step = await matchTotp(cipher.decrypt(sealed), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);
       if (step === null) throw invalidCode('code');
       const plain = await repos.transaction(async (tx) => {
-        await tx.authenticators.insertTotp(user.id, sealed, clock.now());
-        const totp = await tx.authenticators.findTotp(user.id);
-        if (totp) await tx.authenticators.claimTotpStep(totp.id, step, clock.now());
+        if (!(await tx.authenticators.insertTotp(user.id, sealed, step, clock.now()))) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'mfa_enabled', ctx);
         return issueRecoveryCodes(tx, user.id);
