@@ -7,6 +7,7 @@ import type { RequestContext } from '../../http/request-context';
 import type { BoundRepositories, Repositories } from '../../repositories';
 import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
+import { endOtherSessions } from './other-sessions';
 import { RECOVERY_CODE_COUNT, createRecoveryCodeHasher, newRecoveryCode } from './recovery-codes';
 import { matchTotp, newTotpSecret } from './totp';
 
@@ -50,10 +51,6 @@ export function createMfaService(deps: MfaDeps) {
     return plain;
   }
 
-  async function endOtherSessions(user: User, ctx: RequestContext, signOutOthers: boolean): Promise<void> {
-    if (signOutOthers && ctx.sessionId) await deps.sessions.destroyAllForUser(user.id, ctx.sessionId, 'signed_out_everywhere');
-  }
-
   return {
     async status(user: User): Promise<MfaStatus> {
       const [totp, set, passkeys] = await Promise.all([repos.authenticators.findTotp(user.id), repos.authenticators.findRecoveryCodes(user.id), repos.authenticators.countPasskeys(user.id)]);
@@ -79,7 +76,7 @@ export function createMfaService(deps: MfaDeps) {
         await notices.record(tx, user, 'mfa_enabled', ctx);
         return issueRecoveryCodes(tx, user.id);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
       return plain;
     },
 
@@ -91,7 +88,7 @@ export function createMfaService(deps: MfaDeps) {
         await tx.users.setMfaEnabled(user.id, (await tx.authenticators.countPasskeys(user.id)) > 0, clock.now());
         await notices.record(tx, user, 'mfa_disabled', ctx);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
     },
 
     /** New codes; the old ones stop working at once. */
@@ -101,7 +98,7 @@ export function createMfaService(deps: MfaDeps) {
         await notices.record(tx, user, 'recovery_codes_regenerated', ctx);
         return issueRecoveryCodes(tx, user.id);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
       return plain;
     },
 

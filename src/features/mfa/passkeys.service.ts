@@ -11,12 +11,14 @@ import {
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
 import type { SingleUseClaims } from '../../infra/single-use-claims';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { AppError, NotFoundError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Repositories } from '../../repositories';
 import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
 import type { PasskeyRecord } from './authenticators.repository';
+import { endOtherSessions } from './other-sessions';
 import { defaultPasskeyName } from './passkey-names';
 
 export class PasskeyError extends AppError {
@@ -46,7 +48,7 @@ const CLAIM_TTL_MS = 3 * CHALLENGE_LIFETIME_MS;
  * guard against two requests carrying that session at the same moment, and many
  * authenticators keep no counter.
  */
-export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
+export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
   const { repos, clock, notices } = deps;
   const rpID = deps.baseUrl.hostname;
   const origin = deps.baseUrl.origin;
@@ -74,7 +76,7 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
     },
 
     /** Checks the new credential against the challenge this session was given, and stores it. */
-    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, name?: string): Promise<PasskeyRecord> {
+    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, options: { name?: string; signOutOthers?: boolean } = {}): Promise<PasskeyRecord> {
       await useChallenge(expectedChallenge);
       let verification;
       try {
@@ -85,13 +87,14 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
       if (!verification.verified) throw new PasskeyError();
       const { credential, aaguid } = verification.registrationInfo;
       const existing = (await repos.authenticators.listPasskeys(user.id)).map((p) => p.name);
-      const finalName = name?.trim() || defaultPasskeyName(aaguid, existing);
+      const finalName = options.name?.trim() || defaultPasskeyName(aaguid, existing);
       await repos.transaction(async (tx) => {
         const added = await tx.authenticators.insertPasskey(user.id, { name: finalName, credentialId: credential.id, publicKey: b64(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [], aaguid }, clock.now());
         if (!added) throw new PasskeyError('passkeys.errors.duplicate');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'passkey_added', ctx, { name: finalName });
       });
+      await endOtherSessions(deps.sessions, user.id, ctx, options.signOutOthers ?? false);
       return (await repos.authenticators.findPasskeyByCredentialId(credential.id)) as PasskeyRecord;
     },
 
@@ -133,7 +136,7 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
     },
 
     /** Never the last way in: an account without a password keeps at least one passkey. */
-    async remove(user: User, id: string, ctx: RequestContext): Promise<void> {
+    async remove(user: User, id: string, ctx: RequestContext, signOutOthers = false): Promise<void> {
       const passkeys = await repos.authenticators.listPasskeys(user.id);
       const target = passkeys.find((p) => p.id === id);
       if (!target) throw new NotFoundError('passkeys.errors.notFound');
@@ -145,6 +148,7 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
         if (!stillProtected) await tx.authenticators.deleteTypes(user.id, ['recovery_codes']);
         await notices.record(tx, user, 'passkey_removed', ctx, { name: target.name });
       });
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
     },
 
   };
