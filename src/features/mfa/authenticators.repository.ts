@@ -117,6 +117,11 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return (await table().where({ user_id: userId, type: 'passkey' }).orderBy('created_at')).map(toPasskey);
     },
 
+    /** The passkeys, locked until the transaction ends: concurrent removals take turns and see each other's result. */
+    async lockPasskeys(userId: string): Promise<PasskeyRecord[]> {
+      return (await table().where({ user_id: userId, type: 'passkey' }).orderBy('created_at').forUpdate()).map(toPasskey);
+    },
+
     async findPasskeyByCredentialId(credentialId: string): Promise<(PasskeyRecord & { userId: string }) | undefined> {
       const row = await table().where({ credential_id: credentialId, type: 'passkey' }).first();
       return row && toPasskey(row);

@@ -137,11 +137,11 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
 
     /** Never the last way in: an account without a password keeps at least one passkey. */
     async remove(user: User, id: string, ctx: RequestContext, signOutOthers = false): Promise<void> {
-      const passkeys = await repos.authenticators.listPasskeys(user.id);
-      const target = passkeys.find((p) => p.id === id);
-      if (!target) throw new NotFoundError('passkeys.errors.notFound');
-      if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
       await repos.transaction(async (tx) => {
+        const passkeys = await tx.authenticators.lockPasskeys(user.id);
+        const target = passkeys.find((p) => p.id === id);
+        if (!target) throw new NotFoundError('passkeys.errors.notFound');
+        if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
         await tx.authenticators.deletePasskey(user.id, id);
         const stillProtected = passkeys.length > 1 || Boolean(await tx.authenticators.findTotp(user.id));
         await tx.users.setMfaEnabled(user.id, stillProtected, clock.now());

@@ -1,7 +1,7 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { type Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { attest, newCredential } from '../../helpers/webauthn';
+import { addPasskey } from '../../helpers/passkey-ceremony';
 
 let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
@@ -9,20 +9,6 @@ beforeAll(async () => {
   t = await startTestApp({ BASE_URL: ORIGIN });
 });
 afterAll(async () => t.close());
-
-/** The passkey ceremony as passkeys.js runs it, sending the state of the checkbox beside "Add a passkey". */
-async function addPasskey(visitor: Visitor, signOutOthers: boolean) {
-  const tab = await visitor.get('/profile/security');
-  const csrf = csrfTokenIn(tab.text);
-  const post = (path: string, body: object) => visitor.agent.post(path).set('Accept', 'application/json').set('X-CSRF-Token', csrf).send(body);
-  const options = await post('/profile/security/passkeys/options', {});
-  const res = await post('/profile/security/passkeys', { response: attest(newCredential(), options.body, ORIGIN), sign_out_others: signOutOthers });
-  if (res.body.redirect === '/profile/security/recovery-codes') {
-    const codes = await visitor.get(res.body.redirect);
-    await visitor.post('/profile/security/recovery-codes/saved', { _csrf: csrfTokenIn(codes.text), saved: 'on' });
-  }
-  return res;
-}
 
 async function twoBrowsers() {
   const user = await createUser(t);
@@ -42,14 +28,14 @@ describe('Adding a passkey', () => {
 
   it('with the box ticked, ends every other session and keeps this one', async () => {
     const { here, elsewhere } = await twoBrowsers();
-    expect((await addPasskey(here, true)).status).toBe(200);
+    expect((await addPasskey(here, ORIGIN, true)).status).toBe(200);
     expect(await stillSignedIn(here)).toBe(true);
     expect(await stillSignedIn(elsewhere)).toBe(false);
   });
 
   it('with the box unticked, leaves the other sessions alone', async () => {
     const { here, elsewhere } = await twoBrowsers();
-    expect((await addPasskey(here, false)).status).toBe(200);
+    expect((await addPasskey(here, ORIGIN, false)).status).toBe(200);
     expect(await stillSignedIn(elsewhere)).toBe(true);
   });
 });
@@ -57,8 +43,8 @@ describe('Adding a passkey', () => {
 describe('Removing a passkey (a plain form, no JavaScript needed)', () => {
   async function withTwoPasskeys() {
     const browsers = await twoBrowsers();
-    await addPasskey(browsers.here, false);
-    await addPasskey(browsers.here, false);
+    await addPasskey(browsers.here, ORIGIN, false);
+    await addPasskey(browsers.here, ORIGIN, false);
     const [passkey] = await t.services.repos.authenticators.listPasskeys(browsers.user.id);
     return { ...browsers, passkeyId: passkey?.id as string };
   }
