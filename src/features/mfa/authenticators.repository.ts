@@ -101,11 +101,21 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return { id: set.id, codes: rows.map((r) => ({ id: r.id, hash: r.code_hash, usedAt: r.used_at && new Date(r.used_at) })), createdAt: new Date(set.created_at) };
     },
 
-    /** A new set; the old set's codes go with their set row. */
+    /**
+     * New codes in place of the old ones. The set row is created or taken over in one
+     * statement, which holds it until the transaction ends: two regenerations at once
+     * take turns instead of colliding on the one-set-per-account index.
+     */
     async replaceRecoveryCodes(userId: string, hashes: string[], now: Date): Promise<void> {
-      await table().where({ user_id: userId, type: 'recovery_codes' }).del();
-      const [set] = await table().insert({ user_id: userId, type: 'recovery_codes', data: json({}), created_at: now }).returning('id');
-      await db<RecoveryCodeRow>('recovery_codes').insert(hashes.map((hash) => ({ set_id: (set as { id: string }).id, code_hash: hash })));
+      const result = (await db.raw(
+        `insert into authenticators (user_id, type, data, created_at) values (?, 'recovery_codes', '{}', ?)
+         on conflict (user_id) where type = 'recovery_codes' do update set created_at = excluded.created_at, last_used_at = null
+         returning id`,
+        [userId, now],
+      )) as { rows: Array<{ id: string }> };
+      const setId = (result.rows[0] as { id: string }).id;
+      await db<RecoveryCodeRow>('recovery_codes').where({ set_id: setId }).del();
+      await db<RecoveryCodeRow>('recovery_codes').insert(hashes.map((hash) => ({ set_id: setId, code_hash: hash })));
     },
 
     /** Uses one code up in one conditional UPDATE: of requests racing with the same code, exactly one changes the row. */
