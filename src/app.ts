@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
 import { healthRoutes } from './features/health/health.routes';
+import { clockOffsetFromDatabase } from './infra/clock-offset';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { profileUploads } from './features/profile/profile.routes';
 import { csrfProtection } from './http/csrf';
@@ -64,7 +65,7 @@ export function createApp(deps: Deps): App {
   app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(webauthnBrowser);
   });
-  app.use(healthRoutes(deps.readiness));
+  app.use(healthRoutes(deps.readiness, () => clockOffsetFromDatabase(deps.db, deps.clock)));
   app.use(avatarFileRoutes(services.avatars));
   app.use(cookieParser());
   app.use(baseLocals({ config, catalogues }));

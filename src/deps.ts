@@ -16,6 +16,7 @@ import { createLogger, type Logger } from './infra/logger';
 import { createBackground, type Background } from './infra/background';
 import { createLimiterFactory, type LimiterFactory } from './infra/rate-limit';
 import { connectRedis, createRedis, type Redis } from './infra/redis';
+import { createSingleUseClaims, type SingleUseClaims } from './infra/single-use-claims';
 import { RedisSessionStore } from './infra/session-store/redis-session-store';
 import type { SessionRegistry } from './infra/session-store/session-registry';
 import { SqlSessionStore } from './infra/session-store/sql-session-store';
@@ -31,6 +32,8 @@ export interface Deps {
   redis?: Redis;
   sessions: SessionRegistry;
   limiters: LimiterFactory;
+  /** Values that only one request may ever use (WebAuthn challenges). */
+  claims: SingleUseClaims;
   catalogues: Catalogues;
   breached: BreachedPasswords;
   readiness: ReadinessCheck[];
@@ -88,6 +91,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     redis,
     sessions,
     limiters: createLimiterFactory({ redis, db, keyPrefix: config.redisKeyPrefix }),
+    claims: createSingleUseClaims({ redis, db, keyPrefix: config.redisKeyPrefix }),
     catalogues,
     breached: options.breached ?? loadBreachedPasswords(config.passwordMinLength),
     readiness,

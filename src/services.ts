@@ -82,7 +82,7 @@ export function createServices(deps: Deps) {
     driftSteps: config.totpDriftSteps,
     bcryptCost: config.bcryptCost,
   });
-  const passkeys = createPasskeysService({ repos, clock, notices, limiter: deps.limiters(limits.passkeyIp), baseUrl: config.baseUrl, productName: config.productName });
+  const passkeys = createPasskeysService({ repos, clock, notices, sessions: deps.sessions, claims: deps.claims, limiter: deps.limiters(limits.passkeyIp), baseUrl: config.baseUrl, productName: config.productName });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, resendLimiter: deps.limiters(limits.verifyResend) });
   const signInActivity = createSignInActivity({ repos, notices, clock, background: deps.background });
   const sessions = createSessionsService({ registry: deps.sessions, repos, clock, config, notices });

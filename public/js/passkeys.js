@@ -50,6 +50,8 @@
           var body = { response: response };
           var name = document.querySelector('[data-passkey-name]');
           if (mode === 'register' && name && name.value) body.name = name.value;
+          var signOutOthers = container.querySelector('input[name="sign_out_others"]');
+          if (mode === 'register' && signOutOthers) body.sign_out_others = signOutOthers.checked;
           var next = button.getAttribute('data-next');
           if (next) body.next = next;
           var url = base + (mode === 'sign-in' && next ? '?next=' + encodeURIComponent(next) : '');

@@ -53,6 +53,8 @@ describe('Passkeys in Chromium (virtual authenticator)', () => {
     await page.getByText('Hello, Jane!').waitFor();
 
     await page.goto(`${site.baseUrl}/profile/security`);
+    await page.locator('.passkey__remove > summary').click();
+    expect(await page.getByLabel('Also sign out all my other sessions').last().isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Remove the passkey Test laptop' }).click();
     await page.getByText('The passkey has been removed.').waitFor();
     expect(await page.locator('.passkey').count()).toBe(0);

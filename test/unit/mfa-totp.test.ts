@@ -26,11 +26,23 @@ describe('The service TOTP check', () => {
   const now = 1_800_000_015_000;
   const code = (offset: number) => hotp(base32Decode(secret), Math.floor(now / 30_000) + offset);
 
-  it('accepts the current step only, unless drift allows earlier ones (never later ones)', async () => {
-    expect(await matchTotp(secret, code(0), now, 0, -1)).toBe(Math.floor(now / 30_000));
+  it('accepts the current step only, unless drift allows as many steps on either side', async () => {
+    const step = Math.floor(now / 30_000);
+    expect(await matchTotp(secret, code(0), now, 0, -1)).toBe(step);
     expect(await matchTotp(secret, code(-1), now, 0, -1)).toBeNull();
-    expect(await matchTotp(secret, code(-1), now, 1, -1)).toBe(Math.floor(now / 30_000) - 1);
-    expect(await matchTotp(secret, code(1), now, 1, -1)).toBeNull();
+    expect(await matchTotp(secret, code(1), now, 0, -1)).toBeNull();
+    expect(await matchTotp(secret, code(-1), now, 1, -1)).toBe(step - 1);
+    expect(await matchTotp(secret, code(1), now, 1, -1)).toBe(step + 1);
+    expect(await matchTotp(secret, code(2), now, 1, -1)).toBeNull();
+    expect(await matchTotp(secret, code(-2), now, 2, -1)).toBe(step - 2);
+    expect(await matchTotp(secret, code(2), now, 2, -1)).toBe(step + 2);
+  });
+
+  it('refuses every step up to the last one used, even when that one is ahead of this clock', async () => {
+    const step = Math.floor(now / 30_000);
+    expect(await matchTotp(secret, code(0), now, 1, step + 1)).toBeNull();
+    expect(await matchTotp(secret, code(1), now, 1, step + 1)).toBeNull();
+    expect(await matchTotp(secret, code(0), now, 0, step + 3)).toBeNull();
   });
 
   it('refuses a step already used, and anything but six digits', async () => {

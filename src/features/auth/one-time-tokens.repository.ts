@@ -60,9 +60,12 @@ export function createOneTimeTokensRepository(db: Knex | Knex.Transaction) {
       return row && toToken(row);
     },
 
-    /** Marks a token used; false when another request used it first. */
+    /**
+     * Uses a token up in one conditional UPDATE, which checks again that it is unused and
+     * unexpired: of requests racing with one link, exactly one changes the row.
+     */
     async markUsed(id: string, now: Date): Promise<boolean> {
-      const count = await tokens().where({ id }).whereNull('used_at').update({ used_at: now });
+      const count = await tokens().where({ id }).whereNull('used_at').andWhere('expires_at', '>', now).update({ used_at: now });
       return count === 1;
     },
 

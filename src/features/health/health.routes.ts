@@ -5,7 +5,16 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
-export function healthRoutes(checks: ReadinessCheck[]): Router {
+/** One authenticator-code step: a clock off by more refuses good codes (or takes stale ones). */
+const CLOCK_TOLERANCE_MS = 30_000;
+const TIMEOUT_MS = 3000;
+
+function withTimeout<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS).unref())]);
+}
+
+/** `clockOffsetMs`: this server's clock against the shared reference (the database's). */
+export function healthRoutes(checks: ReadinessCheck[], clockOffsetMs?: () => Promise<number>): Router {
   const router = Router();
 
   /** GET /healthz: the process is up and serving. */
@@ -13,20 +22,34 @@ export function healthRoutes(checks: ReadinessCheck[]): Router {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
 
-  /** GET /readyz: every back-end (database, Redis) answers; 503 naming the ones that do not. */
+  /** A `clock` entry only when this server's clock is off by more than a step; it does not make the server unready. */
+  async function clockDetail(): Promise<{ clock?: { status: 'skewed'; offset_seconds: number } }> {
+    if (!clockOffsetMs) return {};
+    try {
+      const offset = await withTimeout(clockOffsetMs());
+      return Math.abs(offset) > CLOCK_TOLERANCE_MS ? { clock: { status: 'skewed', offset_seconds: Math.round(offset / 1000) } } : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** GET /readyz: every back-end (database, Redis) answers; 503 naming the ones that do not; a skewed clock is reported. */
   router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      checks.map(async ({ name, check }) => {
-        try {
-          await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 3000).unref())]);
-          return [name, 'ok'] as const;
-        } catch {
-          return [name, 'unavailable'] as const;
-        }
-      }),
-    );
+    const [results, clock] = await Promise.all([
+      Promise.all(
+        checks.map(async ({ name, check }) => {
+          try {
+            await withTimeout(check());
+            return [name, 'ok'] as const;
+          } catch {
+            return [name, 'unavailable'] as const;
+          }
+        }),
+      ),
+      clockDetail(),
+    ]);
     const ready = results.every(([, state]) => state === 'ok');
-    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results) });
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results), ...clock });
   });
   return router;
 }

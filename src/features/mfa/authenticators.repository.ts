@@ -9,9 +9,15 @@ export interface TotpRecord {
   createdAt: Date;
 }
 
+export interface RecoveryCode {
+  id: string;
+  hash: string;
+  usedAt: Date | null;
+}
+
 export interface RecoveryCodeSet {
   id: string;
-  codes: Array<{ hash: string; usedAt: string | null }>;
+  codes: RecoveryCode[];
   createdAt: Date;
 }
 
@@ -36,6 +42,13 @@ interface AuthenticatorRow {
   credential_id: string | null;
   created_at: Date;
   last_used_at: Date | null;
+}
+
+interface RecoveryCodeRow {
+  id: string;
+  set_id: string;
+  code_hash: string;
+  used_at: Date | null;
 }
 
 const json = (value: unknown) => JSON.stringify(value) as unknown as Record<string, unknown>;
@@ -66,8 +79,10 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return { id: row.id, secret: d.secret, lastUsedStep: Number(d.lastUsedStep ?? -1), createdAt: new Date(row.created_at) };
     },
 
-    async insertTotp(userId: string, secret: string, now: Date): Promise<void> {
-      await table().insert({ user_id: userId, type: 'totp', data: json({ secret, lastUsedStep: -1 }), created_at: now });
+    /** Turns the app on with the step that proved it used up; false when the account has one already. */
+    async insertTotp(userId: string, secret: string, usedStep: number, now: Date): Promise<boolean> {
+      const rows = await table().insert({ user_id: userId, type: 'totp', data: json({ secret, lastUsedStep: usedStep }), created_at: now, last_used_at: now }).onConflict().ignore().returning('id');
+      return rows.length === 1;
     },
 
     /** Records a used time step, only if it is later than the last one: two requests cannot both use a code. */
@@ -80,29 +95,41 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
     },
 
     async findRecoveryCodes(userId: string): Promise<RecoveryCodeSet | undefined> {
-      const row = await table().where({ user_id: userId, type: 'recovery_codes' }).first();
-      return row && { id: row.id, codes: (row.data as { codes: RecoveryCodeSet['codes'] }).codes, createdAt: new Date(row.created_at) };
+      const set = await table().where({ user_id: userId, type: 'recovery_codes' }).first();
+      if (!set) return undefined;
+      const rows = await db<RecoveryCodeRow>('recovery_codes').where({ set_id: set.id }).select('id', 'code_hash', 'used_at');
+      return { id: set.id, codes: rows.map((r) => ({ id: r.id, hash: r.code_hash, usedAt: r.used_at && new Date(r.used_at) })), createdAt: new Date(set.created_at) };
     },
 
+    /**
+     * New codes in place of the old ones. The set row is created or taken over in one
+     * statement, which holds it until the transaction ends: two regenerations at once
+     * take turns instead of colliding on the one-set-per-account index.
+     */
     async replaceRecoveryCodes(userId: string, hashes: string[], now: Date): Promise<void> {
-      await table().where({ user_id: userId, type: 'recovery_codes' }).del();
-      await table().insert({ user_id: userId, type: 'recovery_codes', data: json({ codes: hashes.map((hash) => ({ hash, usedAt: null })) }), created_at: now });
+      const result = (await db.raw(
+        `insert into authenticators (user_id, type, data, created_at) values (?, 'recovery_codes', '{}', ?)
+         on conflict (user_id) where type = 'recovery_codes' do update set created_at = excluded.created_at, last_used_at = null
+         returning id`,
+        [userId, now],
+      )) as { rows: Array<{ id: string }> };
+      const setId = (result.rows[0] as { id: string }).id;
+      await db<RecoveryCodeRow>('recovery_codes').where({ set_id: setId }).del();
+      await db<RecoveryCodeRow>('recovery_codes').insert(hashes.map((hash) => ({ set_id: setId, code_hash: hash })));
     },
 
-    /** Marks one code used, only if it was not: a code works once even under concurrent requests. */
-    async useRecoveryCode(id: string, index: number, now: Date): Promise<boolean> {
-      const count = await table()
-        .where({ id })
-        .andWhereRaw(`data->'codes'->?->>'usedAt' is null`, [index])
-        .update({
-          data: db.raw(`jsonb_set(data, array['codes', ?::text, 'usedAt'], to_jsonb(?::text))`, [String(index), now.toISOString()]) as unknown as Record<string, unknown>,
-          last_used_at: now,
-        });
-      return count === 1;
+    /** Uses one code up in one conditional UPDATE: of requests racing with the same code, exactly one changes the row. */
+    async useRecoveryCode(codeId: string, now: Date): Promise<boolean> {
+      return (await db<RecoveryCodeRow>('recovery_codes').where({ id: codeId }).whereNull('used_at').update({ used_at: now })) === 1;
     },
 
     async listPasskeys(userId: string): Promise<PasskeyRecord[]> {
       return (await table().where({ user_id: userId, type: 'passkey' }).orderBy('created_at')).map(toPasskey);
+    },
+
+    /** The passkeys, locked until the transaction ends: concurrent removals take turns and see each other's result. */
+    async lockPasskeys(userId: string): Promise<PasskeyRecord[]> {
+      return (await table().where({ user_id: userId, type: 'passkey' }).orderBy('created_at').forUpdate()).map(toPasskey);
     },
 
     async findPasskeyByCredentialId(credentialId: string): Promise<(PasskeyRecord & { userId: string }) | undefined> {
@@ -110,15 +137,21 @@ export function createAuthenticatorsRepository(db: Knex | Knex.Transaction) {
       return row && toPasskey(row);
     },
 
-    async insertPasskey(userId: string, passkey: { name: string; credentialId: string; publicKey: string; counter: number; transports: string[]; aaguid: string }, now: Date): Promise<void> {
-      await table().insert({
-        user_id: userId,
-        type: 'passkey',
-        name: passkey.name,
-        credential_id: passkey.credentialId,
-        data: json({ publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports, aaguid: passkey.aaguid }),
-        created_at: now,
-      });
+    /** Stores a new passkey; false when its credential is registered already (to anyone). */
+    async insertPasskey(userId: string, passkey: { name: string; credentialId: string; publicKey: string; counter: number; transports: string[]; aaguid: string }, now: Date): Promise<boolean> {
+      const rows = await table()
+        .insert({
+          user_id: userId,
+          type: 'passkey',
+          name: passkey.name,
+          credential_id: passkey.credentialId,
+          data: json({ publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports, aaguid: passkey.aaguid }),
+          created_at: now,
+        })
+        .onConflict('credential_id')
+        .ignore()
+        .returning('id');
+      return rows.length === 1;
     },
 
     /** Stores the counter after a use, only if it went forwards (or the authenticator does not count). */

@@ -12,8 +12,8 @@ import type { SignInCompletion } from '../auth/sign-in-completion';
 import type { User } from '../users/user';
 import { secondFactorSchema, webauthnResponseSchema } from './mfa.schemas';
 import type { MfaService } from './mfa.service';
-import type { PasskeysService } from './passkeys.service';
-import { CHALLENGE_LIFETIME_MS, rememberChallenge, takeChallenge } from './webauthn-challenge';
+import { CHALLENGE_LIFETIME_MS, type PasskeysService } from './passkeys.service';
+import { rememberChallenge, takeChallenge } from './webauthn-challenge';
 
 /** The second step of a sign-in, and signing in with a passkey alone. */
 export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; repos: Repositories; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {

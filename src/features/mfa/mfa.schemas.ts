@@ -31,3 +31,8 @@ export const webauthnResponseSchema = z.object({
   response: z.object({ id: z.string().max(1024), rawId: z.string().max(1024), type: z.string().max(32) }).passthrough(),
   name: z.string().max(60).optional(),
 });
+
+/** A new passkey from passkeys.js, with the state of the "sign out my other sessions" box. */
+export const passkeyRegistrationSchema = webauthnResponseSchema.extend({
+  sign_out_others: z.boolean({ error: 'validation.invalid' }).optional(),
+});

@@ -7,6 +7,7 @@ import type { RequestContext } from '../../http/request-context';
 import type { BoundRepositories, Repositories } from '../../repositories';
 import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
+import { endOtherSessions } from './other-sessions';
 import { RECOVERY_CODE_COUNT, createRecoveryCodeHasher, newRecoveryCode } from './recovery-codes';
 import { matchTotp, newTotpSecret } from './totp';
 
@@ -50,10 +51,6 @@ export function createMfaService(deps: MfaDeps) {
     return plain;
   }
 
-  async function endOtherSessions(user: User, ctx: RequestContext, signOutOthers: boolean): Promise<void> {
-    if (signOutOthers && ctx.sessionId) await deps.sessions.destroyAllForUser(user.id, ctx.sessionId, 'signed_out_everywhere');
-  }
-
   return {
     async status(user: User): Promise<MfaStatus> {
       const [totp, set, passkeys] = await Promise.all([repos.authenticators.findTotp(user.id), repos.authenticators.findRecoveryCodes(user.id), repos.authenticators.countPasskeys(user.id)]);
@@ -73,18 +70,15 @@ export function createMfaService(deps: MfaDeps) {
       // No secret was shown in this session (it expired, or the setup page was skipped): start over.
       if (!sealed) throw ValidationError.field('code', 'mfa.errors.setupRestarted');
       await limiter.consume(user.id);
-      if (await repos.authenticators.findTotp(user.id)) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
       const step = await matchTotp(cipher.decrypt(sealed), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);
       if (step === null) throw invalidCode('code');
       const plain = await repos.transaction(async (tx) => {
-        await tx.authenticators.insertTotp(user.id, sealed, clock.now());
-        const totp = await tx.authenticators.findTotp(user.id);
-        if (totp) await tx.authenticators.claimTotpStep(totp.id, step, clock.now());
+        if (!(await tx.authenticators.insertTotp(user.id, sealed, step, clock.now()))) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'mfa_enabled', ctx);
         return issueRecoveryCodes(tx, user.id);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
       return plain;
     },
 
@@ -96,7 +90,7 @@ export function createMfaService(deps: MfaDeps) {
         await tx.users.setMfaEnabled(user.id, (await tx.authenticators.countPasskeys(user.id)) > 0, clock.now());
         await notices.record(tx, user, 'mfa_disabled', ctx);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
     },
 
     /** New codes; the old ones stop working at once. */
@@ -106,7 +100,7 @@ export function createMfaService(deps: MfaDeps) {
         await notices.record(tx, user, 'recovery_codes_regenerated', ctx);
         return issueRecoveryCodes(tx, user.id);
       });
-      await endOtherSessions(user, ctx, signOutOthers);
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
       return plain;
     },
 
@@ -124,12 +118,12 @@ export function createMfaService(deps: MfaDeps) {
       await limiter.consume(user.id);
       const set = await repos.authenticators.findRecoveryCodes(user.id);
       if (!set) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
-      for (const [index, code] of set.codes.entries()) {
+      for (const code of set.codes) {
         if (code.usedAt || !(await codes.matches(input, code.hash))) continue;
         return repos.transaction(async (tx) => {
-          if (!(await tx.authenticators.useRecoveryCode(set.id, index, clock.now()))) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
+          if (!(await tx.authenticators.useRecoveryCode(code.id, clock.now()))) throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
           await notices.record(tx, user, 'recovery_code_used', ctx);
-          return set.codes.filter((c, i) => !c.usedAt && i !== index).length;
+          return set.codes.filter((c) => !c.usedAt && c.id !== code.id).length;
         });
       }
       throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');

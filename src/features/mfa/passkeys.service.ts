@@ -10,12 +10,15 @@ import {
 } from '@simplewebauthn/server';
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
+import type { SingleUseClaims } from '../../infra/single-use-claims';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { AppError, NotFoundError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Repositories } from '../../repositories';
 import type { SecurityNotices } from '../account/security-notices';
 import type { User } from '../users/user';
 import type { PasskeyRecord } from './authenticators.repository';
+import { endOtherSessions } from './other-sessions';
 import { defaultPasskeyName } from './passkey-names';
 
 export class PasskeyError extends AppError {
@@ -32,15 +35,27 @@ export class LastWayInError extends AppError {
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
+/** How long a challenge may be answered. */
+export const CHALLENGE_LIFETIME_MS = 5 * 60_000;
+/** A used challenge is remembered longer than it lives, so that processes whose clocks differ agree. */
+const CLAIM_TTL_MS = 3 * CHALLENGE_LIFETIME_MS;
+
 /**
  * Passkeys (WebAuthn) through @simplewebauthn/server. The relying party is BASE_URL's
  * host and the only accepted origin is BASE_URL's origin; user verification is required;
- * a signature counter that goes backwards (a cloned authenticator) is refused.
+ * a signature counter that goes backwards (a cloned authenticator) is refused. Each
+ * challenge is answered once across all processes: the session that holds it is no
+ * guard against two requests carrying that session at the same moment, and many
+ * authenticators keep no counter.
  */
-export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; limiter: Limiter; baseUrl: URL; productName: string }) {
+export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
   const { repos, clock, notices } = deps;
   const rpID = deps.baseUrl.hostname;
   const origin = deps.baseUrl.origin;
+
+  async function useChallenge(challenge: string): Promise<void> {
+    if (!(await deps.claims.claim(`webauthn:${challenge}`, CLAIM_TTL_MS))) throw new PasskeyError();
+  }
 
   return {
     list: (user: User): Promise<PasskeyRecord[]> => repos.authenticators.listPasskeys(user.id),
@@ -61,7 +76,8 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
     },
 
     /** Checks the new credential against the challenge this session was given, and stores it. */
-    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, name?: string): Promise<PasskeyRecord> {
+    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, options: { name?: string; signOutOthers?: boolean } = {}): Promise<PasskeyRecord> {
+      await useChallenge(expectedChallenge);
       let verification;
       try {
         verification = await verifyRegistrationResponse({ response, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true });
@@ -70,14 +86,15 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
       }
       if (!verification.verified) throw new PasskeyError();
       const { credential, aaguid } = verification.registrationInfo;
-      if (await repos.authenticators.findPasskeyByCredentialId(credential.id)) throw new PasskeyError('passkeys.errors.duplicate');
       const existing = (await repos.authenticators.listPasskeys(user.id)).map((p) => p.name);
-      const finalName = name?.trim() || defaultPasskeyName(aaguid, existing);
+      const finalName = options.name?.trim() || defaultPasskeyName(aaguid, existing);
       await repos.transaction(async (tx) => {
-        await tx.authenticators.insertPasskey(user.id, { name: finalName, credentialId: credential.id, publicKey: b64(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [], aaguid }, clock.now());
+        const added = await tx.authenticators.insertPasskey(user.id, { name: finalName, credentialId: credential.id, publicKey: b64(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [], aaguid }, clock.now());
+        if (!added) throw new PasskeyError('passkeys.errors.duplicate');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'passkey_added', ctx, { name: finalName });
       });
+      await endOtherSessions(deps.sessions, user.id, ctx, options.signOutOthers ?? false);
       return (await repos.authenticators.findPasskeyByCredentialId(credential.id)) as PasskeyRecord;
     },
 
@@ -90,6 +107,7 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
     /** Whose passkey signed the challenge; `expectedUser` when the signer must be a known person. */
     async authenticate(response: AuthenticationResponseJSON, expectedChallenge: string, ip: string, expectedUser?: User): Promise<User> {
       await deps.limiter.consume(ip);
+      await useChallenge(expectedChallenge);
       const passkey = typeof response?.id === 'string' ? await repos.authenticators.findPasskeyByCredentialId(response.id) : undefined;
       if (!passkey || (expectedUser && passkey.userId !== expectedUser.id)) throw new PasskeyError('passkeys.errors.unknown');
       let verification;
@@ -118,18 +136,19 @@ export function createPasskeysService(deps: { repos: Repositories; clock: Clock;
     },
 
     /** Never the last way in: an account without a password keeps at least one passkey. */
-    async remove(user: User, id: string, ctx: RequestContext): Promise<void> {
-      const passkeys = await repos.authenticators.listPasskeys(user.id);
-      const target = passkeys.find((p) => p.id === id);
-      if (!target) throw new NotFoundError('passkeys.errors.notFound');
-      if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
+    async remove(user: User, id: string, ctx: RequestContext, signOutOthers = false): Promise<void> {
       await repos.transaction(async (tx) => {
+        const passkeys = await tx.authenticators.lockPasskeys(user.id);
+        const target = passkeys.find((p) => p.id === id);
+        if (!target) throw new NotFoundError('passkeys.errors.notFound');
+        if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
         await tx.authenticators.deletePasskey(user.id, id);
         const stillProtected = passkeys.length > 1 || Boolean(await tx.authenticators.findTotp(user.id));
         await tx.users.setMfaEnabled(user.id, stillProtected, clock.now());
         if (!stillProtected) await tx.authenticators.deleteTypes(user.id, ['recovery_codes']);
         await notices.record(tx, user, 'passkey_removed', ctx, { name: target.name });
       });
+      await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
     },
 
   };

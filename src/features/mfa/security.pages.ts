@@ -10,7 +10,7 @@ import { flash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { profileFrame } from '../profile/profile-tabs';
 import type { User } from '../users/user';
-import { acknowledgeCodesSchema, passkeyNameSchema, signOutOthersSchema, totpCodeSchema, webauthnResponseSchema } from './mfa.schemas';
+import { acknowledgeCodesSchema, passkeyNameSchema, passkeyRegistrationSchema, signOutOthersSchema, totpCodeSchema } from './mfa.schemas';
 import type { MfaService } from './mfa.service';
 import type { PasskeysService } from './passkeys.service';
 import { groupSecret, provisioning } from './totp';
@@ -127,10 +127,10 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       res.json(options);
     }) as RequestHandler,
 
-    /** POST /profile/security/passkeys (JSON): stores the new passkey; first-time 2FA also gets recovery codes. */
+    /** POST /profile/security/passkeys (JSON): stores the new passkey, maybe ends other sessions; first-time 2FA also gets recovery codes. */
     registerPasskey: (async (req, res) => {
-      const input = parseInput(webauthnResponseSchema, req.body);
-      const passkey = await deps.passkeys.register(userOf(req), input.response as never, takeChallenge(req, 'register', deps.clock), contextOf(req, res), input.name);
+      const input = parseInput(passkeyRegistrationSchema, req.body);
+      const passkey = await deps.passkeys.register(userOf(req), input.response as never, takeChallenge(req, 'register', deps.clock), contextOf(req, res), { name: input.name, signOutOthers: input.sign_out_others });
       flash(req, { type: 'success', key: 'passkeys.added', params: { name: passkey.name } });
       const codes = await deps.mfa.ensureRecoveryCodes(userOf(req));
       if (codes) req.session.newRecoveryCodes = deps.cipher.encrypt(JSON.stringify(codes));
@@ -150,9 +150,10 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       },
     }),
 
-    /** POST /profile/security/passkeys/:id/remove: never the last way in. */
+    /** POST /profile/security/passkeys/:id/remove: never the last way in; maybe ends other sessions. */
     removePasskey: (async (req, res) => {
-      await deps.passkeys.remove(userOf(req), String(req.params.id), contextOf(req, res));
+      const input = parseInput(signOutOthersSchema, req.body);
+      await deps.passkeys.remove(userOf(req), String(req.params.id), contextOf(req, res), input.sign_out_others);
       flash(req, { type: 'success', key: 'passkeys.removed' });
       res.redirect(303, SECURITY);
     }) as RequestHandler,

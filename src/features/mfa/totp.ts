@@ -21,17 +21,21 @@ export async function provisioning(secret: string, issuer: string, label: string
 }
 
 /**
- * The time step a code belongs to, or null. Only the current step is accepted unless
- * `driftSteps` allows earlier ones (never later ones); a step at or before `afterStep`
- * (already used) is refused.
+ * The time step a code belongs to, or null. The current step is accepted, and with
+ * `driftSteps` that many steps either side: a phone's clock may be ahead of the server's
+ * or behind it. A step at or before `afterStep` (used already, or earlier than one used)
+ * is refused.
  */
 export async function matchTotp(secret: string, code: string, nowMs: number, driftSteps: number, afterStep: number): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
+  const currentStep = Math.floor(nowMs / 1000 / TOTP_PERIOD_SECONDS);
+  // Every step in reach is used up (otplib refuses such an afterTimeStep outright).
+  if (afterStep >= currentStep + driftSteps) return null;
   const result = await verify({
     secret,
     token: code,
     epoch: Math.floor(nowMs / 1000),
-    epochTolerance: [driftSteps * TOTP_PERIOD_SECONDS, 0],
+    epochTolerance: driftSteps * TOTP_PERIOD_SECONDS,
     ...(afterStep >= 0 ? { afterTimeStep: afterStep } : {}),
   });
   return result.valid ? ((result as { timeStep?: number }).timeStep ?? null) : null;

@@ -69,7 +69,10 @@ describe('Setting up an authenticator app', () => {
     const stored = await t.deps.db('authenticators').where({ user_id: user.id, type: 'totp' }).first();
     expect(JSON.stringify(stored.data)).not.toContain(secret);
     const codeSet = await t.deps.db('authenticators').where({ user_id: user.id, type: 'recovery_codes' }).first();
-    for (const code of codes) expect(JSON.stringify(codeSet.data)).not.toContain(String(code).replace('-', ''));
+    const storedCodes = await t.deps.db('recovery_codes').where({ set_id: codeSet.id });
+    expect(storedCodes).toHaveLength(10);
+    for (const row of storedCodes) expect(row.code_hash).toMatch(/^\$2[aby]\$/);
+    for (const code of codes) expect(JSON.stringify([codeSet.data, storedCodes])).not.toContain(String(code).replace('-', ''));
     expect((await t.deps.db('security_events').where({ user_id: user.id, type: 'mfa_enabled' })).length).toBe(1);
     await t.deliverMail();
     expect(t.mail.last(user.email).subject).toBe('Two-step verification is on for your Atrium account');
