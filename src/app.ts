@@ -9,6 +9,7 @@ import { healthRoutes } from './features/health/health.routes';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { cookieName, cookieOptions } from './http/cookies';
 import { csrfProtection } from './http/csrf';
+import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
@@ -62,6 +63,7 @@ export function createApp(deps: Deps): App {
   app.use(healthRoutes(deps.readiness));
   app.use(avatarFileRoutes(services.avatars));
   app.use(cookieParser());
+  app.use(readDevice(config));
   app.use(baseLocals({ config, catalogues }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));

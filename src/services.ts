@@ -52,6 +52,7 @@ export function createServices(deps: Deps) {
     hasher,
     limiters: {
       accountAndIp: deps.limiters(limits.signInAccountAndIp),
+      accountAndDevice: deps.limiters(limits.signInAccountAndDevice),
       account: deps.limiters(limits.signInAccount),
       ip: deps.limiters(limits.signInIp),
     },

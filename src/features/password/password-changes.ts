@@ -14,8 +14,8 @@ export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as cons
 
 /**
  * What happens whenever a password changes, by whatever route (reset link, profile,
- * operator): the new hash is stored, every outstanding password link dies, the owner is
- * told by mail, all in one transaction; then every session of the account ends.
+ * operator): the new hash is stored, every outstanding password link dies, the browser
+ * that made the change stays trusted for the sign-in limits, the owner is told by mail, all in one transaction; then every session of the account ends.
  */
 export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices }) {
   return {
@@ -26,6 +26,8 @@ export function createPasswordChanges(deps: { repos: Repositories; mail: MailQue
         await work?.(tx);
         await tx.users.setPassword(user.id, passwordHash, now);
         await tx.oneTimeTokens.revokeForUser(user.id, [...PASSWORD_LINK_PURPOSES], now);
+        // It proved itself with the old password or an emailed link: strangers' guessing must not lock it out.
+        if (ctx.device) await tx.knownDevices.remember(user.id, ctx.device, now);
         await deps.notices.record(tx, user, via === 'link' ? 'password_reset' : 'password_changed', ctx);
         await deps.mail.queue(tx.outbox, {
           to: user.email,
