@@ -23,6 +23,8 @@ export function authLimits(config: Config) {
     passwordStrengthIp: { name: 'strength-ip', points: 120, windowSeconds: MINUTE, per: 'address' },
     secondFactorAccount: { name: 'second-factor-account', points: 10, windowSeconds: 15 * MINUTE },
     passkeyIp: { name: 'passkey-ip', points: 60, windowSeconds: 15 * MINUTE, per: 'address' },
+    authorizedKeysIp: { name: 'keys-ip', points: 300, windowSeconds: 15 * MINUTE, per: 'address' },
+    avatarAccount: { name: 'avatar-account', points: 20, windowSeconds: HOUR },
     apiClient: { name: 'api-client', points: 600, windowSeconds: MINUTE },
     apiIp: { name: 'api-ip', points: 1200, windowSeconds: MINUTE, per: 'address' },
   } satisfies Record<string, LimitSpec>;
