@@ -80,3 +80,20 @@ describe('Uploading avatars again and again', () => {
     expect((await upload(someoneElse, small)).status).toBe(303);
   });
 });
+
+describe('The very same picture on two accounts', () => {
+  it('is taken for both, and stays with one when the other removes it', async () => {
+    const picture = await images.solidPng(200, 200, { r: 1, g: 2, b: 3 });
+    const first = await createUser(t);
+    const second = await createUser(t);
+    const firstBrowser = await signedIn(t, first);
+    expect((await upload(firstBrowser, picture)).status).toBe(303);
+    expect((await upload(await signedIn(t, second), picture)).status).toBe(303);
+    const hash = (await t.services.repos.users.findById(second.id))?.avatarHash;
+    expect(hash).toBe((await t.services.repos.users.findById(first.id))?.avatarHash);
+
+    const tab = await firstBrowser.get('/profile/account');
+    expect((await firstBrowser.post('/profile/account/avatar/remove', { _csrf: csrfTokenIn(tab.text) })).status).toBe(303);
+    expect((await request(t.app).get(`/avatars/${hash}/96.webp`)).status).toBe(200);
+  });
+});
