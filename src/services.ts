@@ -60,7 +60,7 @@ export function createServices(deps: Deps) {
   const mail = deps.mail.queue;
   const oneTimeLinks = createOneTimeLinks({ repos, clock });
   const notices = createSecurityNotices({ mail, links, clock, oneTimeLinks });
-  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links, notices });
+  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links, notices, oneTimeLinks });
   const passwordReset = createPasswordResetService({
     repos,
     hasher,
