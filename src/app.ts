@@ -10,6 +10,7 @@ import { clockOffsetFromDatabase } from './infra/clock-offset';
 import { avatarFileRoutes } from './features/profile/avatar-files.routes';
 import { profileUploads } from './features/profile/profile.routes';
 import { csrfProtection } from './http/csrf';
+import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
 import { rememberBaseUrl } from './http/paths';
 import { baseLocals, currentUser } from './http/middleware/locals';
@@ -68,6 +69,7 @@ export function createApp(deps: Deps): App {
   app.use(healthRoutes(deps.readiness, () => clockOffsetFromDatabase(deps.db, deps.clock)));
   app.use(avatarFileRoutes(services.avatars));
   app.use(cookieParser());
+  app.use(readDevice(config));
   app.use(baseLocals({ config, catalogues }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));

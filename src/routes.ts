@@ -54,7 +54,7 @@ export function mountRoutes(app: Express, deps: Deps, s: Services): void {
       signUp: createSignUpPages({ signUp: s.signUp, complete, config }),
       signIn: createSignInPages({ signIn: s.signIn, complete, clock, baseUrl: config.baseUrl }),
       signOut: createSignOutPages({ config, activity: s.signInActivity }),
-      resetPassword: createResetPasswordPages({ passwordReset: s.passwordReset, passwordMinLength: config.passwordMinLength }),
+      resetPassword: createResetPasswordPages({ passwordReset: s.passwordReset, passwordMinLength: config.passwordMinLength, config }),
       forgotPassword: createForgotPasswordPages({ passwordReset: s.passwordReset, tokenHours: Math.round(config.resetTokenMs / 3_600_000) }),
       emailVerification: createEmailVerificationPages({ emailVerification: s.emailVerification }),
     }),

@@ -52,6 +52,7 @@ export function createServices(deps: Deps) {
     hasher,
     limiters: {
       accountAndIp: deps.limiters(limits.signInAccountAndIp),
+      accountAndDevice: deps.limiters(limits.signInAccountAndDevice),
       account: deps.limiters(limits.signInAccount),
       ip: deps.limiters(limits.signInIp),
     },
@@ -59,7 +60,7 @@ export function createServices(deps: Deps) {
   const mail = deps.mail.queue;
   const oneTimeLinks = createOneTimeLinks({ repos, clock });
   const notices = createSecurityNotices({ mail, links, clock, oneTimeLinks });
-  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links, notices });
+  const passwordChanges = createPasswordChanges({ repos, mail, sessions: deps.sessions, clock, links, notices, oneTimeLinks });
   const passwordReset = createPasswordResetService({
     repos,
     hasher,
@@ -106,12 +107,12 @@ export function createServices(deps: Deps) {
     accountDetails: createAccountDetailsService({ repos, clock, profileLocked }),
     emailChange: createEmailChangeService({ repos, oneTimeLinks, mail, links, sessions: deps.sessions, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked, notices }),
     recoveryEmail: createRecoveryEmailService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs: config.resetTokenMs, profileLocked, notices }),
-    avatars: createAvatarService({ repos, clock, profileLocked }),
+    avatars: createAvatarService({ repos, clock, profileLocked, limiter: deps.limiters(limits.avatarAccount) }),
     passwordStrengthLimiter: deps.limiters(limits.passwordStrengthIp),
     adminUsers: createAdminUsersService({ repos, clock, passwordReset, notices, sessions: deps.sessions }),
     apiTokens: createApiTokensService({ repos, clock, notices, mail, links }),
     appPasswords: createAppPasswordsService({ repos, clock, notices }),
-    sshKeys: createSshKeysService({ repos, clock, notices }),
+    sshKeys: createSshKeysService({ repos, clock, notices, authorizedKeysLimiter: deps.limiters(limits.authorizedKeysIp) }),
     apiAccess: createApiAccessService({ repos, clock, notices, credentials }),
     apiLimiters: { perClient: deps.limiters(limits.apiClient), perIp: deps.limiters(limits.apiIp) },
     accountDeletion: createAccountDeletionService({ repos, sessions: deps.sessions, mail, clock, reserveDays: config.deletedReserveDays }),

@@ -16,6 +16,8 @@ export interface RequestContext {
   ip: string;
   userAgent: string;
   locale: Locale;
+  /** Digest of the browser's device cookie, when it sent one. */
+  device?: string;
 }
 
 /**
@@ -34,5 +36,6 @@ export function contextOf(req: Request, res: Response): RequestContext {
     ip: clientIp(req),
     userAgent: (req.get('user-agent') ?? '').slice(0, 512),
     locale: res.locals.locale as Locale,
+    device: req.device,
   };
 }

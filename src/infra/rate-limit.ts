@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../http/errors';
 import type { Db } from './db';
@@ -12,6 +13,21 @@ export interface LimitSpec {
   windowSeconds: number;
   /** How long a key stays blocked once it has used its points (defaults to the window). */
   blockSeconds?: number;
+  /** Counted per client address: the key given is an address, and is counted by its addressKey. */
+  per?: 'address';
+}
+
+/**
+ * What a limit counts when it counts a client address: an IPv4 address as it is (an
+ * IPv4-mapped IPv6 address counts as that IPv4 address), an IPv6 address by its /64
+ * network, because one IPv6 host is commonly given a whole /64 and can use any address in it.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const network = (address as ipaddr.IPv6).parts.slice(0, 4).concat([0, 0, 0, 0]);
+  return `${new ipaddr.IPv6(network).toRFC5952String()}/64`;
 }
 
 /**
@@ -42,11 +58,12 @@ function retryAfter(res: RateLimiterRes): number {
 }
 
 /** Keys may hold addresses or IPs: stored only as digests, and of a fixed length. */
-function digest(key: string): string {
+function digestOf(key: string): string {
   return crypto.createHash('sha256').update(key).digest('base64url').slice(0, 22);
 }
 
 function wrap(spec: LimitSpec, limiter: RateLimiterAbstract): Limiter {
+  const digest = spec.per === 'address' ? (key: string) => digestOf(addressKey(key)) : digestOf;
   return {
     spec,
     async consume(key) {

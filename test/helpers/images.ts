@@ -48,6 +48,40 @@ export function pixelBombPng(): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/**
+ * A zlib stream of `length` zero bytes, built from one compressed piece repeated: each
+ * piece ends in a full flush, so it stands alone and copies can follow each other.
+ */
+function deflatedZeros(length: number): Buffer {
+  const PIECE = 1 << 20;
+  const flushed = (size: number) => zlib.deflateRawSync(Buffer.alloc(size), { level: 9, finishFlush: zlib.constants.Z_FULL_FLUSH });
+  const whole = flushed(PIECE);
+  const pieces: Buffer[] = Array.from({ length: Math.floor(length / PIECE) }, () => whole);
+  if (length % PIECE > 0) pieces.push(flushed(length % PIECE));
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE((((length % 65521) << 16) | 1) >>> 0);
+  return Buffer.concat([Buffer.from([0x78, 0xda]), ...pieces, zlib.deflateRawSync(Buffer.alloc(0)), adler]);
+}
+
+/**
+ * A PNG of 16-bit RGBA samples that are all zero: it compresses to almost nothing (about
+ * 200 kB at 4999 x 4999) but decodes to width x height x 8 bytes.
+ */
+export function sixteenBitPng(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.writeUInt8(16, 8); // bit depth
+  ihdr.writeUInt8(6, 9); // truecolour with alpha
+  const rows = deflatedZeros((1 + width * 8) * height);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A plain AVIF of one colour; cheap to encode, but AV1 decoding costs far more per pixel than PNG or JPEG. */
+export async function solidAvif(width: number, height: number): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 220 } } }).avif({ effort: 0 }).toBuffer();
+}
+
 export async function truncatedJpeg(): Promise<Buffer> {
   const full = await sharp({ create: { width: 400, height: 400, channels: 3, background: { r: 200, g: 50, b: 50 } } })
     .composite([{ input: Buffer.from('<svg width="400" height="400"><circle cx="200" cy="200" r="150" fill="green"/></svg>') }])

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-/** Devices an account has signed in from, known by a digest of their device cookie. */
+/** Devices an account has signed in (or reset its password) from, known by a digest of their device cookie. */
 export function createKnownDevicesRepository(db: Knex | Knex.Transaction) {
   return {
     /** Records a sign-in from this device; true when the account had never seen it. */
@@ -13,6 +13,12 @@ export function createKnownDevicesRepository(db: Knex | Knex.Transaction) {
       if (inserted.length > 0) return true;
       await db('known_devices').where({ user_id: userId, device_hash: deviceHash }).update({ last_seen_at: now });
       return false;
+    },
+
+    /** Whether this device completed a sign-in (or a reset) for the account at or after `since`. */
+    async seenSince(userId: string, deviceHash: string, since: Date): Promise<boolean> {
+      const row = await db('known_devices').where({ user_id: userId, device_hash: deviceHash }).andWhere('last_seen_at', '>=', since).first('id');
+      return row !== undefined;
     },
   };
 }

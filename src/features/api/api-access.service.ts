@@ -56,7 +56,7 @@ export function createApiAccessService(deps: { repos: Repositories; clock: Clock
       // The same lookups whether the account exists or not; the shared credential limits count the attempt.
       const found = await repos.credentials.findAppPasswordByHash(secretDigest(normalizeAppPassword(password)));
       const entry = user && found?.userId === user.id ? found : undefined;
-      await deps.credentials.recordAttempt(user, username, ctx.ip, Boolean(entry));
+      await deps.credentials.recordAttempt(user, username, ctx, Boolean(entry));
       if (!user || !entry) throw new UnauthorizedError('api.errors.badCredentials', 'invalid_credentials');
       const owner = await usable(user.id);
       await repos.credentials.recordAppPasswordUse(entry.id, { ip: ctx.ip, agent: ctx.userAgent, now: clock.now() });

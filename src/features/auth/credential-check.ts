@@ -1,55 +1,92 @@
-import type { Limiter } from '../../infra/rate-limit';
+import type { RequestContext } from '../../http/request-context';
+import { addressKey, type Limiter } from '../../infra/rate-limit';
 import type { Repositories } from '../../repositories';
 import type { PasswordHasher } from '../password/password-hasher';
 import type { User } from '../users/user';
 
 export interface CredentialLimiters {
-  /** Failures from one address against one account: the tight limit, blocks only that pair. */
+  /** Failures from one address against one account name: the tight limit, blocks only that pair. */
   accountAndIp: Limiter;
-  /** Failures against one account from anywhere: slows distributed guessing. */
+  /** Failures from one trusted device against one account name: the tight limit for the owner's own browsers. */
+  accountAndDevice: Limiter;
+  /** Failures against one account name from anywhere but its trusted devices: slows distributed guessing. */
   account: Limiter;
   /** Failures from one address against any account: slows spraying. */
   ip: Limiter;
 }
 
+type Counter = [Limiter, string];
+
+/** The device lookup an unknown name costs, so that known and unknown names run the same queries. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 /**
  * Every password check (sign-in, re-authentication, the current password on the
- * password tab) goes through here: rate limited by account, by address and by both; an
- * unknown account costs the same as a wrong password (a dummy hash is compared); a hash
- * of an older scheme or cost is upgraded after a success.
+ * password tab) and every app password goes through here: rate limited by address, by
+ * account name and by both; an unknown account costs the same as a wrong password (a
+ * dummy hash is compared); a hash of an older scheme or cost is upgraded after a success.
+ *
+ * The counters never lock the owner out: a browser that completed a sign-in (by any
+ * method, a passkey included) or a password reset for the account since its password
+ * last changed is a trusted device, whose attempts count against that device alone and
+ * never against the account-wide limit strangers can fill.
  */
 export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repositories; hasher: PasswordHasher; limiters: CredentialLimiters }) {
-  const keysOf = (user: User | undefined, account: string, ip: string) => {
-    const key = user ? `user:${user.id}` : `name:${account.toLowerCase()}`;
-    return { key, pair: `${key}|${ip}` };
-  };
-  const checkLimits = ({ key, pair }: { key: string; pair: string }, ip: string) =>
-    Promise.all([limiters.ip.check(ip), limiters.account.check(key), limiters.accountAndIp.check(pair)]);
-  const countFailure = ({ key, pair }: { key: string; pair: string }, ip: string) =>
-    Promise.all([limiters.ip.penalize(ip), limiters.account.penalize(key), limiters.accountAndIp.penalize(pair)]);
+  const since = (user: User | undefined) => user?.passwordChangedAt ?? new Date(0);
+
+  async function trusted(user: User | undefined, device: string | undefined): Promise<boolean> {
+    if (!device) return false;
+    return (await repos.knownDevices.seenSince(user?.id ?? NO_ACCOUNT, device, since(user))) && user !== undefined;
+  }
+
+  /**
+   * The counters an attempt touches, and its own narrow one (cleared by a success). An
+   * account is named by what was typed, never by its id, so that a limit reached on a
+   * username says nothing about which address belongs to it; a known account's names
+   * carry the time its password last changed, so a password change (a completed reset)
+   * starts all of them afresh.
+   */
+  async function countersOf(user: User | undefined, identifier: string, ctx: RequestContext): Promise<{ all: Counter[]; own: Counter }> {
+    const name = `${identifier.trim().toLowerCase()}${user ? `@${since(user).getTime()}` : ''}`;
+    const ip: Counter = [limiters.ip, ctx.ip];
+    if (await trusted(user, ctx.device)) {
+      const own: Counter = [limiters.accountAndDevice, `${name}|${ctx.device}`];
+      return { all: [ip, own], own };
+    }
+    const own: Counter = [limiters.accountAndIp, `${name}|${addressKey(ctx.ip)}`];
+    return { all: [ip, [limiters.account, name], own], own };
+  }
+
+  const check = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.check(key)));
+  const countFailure = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.penalize(key)));
 
   return {
-    /** `account` names what was typed when there is no such user, so unknown names are limited alike. */
-    async verify(user: User | undefined, account: string, password: string, ip: string): Promise<boolean> {
-      const keys = keysOf(user, account, ip);
-      await checkLimits(keys, ip);
+    /** `identifier` is what was typed (username or email address), so unknown names are limited alike. */
+    async verify(user: User | undefined, identifier: string, password: string, ctx: RequestContext): Promise<boolean> {
+      const counters = await countersOf(user, identifier, ctx);
+      await check(counters.all);
       const ok = user?.passwordHash ? await hasher.verify(password, user.passwordHash) : await hasher.verifyDummy(password);
       if (!user || !ok) {
-        await countFailure(keys, ip);
+        await countFailure(counters.all);
         return false;
       }
-      await limiters.accountAndIp.reset(keys.pair);
+      await counters.own[0].reset(counters.own[1]);
       if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
         await repos.users.rehashPassword(user.id, await hasher.hash(password));
       }
       return true;
     },
 
-    /** For secrets checked elsewhere (app passwords): the same limits, counted the same way. */
-    async recordAttempt(user: User | undefined, account: string, ip: string, ok: boolean): Promise<void> {
-      const keys = keysOf(user, account, ip);
-      await checkLimits(keys, ip);
-      if (!ok) await countFailure(keys, ip);
+    /**
+     * For app passwords, checked by the caller: a wrong one is counted like a wrong
+     * password. A right one (118 random bits, so no guess) proves its holder like a
+     * trusted device: the account-wide limit strangers can fill does not stop the owner's
+     * scripts, while the limits on its address still do.
+     */
+    async recordAttempt(user: User | undefined, identifier: string, ctx: RequestContext, ok: boolean): Promise<void> {
+      const counters = await countersOf(user, identifier, ctx);
+      await check(ok ? counters.all.filter(([limiter]) => limiter !== limiters.account) : counters.all);
+      if (!ok) await countFailure(counters.all);
     },
   };
 }

@@ -8,6 +8,14 @@ import type { OneTimeToken, TokenPurpose } from './one-time-tokens.repository';
 
 export type LinkKind = 'password' | 'verification' | 'email_change' | 'lockdown';
 
+/**
+ * Links that act on the account as it was when they were mailed: choosing a password,
+ * verifying an address, confirming a change of address. All of them end whenever the
+ * email address or the password changes. The undo link of an email change and "This
+ * wasn't me" links stay: they are how the owner takes the account back.
+ */
+const ENDED_BY_CREDENTIAL_CHANGE: TokenPurpose[] = ['password_reset', 'password_set', 'email_verify', 'email_change', 'recovery_email_verify'];
+
 /** An emailed link that is unknown, used or expired: its own page, offering a way on. */
 export class InvalidLinkError extends NotFoundError {
   override view = 'auth/invalid-link';
@@ -39,6 +47,11 @@ export function createOneTimeLinks({ repos, clock }: { repos: Repositories; cloc
       const user = found && (await repos.users.findById(found.userId));
       if (!found || !user) throw new InvalidLinkError(kind);
       return { token: found, user };
+    },
+
+    /** In the transaction that changes the account's email address or password: ends the links listed above. */
+    async endOnCredentialChange(tx: BoundRepositories, userId: string): Promise<void> {
+      await tx.oneTimeTokens.revokeForUser(userId, ENDED_BY_CREDENTIAL_CHANGE, clock.now());
     },
 
     /** Uses the token up inside the transaction that acts on it; a second use fails. */

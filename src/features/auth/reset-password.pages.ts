@@ -1,4 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
+import type { Config } from '../../config';
+import { ensureDevice } from '../../http/device';
 import { formHandler } from '../../http/form';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
@@ -10,7 +12,7 @@ import type { PasswordResetService } from './password-reset.service';
 /** The token is a path segment: as a secret route parameter, it is cut out of logs and never sent on as a Referer. */
 const tokenOf = (req: Request) => String(req.params.token ?? '');
 
-export function createResetPasswordPages(deps: { passwordReset: PasswordResetService; passwordMinLength: number }) {
+export function createResetPasswordPages(deps: { passwordReset: PasswordResetService; passwordMinLength: number; config: Config }) {
   const view = 'auth/reset-password';
   const locals = async (req: Request, res: Response) => {
     const user = await deps.passwordReset.accountForToken(tokenOf(req));
@@ -27,13 +29,18 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
       await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
     }) as RequestHandler,
 
-    /** POST /reset-password/:token: set the password, end every session, send the person to sign in. */
+    /**
+     * POST /reset-password/:token: set the password, end every session, send the person to
+     * sign in. This browser proved control of the mailbox: it becomes a trusted device, which
+     * strangers guessing at the account cannot lock out.
+     */
     submit: formHandler({
       view,
       schema: setPasswordSchema,
       keep: [],
       locals,
       handle: async (req, res, input) => {
+        ensureDevice(req, res, deps.config);
         await deps.passwordReset.completeWithToken(tokenOf(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'auth.setPassword.done' });
         res.redirect(303, '/login');

@@ -15,7 +15,7 @@ export function createSignInService({ repos, credentials, activity }: { repos: R
      */
     async verifyPassword(input: SignInInput, ctx: RequestContext): Promise<User> {
       const user = await repos.users.findByIdentifier(input.identifier);
-      if (!(await credentials.verify(user, input.identifier, input.password, ctx.ip)) || !user) {
+      if (!(await credentials.verify(user, input.identifier, input.password, ctx)) || !user) {
         if (user) activity.failed(user, ctx);
         throw new ValidationError({ _form: { key: 'auth.signIn.errors.invalid' } });
       }

@@ -15,6 +15,14 @@ const DAY = 86_400_000;
 const REMIND_BEFORE_MS = 7 * DAY;
 export const TOKEN_LIFETIMES = ['7', '30', '90', '365', 'custom'] as const;
 export type TokenLifetime = (typeof TOKEN_LIFETIMES)[number];
+const MAX_LIFETIME_DAYS = 365;
+
+const endOfDay = (isoDay: string) => new Date(`${isoDay}T23:59:59Z`);
+
+/** The last date a new token may be valid until: 365 days after today (UTC), whatever the time of day. */
+export function lastExpiryDay(now: Date): string {
+  return new Date(now.getTime() + MAX_LIFETIME_DAYS * DAY).toISOString().slice(0, 10);
+}
 
 export interface NewTokenInput {
   name: string;
@@ -32,10 +40,10 @@ export function createApiTokensService(deps: { repos: Repositories; clock: Clock
   function expiryOf(input: NewTokenInput): Date {
     const now = clock.now();
     if (input.expires !== 'custom') return new Date(now.getTime() + Number(input.expires) * DAY);
-    const date = input.expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) ? new Date(`${input.expiresOn}T23:59:59Z`) : undefined;
+    const date = input.expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) ? endOfDay(input.expiresOn) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw ValidationError.field('expires_on', 'tokens.errors.dateInvalid');
     if (date.getTime() <= now.getTime()) throw ValidationError.field('expires_on', 'tokens.errors.datePast');
-    if (date.getTime() > now.getTime() + 366 * DAY) throw ValidationError.field('expires_on', 'tokens.errors.dateTooFar');
+    if (date.getTime() > endOfDay(lastExpiryDay(now)).getTime()) throw ValidationError.field('expires_on', 'tokens.errors.dateTooFar');
     return date;
   }
 

@@ -51,7 +51,7 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
 
     /** GET /users/:username.keys: the account's public keys as authorized_keys lines, for provisioning. */
     authorizedKeys: (async (req, res) => {
-      const lines = await deps.sshKeys.authorizedKeys(String(req.params.username));
+      const lines = await deps.sshKeys.authorizedKeys(String(req.params.username), contextOf(req, res));
       if (lines === undefined) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(lines);
     }) as RequestHandler,

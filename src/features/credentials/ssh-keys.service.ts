@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock';
+import type { Limiter } from '../../infra/rate-limit';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Repositories } from '../../repositories';
@@ -15,7 +16,7 @@ const PROBLEM_MESSAGES = {
 } as const;
 
 /** SSH public keys: parsed and checked, fingerprinted like ssh-keygen, one account per key. */
-export function createSshKeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices }) {
+export function createSshKeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; authorizedKeysLimiter: Limiter }) {
   const { repos, clock } = deps;
   return {
     list: (user: User): Promise<SshKey[]> => repos.credentials.listSshKeys(user.id),
@@ -49,8 +50,14 @@ export function createSshKeysService(deps: { repos: Repositories; clock: Clock; 
       });
     },
 
-    /** authorized_keys lines for provisioning (GET /users/<username>.keys); undefined for no such account. */
-    async authorizedKeys(username: string): Promise<string | undefined> {
+    /**
+     * authorized_keys lines for provisioning (GET /users/<username>.keys); undefined for no
+     * such account. Public, as on GitHub, but every request counts against the caller's
+     * address, known name or not: the 404 for unknown names must not serve as a fast
+     * directory of who has an account.
+     */
+    async authorizedKeys(username: string, ctx: RequestContext): Promise<string | undefined> {
+      await deps.authorizedKeysLimiter.consume(ctx.ip);
       const user = await repos.users.findByUsername(username);
       if (!user) return undefined;
       const keys = await repos.credentials.listSshKeys(user.id);

@@ -8,7 +8,7 @@ import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { profileFrame } from '../profile/profile-tabs';
 import type { User } from '../users/user';
-import { TOKEN_LIFETIMES, type ApiTokensService } from './api-tokens.service';
+import { TOKEN_LIFETIMES, lastExpiryDay, type ApiTokensService } from './api-tokens.service';
 import { tokenFormSchema } from './credentials.schemas';
 import type { NewSecrets } from './new-secret';
 
@@ -27,7 +27,7 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       now,
       lifetimes: TOKEN_LIFETIMES,
       dateMin: isoDay(new Date(now.getTime() + DAY)),
-      dateMax: isoDay(new Date(now.getTime() + 365 * DAY)),
+      dateMax: lastExpiryDay(now),
       tokens: tokens.map((token) => ({
         ...token,
         masked: deps.apiTokens.masked(token),

@@ -12,7 +12,7 @@ import type { PasswordChangeInput } from './password.schemas';
 export function createPasswordChangeService(deps: { credentials: CredentialCheck; hasher: PasswordHasher; policy: PasswordPolicy; changes: PasswordChanges }) {
   return {
     async change(user: User, input: PasswordChangeInput, ctx: RequestContext): Promise<void> {
-      if (!(await deps.credentials.verify(user, user.username, input.current_password, ctx.ip))) {
+      if (!(await deps.credentials.verify(user, user.username, input.current_password, ctx))) {
         throw ValidationError.field('current_password', 'profile.password.errors.currentWrong');
       }
       if (input.password !== input.password_confirm) throw ValidationError.field('password_confirm', 'profile.password.errors.mismatch');

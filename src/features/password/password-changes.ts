@@ -7,17 +7,19 @@ import { browserAndOs } from '../../infra/user-agent';
 import type { RequestContext } from '../../http/request-context';
 import type { BoundRepositories, Repositories } from '../../repositories';
 import type { SecurityNotices } from '../account/security-notices';
+import type { OneTimeLinks } from '../auth/one-time-links';
 import type { User } from '../users/user';
 
-/** Links that let someone choose a password; all of them die when the password changes. */
+/** Links that let someone choose a password. */
 export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as const;
 
 /**
  * What happens whenever a password changes, by whatever route (reset link, profile,
- * operator): the new hash is stored, every outstanding password link dies, the owner is
+ * operator): the new hash is stored, the reset and verification links mailed before it
+ * end, the browser that made the change stays trusted for the sign-in limits, the owner is
  * told by mail, all in one transaction; then every session of the account ends.
  */
-export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices }) {
+export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices; oneTimeLinks: OneTimeLinks }) {
   return {
     /** `via` says which route it took: the profile (knowing the old password) or an emailed link. */
     async apply(user: User, passwordHash: string, ctx: RequestContext, via: 'profile' | 'link', work?: (tx: BoundRepositories) => Promise<void>): Promise<void> {
@@ -25,7 +27,9 @@ export function createPasswordChanges(deps: { repos: Repositories; mail: MailQue
       await deps.repos.transaction(async (tx) => {
         await work?.(tx);
         await tx.users.setPassword(user.id, passwordHash, now);
-        await tx.oneTimeTokens.revokeForUser(user.id, [...PASSWORD_LINK_PURPOSES], now);
+        await deps.oneTimeLinks.endOnCredentialChange(tx, user.id);
+        // It proved itself with the old password or an emailed link: strangers' guessing must not lock it out.
+        if (ctx.device) await tx.knownDevices.remember(user.id, ctx.device, now);
         await deps.notices.record(tx, user, via === 'link' ? 'password_reset' : 'password_changed', ctx);
         await deps.mail.queue(tx.outbox, {
           to: user.email,

@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock';
+import type { Limiter } from '../../infra/rate-limit';
 import type { Repositories } from '../../repositories';
 import type { User } from '../users/user';
 import { processAvatar } from './avatar-image';
@@ -6,11 +7,15 @@ import { assertProfileEditable } from './profile-lock';
 
 export type AvatarSize = 'large' | 'small';
 
-export function createAvatarService({ repos, clock, profileLocked }: { repos: Repositories; clock: Clock; profileLocked: boolean }) {
+export function createAvatarService({ repos, clock, profileLocked, limiter }: { repos: Repositories; clock: Clock; profileLocked: boolean; limiter: Limiter }) {
   return {
-    /** Cleans and stores an uploaded image; returns the hash it is served under. */
+    /**
+     * Cleans and stores an uploaded image; returns the hash it is served under. Decoding
+     * costs CPU, so every upload (the page's and the API's) counts against the account.
+     */
     async upload(user: User, file: Buffer): Promise<string> {
       assertProfileEditable(user, profileLocked);
+      await limiter.consume(user.id);
       const avatar = await processAvatar(file);
       const now = clock.now();
       await repos.transaction(async (tx) => {

@@ -94,7 +94,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         await repos.transaction(async (tx) => {
           await oneTimeLinks.spend(tx, found, 'email_change');
           await tx.users.setEmail(user.id, newEmail, now);
-          await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_verify'], now);
+          await oneTimeLinks.endOnCredentialChange(tx, user.id);
           await deps.notices.record(tx, user, 'email_changed', ctx, { email: newEmail });
           const undo = await oneTimeLinks.issue(tx, { purpose: 'email_revert', userId: user.id, lifetimeMs: UNDO_LINK_DAYS * DAY, payload: { oldEmail: user.email, newEmail } });
           await mail.queue(tx.outbox, {
@@ -126,7 +126,8 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         await repos.transaction(async (tx) => {
           await oneTimeLinks.spend(tx, found, 'email_change');
           await tx.users.setEmail(user.id, oldEmail, now);
-          await tx.oneTimeTokens.revokeForUser(user.id, ['email_change', 'email_revert', 'email_verify'], now);
+          await oneTimeLinks.endOnCredentialChange(tx, user.id);
+          await tx.oneTimeTokens.revokeForUser(user.id, ['email_revert'], now);
           await deps.notices.record(tx, user, 'email_change_undone', ctx, { email: oldEmail });
         });
       } catch (err) {

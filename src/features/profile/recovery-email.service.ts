@@ -11,7 +11,9 @@ import { assertProfileEditable } from './profile-lock';
 
 /**
  * The optional second address where password reset links go once it is verified (by a
- * link sent to it); until then resets keep going to the primary address.
+ * link sent to it); until then resets keep going to the primary address. Only an account
+ * whose primary address is verified may have one: otherwise anyone could sign up with a
+ * stranger's address and claim a mailbox of their own for its reset links.
  */
 export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean; notices: SecurityNotices }) {
   const { repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs } = deps;
@@ -19,6 +21,7 @@ export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeL
     async set(user: User, email: string, ctx: RequestContext): Promise<void> {
       assertProfileEditable(user, deps.profileLocked);
       if (email.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('recovery_email', 'profile.recovery.errors.samePrimary');
+      if (!user.emailVerifiedAt) throw ValidationError.field('recovery_email', 'profile.recovery.errors.primaryUnverified');
       const now = clock.now();
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);
@@ -51,6 +54,8 @@ export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeL
 
     async confirm(token: string): Promise<{ email: string }> {
       const { token: found, user } = await oneTimeLinks.open(token, ['recovery_email_verify'], 'verification');
+      // A link mailed before the rule above existed.
+      if (!user.emailVerifiedAt) throw new InvalidLinkError('verification');
       const email = String(found.payload.email);
       await repos.transaction(async (tx) => {
         await oneTimeLinks.spend(tx, found, 'verification');

@@ -19,7 +19,7 @@ export function createReauthService({ credentials, mfa, repos }: { credentials: 
     },
 
     async confirm(user: User, input: ReauthInput, ctx: RequestContext): Promise<void> {
-      if (!(await credentials.verify(user, user.username, input.password, ctx.ip))) {
+      if (!(await credentials.verify(user, user.username, input.password, ctx))) {
         throw ValidationError.field('password', 'reauth.errors.wrongPassword');
       }
       if (!user.mfaEnabled) return;

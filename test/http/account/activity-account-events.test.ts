@@ -20,7 +20,7 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     const oldEmail = `old-${tag}@example.com`;
     const newEmail = `new-${tag}@example.com`;
     const backup = `backup-${tag}@example.net`;
-    const user = await createUser(t, { email: oldEmail });
+    const user = await createUser(t, { email: oldEmail, emailVerified: true });
     const owner = await signedIn(t, user, USER_AGENTS.firefoxLinuxArm);
 
     // Recovery address set and removed on the Account tab.

@@ -62,4 +62,23 @@ describe('Guessing passwords', () => {
     expect(res.status).toBe(429);
     expect(res.body).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('Too many attempts') } });
   });
+
+  it('answers for the email address of a username under its limit exactly as for an address no account has', async () => {
+    const user = await createUser(t);
+    for (let i = 0; i < 5; i++) await attempt(user.username, 'username guess', '203.0.113.88');
+    expect((await attempt(user.username, 'username guess', '203.0.113.88')).status).toBe(429);
+    const unknownEmail = `nobody-${user.username}@example.com`;
+    const known = await attempt(user.email, 'email guess', '203.0.113.88');
+    const unknown = await attempt(unknownEmail, 'email guess', '203.0.113.88');
+    expect(answerShape(known, user.email)).toEqual(answerShape(unknown, unknownEmail));
+    expect(known.status).toBe(422);
+  });
 });
+
+/** What a visitor can compare between two answers: status, headers and body, without the typed identifier, tokens and the date. */
+function answerShape(res: Awaited<ReturnType<typeof attempt>>, typed: string) {
+  const varying = new Set(['date', 'set-cookie', 'content-length', 'etag']);
+  const headers = Object.fromEntries(Object.entries(res.headers).filter(([name]) => !varying.has(name)));
+  const body = res.text.split(typed).join('IDENTIFIER').replace(/value="[A-Za-z0-9_-]{20,}"/g, 'value="TOKEN"');
+  return { status: res.status, headers, body };
+}

@@ -154,7 +154,7 @@ describe('Changing the primary email address', () => {
 
 describe('The recovery email address', () => {
   it('is verified by a link, and then receives the password reset links', async () => {
-    const user = await createUser(t, { email: 'main@example.com' });
+    const user = await createUser(t, { email: 'main@example.com', emailVerified: true });
     const visitor = await signedIn(t, user);
     const tab = await visitor.get('/profile/account');
     const res = await visitor.post('/profile/account/recovery-email', { _csrf: csrfTokenIn(tab.text), recovery_email: 'backup@example.net' });
@@ -177,7 +177,7 @@ describe('The recovery email address', () => {
   });
 
   it('must differ from the primary address, and can be removed', async () => {
-    const user = await createUser(t, { email: 'only@example.com' });
+    const user = await createUser(t, { email: 'only@example.com', emailVerified: true });
     const visitor = await signedIn(t, user);
     let tab = await visitor.get('/profile/account');
     const same = await visitor.post('/profile/account/recovery-email', { _csrf: csrfTokenIn(tab.text), recovery_email: 'ONLY@example.com' });
