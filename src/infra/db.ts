@@ -21,7 +21,14 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   return applied;
 }
 
+/** Undoes the last batch only: what the previous `migrate` applied. */
 export async function migrateRollback(db: Db): Promise<string[]> {
+  const [, reverted] = (await db.migrate.rollback()) as [number, string[]];
+  return reverted;
+}
+
+/** Undoes every migration: every table and all data go (the CLI asks for confirmation). */
+export async function migrateRollbackAll(db: Db): Promise<string[]> {
   const [, reverted] = (await db.migrate.rollback(undefined, true)) as [number, string[]];
   return reverted;
 }
