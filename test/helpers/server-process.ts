@@ -58,8 +58,9 @@ export function get(port: number, urlPath: string): Promise<{ status: number; bo
   });
 }
 
-export async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 150; i++) {
+/** Waits for /healthz; an embedded database migrating on a busy machine may take a minute or two. */
+export async function waitUntilUp(port: number, child: ChildProcess, withinMs = 150_000): Promise<void> {
+  for (const deadline = Date.now() + withinMs; Date.now() < deadline; ) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     try {
       if ((await get(port, '/healthz')).status === 200) return;

@@ -8,6 +8,9 @@ import { embeddedDirFor } from '../../src/infra/knex-config';
 import { backend, createTestDatabase } from '../helpers/app';
 
 const run = promisify(execFile);
+
+// Each command is a process that opens the database: well over a minute on a busy machine.
+jest.setTimeout(300_000);
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
@@ -30,7 +33,7 @@ afterAll(async () => cleanup());
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 60_000 });
+    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 240_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

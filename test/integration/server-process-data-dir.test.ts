@@ -5,6 +5,9 @@ import { backend, createTestDatabase } from '../helpers/app';
 import { get, startScript, startServer, stop, waitUntilUp, type RunningProcess } from '../helpers/server-process';
 import { closedPort } from '../helpers/tcp-proxy';
 
+// Each test starts servers and commands that open the database: minutes on a busy machine.
+jest.setTimeout(400_000);
+
 let dataDir: string;
 const running: RunningProcess[] = [];
 

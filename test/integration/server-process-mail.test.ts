@@ -5,6 +5,9 @@ import { backend, createTestDatabase } from '../helpers/app';
 import { postForm, startScript, startServer, stop, waitUntilUp } from '../helpers/server-process';
 import { closedPort } from '../helpers/tcp-proxy';
 
+// Each test starts servers and commands that open the database: minutes on a busy machine.
+jest.setTimeout(400_000);
+
 let env: Record<string, string>;
 let cleanup: () => Promise<void> = async () => {};
 

@@ -23,6 +23,9 @@ async function silentServer(): Promise<{ port: number; close(): Promise<void> }>
   };
 }
 
+// Every case is a server process of its own: minutes in all on a busy machine.
+jest.setTimeout(300_000);
+
 let dataDir: string;
 beforeAll(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-settings-'));

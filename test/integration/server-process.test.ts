@@ -7,6 +7,9 @@ import { MailCatcher } from '../helpers/mail-catcher';
 import { get, startServer as start, waitUntilUp } from '../helpers/server-process';
 import { closedPort } from '../helpers/tcp-proxy';
 
+// Starting a server (and migrating a fresh database) takes minutes on a busy machine.
+jest.setTimeout(300_000);
+
 describe('The server process', () => {
   let env: Record<string, string>;
   let cleanup: () => Promise<void> = async () => {};
