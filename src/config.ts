@@ -10,16 +10,41 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Plain decimal digits only: " " is not 0, "0x10" is not 16 and "1e3" is not 1000. */
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .refine((v) => /^[0-9]+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number written in decimal digits, from ${min} to ${max}`)
+    .transform(Number);
 
+const parseUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
+
+/** Aborts on failure, so that the checks after it only see a URL (one line per setting). */
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine((value) => protocols.includes(parseUrl(value)?.protocol ?? ''), { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`, abort: true });
+
+/**
+ * Links are built as new URL(path, BASE_URL), which drops any path of BASE_URL, and the
+ * routes are served from the root: so BASE_URL names an origin and nothing more.
+ */
+const baseUrl = url(['http:', 'https:']).superRefine((value, ctx) => {
+  const parsed = parseUrl(value) as URL;
+  const problem =
+    parsed.username || parsed.password
+      ? 'must not have a user name or password'
+      : parsed.pathname !== '/'
+        ? `must not have a path (${parsed.pathname})`
+        : parsed.search
+          ? `must not have a query (${parsed.search})`
+          : parsed.hash && `must not have a fragment (${parsed.hash})`;
+  if (problem) ctx.addIssue(`${problem}: the service is served from the root of its host; give only the scheme, host and port, like https://accounts.example.com`);
+});
+
+const databaseUrl = url(['postgres:', 'postgresql:']).refine((value) => parseUrl(value)?.username, 'has no user name (postgres://USER:PASSWORD@HOST:5432/DATABASE)');
+
+const MAIL_ADDRESS = String.raw`[^\s@<>()",;:\\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?`;
+const MAILBOX = new RegExp(String.raw`^(?:${MAIL_ADDRESS}|(?:(?:"[^"\r\n]*"|[^<>",@\r\n]+?)\s*)?<${MAIL_ADDRESS}>)$`);
+const mailbox = z.string().regex(MAILBOX, 'must be an email address (no-reply@example.com) or a name and an address (Atrium <no-reply@example.com>)');
 
 const PROXY_TOKEN = /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/;
 const trustProxy = z
@@ -40,13 +65,14 @@ const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(3000),
-  BASE_URL: url(['http:', 'https:']).optional(),
+  BASE_URL: baseUrl.optional(),
   PRODUCT_NAME: z.string().min(1).max(60).default('Atrium'),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,40}$/).default('atrium:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
-  MAIL_FROM: z.string().min(3).max(200).default('Atrium <no-reply@localhost>'),
+  MAIL_TRANSPORT: z.enum(['smtp', 'file'], { error: 'must be smtp or file' }).optional(),
+  MAIL_FROM: mailbox.max(200).default('Atrium <no-reply@localhost>'),
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -82,6 +108,8 @@ export interface Config {
   redisUrl?: string;
   redisKeyPrefix: string;
   smtpUrl?: string;
+  /** smtp: through SMTP_URL; file: each message written under DATA_DIR/outbox. */
+  mailTransport: 'smtp' | 'file';
   mailFrom: string;
   dataDir: string;
   sessionSecret: string;
@@ -105,24 +133,34 @@ export interface Config {
   signInLimits: { perAccountAndIp: number; perAccount: number; perIp: number };
 }
 
-export class ConfigError extends Error {}
+/**
+ * A setting the service cannot start with: one line per problem, each starting with the
+ * variable's name ("PORT: must be ..."). Servers and commands exit with EXIT_CONFIG.
+ */
+export class ConfigError extends Error {
+  constructor(lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+/** sysexits' EX_CONFIG: the service cannot start as configured. */
+export const EXIT_CONFIG = 78;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const missing = production ? (['SESSION_SECRET', 'DATA_KEY'] as const).filter((name) => !e[name]) : [];
-  if (missing.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${missing.map((n) => `  ${n}: required when NODE_ENV=production`).join('\n')}`);
-  }
-  if (e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL) {
-    throw new ConfigError('Invalid configuration:\n  WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database serves one process)');
-  }
+  // Outside production mail goes to files unless SMTP_URL is set; production chooses files only explicitly.
+  const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : production ? undefined : 'file');
+  const problems = [
+    ...(production ? (['SESSION_SECRET', 'DATA_KEY'] as const).filter((name) => !e[name]).map((name) => `${name}: required when NODE_ENV=production`) : []),
+    !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
+    mailTransport === 'smtp' && !e.SMTP_URL && 'SMTP_URL: required when MAIL_TRANSPORT=smtp',
+    e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL && 'WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database serves one process)',
+  ].filter((line): line is string => typeof line === 'string');
+  if (problems.length > 0 || !mailTransport) throw new ConfigError(problems);
   const baseUrl = new URL(e.BASE_URL ?? `http://localhost:${e.PORT}`);
   return {
     env: e.NODE_ENV,
@@ -134,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     smtpUrl: e.SMTP_URL,
+    mailTransport,
     mailFrom: e.MAIL_FROM,
     dataDir: path.resolve(e.DATA_DIR),
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,

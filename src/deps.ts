@@ -74,7 +74,14 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const clock = options.clock ?? systemClock;
   const catalogues = createCatalogues((locale, key) => logger.warn({ locale, key }, 'missing translation'));
   const mailCipher = createDataCipher(config.dataKey, 'mail-outbox');
-  const transport = createMailTransport({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const transport = createMailTransport({
+    kind: config.mailTransport,
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    logger,
+    logLinks: config.env !== 'production',
+  });
   const worker = createOutboxWorker({
     outbox: createOutboxRepository(db),
     renderer: createMailRenderer({ catalogues, productName: config.productName, baseUrl: config.baseUrl }),

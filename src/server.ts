@@ -1,24 +1,52 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { EXIT_CONFIG, loadConfig, type Config } from './config';
 import { closeDeps, createDeps, type Deps } from './deps';
 import { createDb, migrateLatest } from './infra/db';
 import { embeddedDirFor } from './infra/knex-config';
 import { createLogger } from './infra/logger';
 import { startMaintenance } from './maintenance';
+import { checkStartup, startupRefusal } from './startup';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The one line for a port the service cannot listen on. */
+function listenProblem(err: NodeJS.ErrnoException, port: number): string {
+  if (err.code === 'EADDRINUSE') return `PORT: port ${port} is in use`;
+  if (err.code === 'EACCES') return `PORT: not allowed to listen on port ${port} (permission denied)`;
+  return `PORT: cannot listen on port ${port} (${err.message})`;
+}
+
+/**
+ * Stops the start with one line and EXIT_CONFIG. A cluster worker hands the line to the
+ * primary, which says it once for all workers and stops instead of starting others.
+ */
+function refuseToStart(line: string): void {
+  if (cluster.isWorker && process.send) {
+    process.send({ refused: line }, () => process.exit(EXIT_CONFIG));
+    return;
+  }
+  console.error(line);
+  process.exit(EXIT_CONFIG);
+}
 
 async function runWorker(config: Config, migrate: boolean): Promise<void> {
   const deps: Deps = await createDeps(config, { skipMigrations: !migrate });
   const { app, services } = createApp(deps);
-  const stopMaintenance = startMaintenance(deps, services);
-  const server: Server = app.listen(config.port, () => {
+  const server: Server = app.listen(config.port, (err?: Error) => {
+    if (err) {
+      void closeDeps(deps).finally(() => refuseToStart(listenProblem(err, config.port)));
+      return;
+    }
     deps.logger.info({ port: config.port, baseUrl: config.baseUrl.href, database: config.databaseUrl ? 'postgres' : 'embedded', sessions: config.redisUrl ? 'redis' : 'sql' }, `listening on ${config.baseUrl.href}`);
+    serve(deps, server, startMaintenance(deps, services));
   });
   server.keepAliveTimeout = 65_000;
+}
 
+/** Runs until SIGTERM or SIGINT, then drains in-flight requests and closes the pools. */
+function serve(deps: Deps, server: Server, stopMaintenance: () => void): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -36,45 +64,48 @@ async function runWorker(config: Config, migrate: boolean): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(78);
-    }
-    throw err;
-  }
+/** Migrates once, then forks the workers and keeps them running; a worker that cannot start stops them all. */
+async function runPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
-  if (config.webConcurrency <= 1) return runWorker(config, true);
+  const db = createDb({ databaseUrl: config.databaseUrl, embeddedDir: embeddedDirFor(config.dataDir) });
+  await migrateLatest(db);
+  await db.destroy();
+  logger.info({ workers: config.webConcurrency }, 'starting workers');
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
+  const refused = (line?: string) => {
+    if (process.exitCode === EXIT_CONFIG) return;
+    if (line) console.error(line);
+    process.exitCode = EXIT_CONFIG;
+    stop('SIGTERM');
+  };
+  cluster.on('message', (_worker, message: { refused?: unknown }) => {
+    if (typeof message?.refused === 'string') refused(message.refused);
+  });
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    if (code === EXIT_CONFIG) return refused();
+    logger.error({ pid: worker.process.pid, code }, 'worker exited, starting another');
+    cluster.fork();
+  });
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
 
-  if (cluster.isPrimary) {
-    // Migrate once, before any worker serves a request.
-    const db = createDb({ databaseUrl: config.databaseUrl, embeddedDir: embeddedDirFor(config.dataDir) });
-    await migrateLatest(db);
-    await db.destroy();
-    logger.info({ workers: config.webConcurrency }, 'starting workers');
-    for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
-    let stopping = false;
-    cluster.on('exit', (worker, code) => {
-      if (stopping) return;
-      logger.error({ pid: worker.process.pid, code }, 'worker exited, starting another');
-      cluster.fork();
-    });
-    const stop = (signal: NodeJS.Signals) => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    return;
-  }
-  return runWorker(config, false);
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (cluster.isWorker) return runWorker(config, false);
+  await checkStartup(config);
+  return config.webConcurrency > 1 ? runPrimary(config) : runWorker(config, true);
 }
 
 main().catch((err: unknown) => {
+  const line = startupRefusal(err);
+  if (line) return refuseToStart(line);
   console.error(err);
   process.exit(1);
 });

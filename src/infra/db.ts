@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
+import { migrationSource } from '../../migrations';
 import { knexConfig, type DbOptions } from './knex-config';
 
 export type Db = Knex;
@@ -21,9 +22,23 @@ export async function migrateLatest(db: Db): Promise<string[]> {
   return applied;
 }
 
+/** Undoes the last batch only: what the previous `migrate` applied. */
 export async function migrateRollback(db: Db): Promise<string[]> {
+  const [, reverted] = (await db.migrate.rollback()) as [number, string[]];
+  return reverted;
+}
+
+/** Undoes every migration: every table and all data go (the CLI asks for confirmation). */
+export async function migrateRollbackAll(db: Db): Promise<string[]> {
   const [, reverted] = (await db.migrate.rollback(undefined, true)) as [number, string[]];
   return reverted;
+}
+
+/** How many migrations ran and how many wait (without creating knex's tables on a fresh database). */
+export async function pendingMigrations(db: Db): Promise<{ completed: number; pending: number }> {
+  if (!(await db.schema.hasTable('knex_migrations'))) return { completed: 0, pending: (await migrationSource.getMigrations([])).length };
+  const [completed, pending] = (await db.migrate.list()) as [unknown[], unknown[]];
+  return { completed: completed.length, pending: pending.length };
 }
 
 export async function pingDb(db: Db): Promise<void> {

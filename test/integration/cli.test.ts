@@ -3,9 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createDb } from '../../src/infra/db';
+import { embeddedDirFor } from '../../src/infra/knex-config';
 import { backend, createTestDatabase } from '../helpers/app';
 
 const run = promisify(execFile);
+
+// Each command is a process that opens the database: well over a minute on a busy machine.
+jest.setTimeout(300_000);
 const root = path.join(__dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
@@ -28,7 +33,7 @@ afterAll(async () => cleanup());
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 60_000 });
+    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 240_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -80,6 +85,11 @@ describe('Operator commands (npm run cli)', () => {
   });
 
   it('mfa:reset removes the second factors of one account', async () => {
+    // Between commands (the embedded database serves one process at a time): plain gets recovery codes.
+    const db = createDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { embeddedDir: embeddedDirFor(env.DATA_DIR as string) });
+    const [plain] = await db('users').where({ username: 'plain' }).update({ mfa_enabled: true }).returning('id');
+    await db('authenticators').insert({ user_id: plain.id, type: 'recovery_codes', data: JSON.stringify({ codes: [] }), created_at: new Date() });
+    await db.destroy();
     expect((await cli('mfa:reset', '--user', 'plain')).stdout).toContain('Removed the second factors and passkeys of plain');
     expect((await cli('mfa:reset')).code).toBe(64);
     expect((await cli('mfa:reset', '--user', 'nobody')).stderr).toContain('There is no account with that username.');

@@ -1,47 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { backend, createTestDatabase } from '../helpers/app';
 import { MailCatcher } from '../helpers/mail-catcher';
+import { get, startServer as start, waitUntilUp } from '../helpers/server-process';
 import { closedPort } from '../helpers/tcp-proxy';
 
-const root = path.join(__dirname, '..', '..');
-
-function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
-  });
-}
-
-async function waitUntilUp(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await get(port, '/healthz')).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('server did not start');
-}
-
-function start(env: Record<string, string>) {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], { cwd: root, env: { ...process.env, ...env } as NodeJS.ProcessEnv });
-  let log = '';
-  child.stdout.on('data', (c: Buffer) => (log += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (log += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, log: () => log };
-}
+// Starting a server (and migrating a fresh database) takes minutes on a busy machine.
+jest.setTimeout(300_000);
 
 describe('The server process', () => {
   let env: Record<string, string>;

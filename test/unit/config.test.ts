@@ -1,4 +1,17 @@
-import { ConfigError, defaultConfig, loadConfig } from '../../src/config';
+import { ConfigError, defaultConfig, defaultEnv, loadConfig } from '../../src/config';
+
+const secrets = { SESSION_SECRET: 'a'.repeat(40), DATA_KEY: 'b'.repeat(40) };
+
+/** The one line a refused setting gives (an error is expected). */
+function refusal(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
 
 describe('Configuration', () => {
   it('works with no settings at all (the embedded default)', () => {
@@ -29,12 +42,12 @@ describe('Configuration', () => {
   it('requires SESSION_SECRET and DATA_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: required when NODE_ENV=production[\s\S]*DATA_KEY: required/);
     const secret = 'a'.repeat(40);
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, DATA_KEY: secret }).env).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: secret, DATA_KEY: secret, SMTP_URL: 'smtp://mail.example.com:587' }).env).toBe('production');
   });
 
   it('refuses several workers on the embedded database', () => {
     expect(() => loadConfig({ WEB_CONCURRENCY: '4' })).toThrow(/WEB_CONCURRENCY/);
-    expect(loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://db/app' }).webConcurrency).toBe(4);
+    expect(loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://atrium@db/app' }).webConcurrency).toBe(4);
   });
 
   it('reads booleans, numbers and proxy settings', () => {
@@ -44,5 +57,68 @@ describe('Configuration', () => {
     expect(config.trustProxy).toBe(2);
     expect(config.secure).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toBe('10.0.0.0/8, loopback');
+  });
+
+  it.each(Object.entries(defaultEnv()).filter(([, value]) => /^\d+$/.test(value ?? '')).map(([name]) => name))('reads %s only as plain decimal digits', (name) => {
+    for (const value of [' ', '0x10', '1e3', '+5', '5.0', '-1', '１２']) {
+      expect(refusal({ [name]: value })).toMatch(new RegExp(`^${name}: must be a whole number written in decimal digits`));
+    }
+  });
+
+  it('takes PORT as written, from 0 to 65535', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '8080' }).port).toBe(8080);
+    expect(refusal({ PORT: '65536' })).toBe('PORT: must be a whole number written in decimal digits, from 0 to 65535');
+  });
+
+  it('accepts MAIL_FROM as an address or a name and an address, and refuses the rest', () => {
+    for (const from of ['no-reply@example.com', 'Atrium <no-reply@example.com>', '"Atrium, Inc." <no-reply@mail.example.com>', 'Atrium <no-reply@localhost>']) {
+      expect(loadConfig({ MAIL_FROM: from }).mailFrom).toBe(from);
+    }
+    for (const from of ['Atrium', 'no-reply', 'Atrium <no-reply>', 'Atrium <no-reply@example.com', 'a@example.com, b@example.com', 'a@example.com\r\nBcc: x@example.com', '<>']) {
+      expect(refusal({ MAIL_FROM: from })).toBe('MAIL_FROM: must be an email address (no-reply@example.com) or a name and an address (Atrium <no-reply@example.com>)');
+    }
+  });
+
+  it('refuses a BASE_URL with a path, query, fragment or credentials, saying which', () => {
+    expect(loadConfig({ BASE_URL: 'https://accounts.example.com' }).baseUrl.href).toBe('https://accounts.example.com/');
+    expect(loadConfig({ BASE_URL: 'https://accounts.example.com:8443/' }).baseUrl.href).toBe('https://accounts.example.com:8443/');
+    expect(refusal({ BASE_URL: 'https://example.com/accounts' })).toBe(
+      'BASE_URL: must not have a path (/accounts): the service is served from the root of its host; give only the scheme, host and port, like https://accounts.example.com',
+    );
+    expect(refusal({ BASE_URL: 'https://example.com/?a=1' })).toMatch(/^BASE_URL: must not have a query \(\?a=1\)/);
+    expect(refusal({ BASE_URL: 'https://example.com/#top' })).toMatch(/^BASE_URL: must not have a fragment \(#top\)/);
+    expect(refusal({ BASE_URL: 'https://ada:secret@example.com' })).toMatch(/^BASE_URL: must not have a user name or password/);
+    expect(refusal({ BASE_URL: 'https://ada:secret@example.com' })).not.toContain('secret');
+  });
+
+  it('refuses a DATABASE_URL without a user name', () => {
+    expect(refusal({ DATABASE_URL: 'postgres://db.example.com:5432/atrium' })).toBe('DATABASE_URL: has no user name (postgres://USER:PASSWORD@HOST:5432/DATABASE)');
+    expect(loadConfig({ DATABASE_URL: 'postgres://atrium@db.example.com/atrium' }).databaseUrl).toBe('postgres://atrium@db.example.com/atrium');
+  });
+
+  it('gives each refused setting one line that names it', () => {
+    const bad: Record<string, string>[] = [{ PORT: ' ' }, { MAIL_FROM: 'nobody' }, { BASE_URL: 'https://example.com/x' }, { DATABASE_URL: 'postgres://h/db' }, { DATABASE_URL: 'mysql://x' }, { BASE_URL: 'localhost:3000' }, { PROFILE_LOCKED: 'maybe' }];
+    for (const env of bad) {
+      const message = refusal(env);
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message.startsWith(`${Object.keys(env)[0]}: `)).toBe(true);
+    }
+  });
+
+  it('requires SMTP_URL in production unless MAIL_TRANSPORT=file is set', () => {
+    expect(refusal({ NODE_ENV: 'production', ...secrets })).toBe(
+      'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', ...secrets, SMTP_URL: 'smtp://mail.example.com' }).mailTransport).toBe('smtp');
+    expect(loadConfig({ NODE_ENV: 'production', ...secrets, MAIL_TRANSPORT: 'file' }).mailTransport).toBe('file');
+  });
+
+  it('derives MAIL_TRANSPORT from SMTP_URL outside production, and lets it be chosen', () => {
+    expect(defaultConfig().mailTransport).toBe('file');
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).mailTransport).toBe('smtp');
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_TRANSPORT: 'file' }).mailTransport).toBe('file');
+    expect(refusal({ MAIL_TRANSPORT: 'smtp' })).toBe('SMTP_URL: required when MAIL_TRANSPORT=smtp');
+    expect(refusal({ MAIL_TRANSPORT: 'pigeon' })).toMatch(/^MAIL_TRANSPORT: must be smtp or file/);
   });
 });

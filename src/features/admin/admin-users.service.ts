@@ -38,24 +38,29 @@ export function createAdminUsersService({ repos, clock, passwordReset, notices, 
       }
     },
 
-    /** Operator command: a locked account cannot sign in or use the API; its sessions end now. */
-    async setLocked(username: string, locked: boolean): Promise<User> {
+    /**
+     * Operator command: a locked account cannot sign in or use the API; its sessions end
+     * now. Idempotent: locking a locked account changes and records nothing.
+     */
+    async setLocked(username: string, locked: boolean): Promise<{ user: User; changed: boolean }> {
       const user = await repos.users.findByUsername(username);
       if (!user) throw new NotFoundError('admin.errors.noSuchUser');
       const now = clock.now();
-      await repos.transaction(async (tx) => {
-        await tx.users.setLocked(user.id, locked, now);
+      const changed = await repos.transaction(async (tx) => {
+        if (!(await tx.users.setLocked(user.id, locked, now))) return false;
         await notices.record(tx, user, locked ? 'profile_locked' : 'profile_unlocked', { ip: '', userAgent: '', locale: user.language ?? 'en' });
+        return true;
       });
-      if (locked) await sessions.destroyAllForUser(user.id, undefined, 'administrator');
-      return { ...user, lockedAt: locked ? now : null };
+      if (changed && locked) await sessions.destroyAllForUser(user.id, undefined, 'administrator');
+      return { user: changed ? { ...user, lockedAt: locked ? now : null } : user, changed };
     },
 
-    async setRole(username: string, role: Role): Promise<User> {
+    /** Operator command; idempotent like setLocked. */
+    async setRole(username: string, role: Role): Promise<{ user: User; changed: boolean }> {
       const user = await repos.users.findByUsername(username);
       if (!user) throw new NotFoundError('admin.errors.noSuchUser');
-      await repos.users.setRole(user.id, role, clock.now());
-      return { ...user, role };
+      const changed = await repos.users.setRole(user.id, role, clock.now());
+      return { user: { ...user, role }, changed };
     },
   };
 }

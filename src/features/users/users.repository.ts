@@ -150,8 +150,12 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       await users().where({ id }).update({ notify_new_device: notify, updated_at: now });
     },
 
-    async setLocked(id: string, locked: boolean, now: Date): Promise<void> {
-      await users().where({ id }).update({ locked_at: locked ? now : null, updated_at: now });
+    /** False when the account already was as asked (nothing changed). */
+    async setLocked(id: string, locked: boolean, now: Date): Promise<boolean> {
+      const query = users().where({ id });
+      if (locked) query.whereNull('locked_at');
+      else query.whereNotNull('locked_at');
+      return (await query.update({ locked_at: locked ? now : null, updated_at: now })) > 0;
     },
 
     /** Silent upgrade of an old hash after a successful sign-in; not a password change. */
@@ -166,8 +170,9 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       return (await query).map((row) => row.id);
     },
 
-    async setRole(id: string, role: Role, now: Date): Promise<void> {
-      await users().where({ id }).update({ role, updated_at: now });
+    /** False when the account already had that role (nothing changed). */
+    async setRole(id: string, role: Role, now: Date): Promise<boolean> {
+      return (await users().where({ id }).whereNot({ role }).update({ role, updated_at: now })) > 0;
     },
 
     async setName(id: string, name: { firstName: string; lastName: string }, now: Date): Promise<void> {

@@ -10,15 +10,25 @@ export interface MailTransport {
   close(): void;
 }
 
+export interface MailTransportOptions {
+  /** MAIL_TRANSPORT: smtp through smtpUrl, or file (an .eml file per message under dataDir/outbox); smtp when smtpUrl is given. */
+  kind?: 'smtp' | 'file';
+  smtpUrl?: string;
+  from: string;
+  dataDir: string;
+  logger: Logger;
+  /** Log each written message's links, so a developer can follow them; never in production. */
+  logLinks?: boolean;
+}
+
 /**
- * SMTP when SMTP_URL is set (STARTTLS whenever the server offers it). Without it, the
- * embedded default writes each message as an .eml file under DATA_DIR/outbox and logs
- * its links, so a developer can follow them. Only plain fields reach nodemailer: never
- * raw, attachments or paths built from input.
+ * SMTP (STARTTLS whenever the server offers it), or files: each message as an .eml file
+ * under DATA_DIR/outbox. Only plain fields reach nodemailer: never raw, attachments or
+ * paths built from input.
  */
-export function createMailTransport(options: { smtpUrl?: string; from: string; dataDir: string; logger: Logger }): MailTransport {
+export function createMailTransport(options: MailTransportOptions): MailTransport {
   const { logger } = options;
-  if (options.smtpUrl) {
+  if ((options.kind ?? (options.smtpUrl ? 'smtp' : 'file')) === 'smtp' && options.smtpUrl) {
     const transporter = nodemailer.createTransport(options.smtpUrl, { from: options.from });
     return {
       async send(to, mail) {
@@ -35,9 +45,9 @@ export function createMailTransport(options: { smtpUrl?: string; from: string; d
       await fs.mkdir(folder, { recursive: true });
       const file = path.join(folder, `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}.eml`);
       await fs.writeFile(file, info.message as Buffer);
-      const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
-      // Development only (no SMTP_URL): the links are what a developer needs to continue.
-      logger.info({ to, subject: mail.subject, file, links }, 'mail written to file (no SMTP_URL set)');
+      // Links carry single-use tokens: only a developer's log may show them.
+      const links = options.logLinks ? { links: mail.text.match(/https?:\/\/\S+/g) ?? [] } : {};
+      logger.info({ to, subject: mail.subject, file, ...links }, 'mail written to file');
     },
     close: () => transporter.close(),
   };
