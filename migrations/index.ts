@@ -10,6 +10,7 @@ import * as createAuthenticators from './20261122000400_create_authenticators';
 import * as createApiCredentials from './20261122000500_create_api_credentials';
 import * as createDeletedIdentities from './20261122000600_create_deleted_identities';
 import * as accountSafety from './20261122000700_account_safety';
+import * as mailOutboxLeaseToken from './20261202000100_mail_outbox_lease_token';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '20261122000500_create_api_credentials': createApiCredentials,
   '20261122000600_create_deleted_identities': createDeletedIdentities,
   '20261122000700_account_safety': accountSafety,
+  '20261202000100_mail_outbox_lease_token': mailOutboxLeaseToken,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
