@@ -30,7 +30,7 @@ export interface DbTimeouts {
  * The server cancels a statement after statementMs; a server that cannot (paused, or the
  * link is dead but looks open) is given up by the client this much later.
  */
-const CLIENT_GRACE_MS = 1000;
+const CLIENT_GRACE_MS = 500;
 
 /** A connection whose statement was given up by the client still waits for it: it is not reused. */
 const idle = (connection: { readyForQuery?: boolean }) => connection.readyForQuery === true;
