@@ -12,6 +12,7 @@ import * as createDeletedIdentities from './20261122000600_create_deleted_identi
 import * as accountSafety from './20261122000700_account_safety';
 import * as mailOutboxLeaseToken from './20261202000100_mail_outbox_lease_token';
 import * as avatarsPerAccount from './20261202000200_avatars_per_account';
+import * as retentionIndexes from './20261202000300_retention_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '20261122000700_account_safety': accountSafety,
   '20261202000100_mail_outbox_lease_token': mailOutboxLeaseToken,
   '20261202000200_avatars_per_account': avatarsPerAccount,
+  '20261202000300_retention_indexes': retentionIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -104,6 +104,16 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
     async markGivenUp(message: Lease, error: string, now: Date): Promise<boolean> {
       return (await held(message).update({ failed_at: now, last_error: error.slice(0, 1000), data: null, ...released })) === 1;
     },
+
+    /** Retention: up to `limit` messages sent before `cutoff`; returns how many went. */
+    async deleteSentBefore(cutoff: Date, limit: number): Promise<number> {
+      return outbox().whereIn('id', outbox().select('id').where('sent_at', '<', cutoff).limit(limit)).del();
+    },
+
+    /** Retention: up to `limit` messages given up before `cutoff`. */
+    async deleteFailedBefore(cutoff: Date, limit: number): Promise<number> {
+      return outbox().whereIn('id', outbox().select('id').where('failed_at', '<', cutoff).limit(limit)).del();
+    },
   };
 }
 
