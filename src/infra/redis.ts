@@ -55,10 +55,14 @@ export function createRedis(url: string, logger: Logger, timeouts: RedisTimeouts
 type Batch = (...args: never[]) => Promise<unknown[]>;
 
 function failBatchesWhileOffline(client: { readonly isReady: boolean; _executeMulti: Batch; _executePipeline: Batch }): void {
-  const multi = client._executeMulti.bind(client);
-  const pipeline = client._executePipeline.bind(client);
-  client._executeMulti = (...args) => (client.isReady ? multi(...args) : Promise.reject(new ClientOfflineError()));
-  client._executePipeline = (...args) => (client.isReady ? pipeline(...args) : Promise.reject(new ClientOfflineError()));
+  const { _executeMulti: multi, _executePipeline: pipeline } = client;
+  // Called on the client or on a view of it (withCommandOptions), which `this` keeps.
+  client._executeMulti = function (this: unknown, ...args) {
+    return client.isReady ? multi.apply(this, args) : Promise.reject(new ClientOfflineError());
+  };
+  client._executePipeline = function (this: unknown, ...args) {
+    return client.isReady ? pipeline.apply(this, args) : Promise.reject(new ClientOfflineError());
+  };
 }
 
 /** What the watch needs of a client. */
