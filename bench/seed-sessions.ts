@@ -27,12 +27,15 @@ export function sessionData(userId: string, now: number): SessionData {
   } as SessionData;
 }
 
+/** Seeding writes in large batches: generous timeouts, unlike a request's. */
+export const BULK_TIMEOUTS = { connectMs: 30_000, commandMs: 120_000 };
+
 export const newSid = () => crypto.randomBytes(24).toString('base64url');
 
 async function main(): Promise<void> {
   const [url, prefix, count, users, first] = process.argv.slice(2);
   const logger = createLogger('silent');
-  const redis = createRedis(url as string, logger);
+  const redis = createRedis(url as string, logger, BULK_TIMEOUTS);
   void connectRedis(redis, logger);
   for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
   const store = new RedisSessionStore(redis, prefix as string, 60_000);

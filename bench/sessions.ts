@@ -26,7 +26,7 @@ import { closeDeps, createDeps } from '../src/deps';
 import { createLogger } from '../src/infra/logger';
 import { connectRedis, createRedis } from '../src/infra/redis';
 import type { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
-import { BENCH_USER_AGENT as USER_AGENT, newSid, sessionData } from './seed-sessions';
+import { BENCH_USER_AGENT as USER_AGENT, BULK_TIMEOUTS, newSid, sessionData } from './seed-sessions';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SMALL_TOTAL = Number(process.env.BENCH_SMALL_TOTAL ?? 10_000);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const port = (server.address() as AddressInfo).port;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-  const other = createRedis(withDatabase(REDIS_URL, LARGE_DB), createLogger('silent'));
+  const other = createRedis(withDatabase(REDIS_URL, LARGE_DB), createLogger('silent'), BULK_TIMEOUTS);
   await connectRedis(other, createLogger('silent'));
   if (!other.isReady) throw new Error(`Redis database ${LARGE_DB} is not reachable`);
   if ((await other.dbSize()) > 0) throw new Error(`Redis database ${LARGE_DB} must be empty: the benchmark swaps it with database ${SMALL_DB}`);

@@ -11,6 +11,9 @@ import * as createApiCredentials from './20261122000500_create_api_credentials';
 import * as createDeletedIdentities from './20261122000600_create_deleted_identities';
 import * as accountSafety from './20261122000700_account_safety';
 import * as singleUse from './20261123001100_single_use';
+import * as mailOutboxLeaseToken from './20261202000100_mail_outbox_lease_token';
+import * as avatarsPerAccount from './20261202000200_avatars_per_account';
+import * as retentionIndexes from './20261202000300_retention_indexes';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -35,6 +38,9 @@ export const migrations: Record<string, Migration> = {
   '20261122000600_create_deleted_identities': createDeletedIdentities,
   '20261122000700_account_safety': accountSafety,
   '20261123001100_single_use': singleUse,
+  '20261202000100_mail_outbox_lease_token': mailOutboxLeaseToken,
+  '20261202000200_avatars_per_account': avatarsPerAccount,
+  '20261202000300_retention_indexes': retentionIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -94,6 +94,14 @@ const schema = z.object({
   SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: int(3, 100).default(10),
   SIGNIN_FAILURES_PER_ACCOUNT: int(10, 10000).default(100),
   SIGNIN_FAILURES_PER_IP: int(10, 100000).default(300),
+  // Back-end timeouts and data retention (issue 12): a hung server costs seconds, old rows go.
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(2000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(3000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(100, 120_000).default(4000),
+  REDIS_CONNECT_TIMEOUT_MS: int(100, 120_000).default(2000),
+  REDIS_COMMAND_TIMEOUT_MS: int(100, 120_000).default(2000),
+  ACTIVITY_RETENTION_DAYS: int(1, 3650).default(400),
+  FAILED_MAIL_RETENTION_DAYS: int(1, 3650).default(30),
 });
 
 export type Env = z.input<typeof schema>;
@@ -131,6 +139,17 @@ export interface Config {
   totpDriftSteps: number;
   deletedReserveDays: number;
   signInLimits: { perAccountAndIp: number; perAccount: number; perIp: number };
+  timeouts: BackendTimeouts;
+  retention: { activityDays: number; failedMailDays: number };
+}
+
+/** How long a call to PostgreSQL or Redis may take before the request gets a 503. */
+export interface BackendTimeouts {
+  databaseConnectMs: number;
+  databaseStatementMs: number;
+  databaseAcquireMs: number;
+  redisConnectMs: number;
+  redisCommandMs: number;
 }
 
 /**
@@ -198,6 +217,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perAccount: e.SIGNIN_FAILURES_PER_ACCOUNT,
       perIp: e.SIGNIN_FAILURES_PER_IP,
     },
+    timeouts: {
+      databaseConnectMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      databaseStatementMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      databaseAcquireMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+      redisConnectMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      redisCommandMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS },
   };
 }
 

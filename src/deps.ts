@@ -55,16 +55,25 @@ export interface DepsOptions {
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config.logLevel);
   if (!config.databaseUrl && !options.embeddedInMemory) fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
+  const log = { warn: (message: unknown) => logger.warn({ message }, 'database'), error: (message: unknown) => logger.error({ message }, 'database') };
+  const { timeouts } = config;
   const db = createDb({
     databaseUrl: config.databaseUrl,
     embeddedDir: options.embeddedInMemory ? 'memory' : embeddedDirFor(config.dataDir),
-    log: { warn: (message) => logger.warn({ message }, 'database'), error: (message) => logger.error({ message }, 'database') },
+    log,
+    timeouts: { connectMs: timeouts.databaseConnectMs, statementMs: timeouts.databaseStatementMs, acquireMs: timeouts.databaseAcquireMs },
   });
   if (!options.skipMigrations) {
-    const applied = await migrateLatest(db);
-    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    // A migration may run longer than a request may: on a server it gets its own connection without the statement timeout.
+    const migrator = config.databaseUrl ? createDb({ databaseUrl: config.databaseUrl, log }) : db;
+    try {
+      const applied = await migrateLatest(migrator);
+      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+    } finally {
+      if (migrator !== db) await migrator.destroy();
+    }
   }
-  const redis = config.redisUrl ? createRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, { connectMs: timeouts.redisConnectMs, commandMs: timeouts.redisCommandMs }) : undefined;
   if (redis) void connectRedis(redis, logger);
   // A session's end is explained for as long as its cookie can still come back.
   const endedTtlMs = config.sessionIdleMs + 60_000;

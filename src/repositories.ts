@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
+import { createAdvisoryLocksRepository } from './infra/advisory-locks.repository';
 import { createAvatarsRepository } from './features/profile/avatars.repository';
 import { createAuthenticatorsRepository } from './features/mfa/authenticators.repository';
 import { createSecurityEventsRepository } from './features/account/security-events.repository';
@@ -20,6 +21,7 @@ function bind(db: Knex | Knex.Transaction) {
     credentials: createCredentialsRepository(db),
     deletedIdentities: createDeletedIdentitiesRepository(db),
     knownDevices: createKnownDevicesRepository(db),
+    locks: createAdvisoryLocksRepository(db),
   };
 }
 

@@ -30,6 +30,7 @@ import { createApiAccessService } from './features/api/api-access.service';
 import { createApiTokensService } from './features/credentials/api-tokens.service';
 import { createAppPasswordsService } from './features/credentials/app-passwords.service';
 import { createSshKeysService } from './features/credentials/ssh-keys.service';
+import { createDataRetention } from './features/retention/data-retention.service';
 import { createDataCipher } from './infra/crypto/data-cipher';
 import { createRepositories } from './repositories';
 
@@ -119,6 +120,7 @@ export function createServices(deps: Deps) {
     activity: createActivityService({ repos }),
     dataExport: createDataExportService({ repos, sessions, clock, productName: config.productName }),
     lockdown: createLockdownService({ repos, oneTimeLinks, passwordReset, notices, sessions: deps.sessions, clock }),
+    dataRetention: createDataRetention({ repos, clock, ...config.retention }),
   };
 }
 

@@ -7,14 +7,18 @@ export function uniqueViolation(err: unknown): string | undefined {
   return undefined;
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '57014']);
 const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'ClientClosedError', 'ConnectionTimeoutError', 'SocketClosedUnexpectedlyError', 'ReconnectStrategyError']);
 
-/** True when a back-end (PostgreSQL or Redis) could not be reached: the request gets a 503. */
+/**
+ * True when a back-end (PostgreSQL or Redis) could not be reached or did not answer in
+ * time (a statement cancelled by statement_timeout, 57014; a read or connect timeout; a
+ * Redis connection dropped because a command went unanswered): the request gets a 503.
+ */
 export function isBackendUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)/.test(message);
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$/.test(message);
 }

@@ -72,7 +72,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   if (backend === 'real') {
     database = await createTestDatabase();
     settings.DATABASE_URL = database.url;
-    settings.REDIS_URL = process.env.TEST_REDIS_URL as string;
+    settings.REDIS_URL = env.REDIS_URL ?? (process.env.TEST_REDIS_URL as string);
     settings.REDIS_KEY_PREFIX = `t${crypto.randomBytes(4).toString('hex')}:`;
   }
   const config = loadConfig(settings);

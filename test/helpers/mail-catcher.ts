@@ -11,11 +11,17 @@ export interface CaughtMail {
   parsed: ParsedMail;
 }
 
-/** A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives. */
+/**
+ * A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives. With
+ * `answerDelayMs` it acts like a slow mail server: it holds its answer to each message
+ * that long after the message has arrived.
+ */
 export class MailCatcher {
   readonly messages: CaughtMail[] = [];
   port = 0;
   private server?: SMTPServer;
+
+  constructor(private readonly options: { answerDelayMs?: number } = {}) {}
 
   async start(port = this.port): Promise<number> {
     this.server = new SMTPServer({
@@ -31,7 +37,7 @@ export class MailCatcher {
             (parsed) => {
               const to = Array.isArray(parsed.to) ? parsed.to.map((a) => a.text).join(', ') : (parsed.to?.text ?? '');
               this.messages.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '', raw, parsed });
-              done();
+              setTimeout(done, this.options.answerDelayMs ?? 0);
             },
             (err: Error) => done(err),
           );

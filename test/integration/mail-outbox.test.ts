@@ -83,6 +83,22 @@ describe('The mail outbox', () => {
     await mail.start();
   });
 
+  it('gives up at once on a message it can never decrypt (queued under another DATA_KEY), and logs why without the secret', async () => {
+    const otherKey = createDataCipher('another-installation-data-key-0123456789', 'mail-outbox');
+    const data = otherKey.encrypt(JSON.stringify({ firstName: 'Ola', link: 'http://localhost:3000/verify-email/foreign-secret-token', hours: 24 }));
+    await t.services.repos.transaction((tx) => tx.outbox.insert({ to: 'foreign@example.com', template: 'email_verification', locale: 'en', data, now: t.clock.now() }));
+    expect(await t.deliverMail()).toBe(0);
+    const [row] = await t.deps.db('mail_outbox').where({ to: 'foreign@example.com' });
+    expect(row.failed_at).not.toBeNull();
+    expect(row.attempts).toBe(1);
+    expect(row.data).toBeNull();
+    expect(row.last_error).toMatch(/cannot be decrypted with this DATA_KEY/);
+    expect(mail.to('foreign@example.com')).toHaveLength(0);
+    expect(logs.text()).toContain('mail given up: it can never be sent');
+    expect(logs.text()).not.toContain('foreign-secret-token');
+    expect(logs.text()).not.toContain(data.slice(3, 40));
+  });
+
   it('sends each message exactly once when two workers share the outbox', async () => {
     // On PostgreSQL the second worker has its own pool, as another process would.
     const secondDb = t.config.databaseUrl ? createDb({ databaseUrl: t.config.databaseUrl }) : undefined;

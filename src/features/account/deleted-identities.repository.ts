@@ -16,6 +16,11 @@ export function createDeletedIdentitiesRepository(db: Knex | Knex.Transaction) {
         .merge();
     },
 
+    /** Retention: up to `limit` reservations that ended by `now`; returns how many went. */
+    async deleteEnded(now: Date, limit: number): Promise<number> {
+      return db('deleted_identities').whereIn('digest', db('deleted_identities').select('digest').where('reserved_until', '<=', now).limit(limit)).del();
+    },
+
     async isReserved(kind: 'username' | 'email', value: string, now: Date): Promise<boolean> {
       const row = await db('deleted_identities').where({ digest: digest(kind, value) }).andWhere('reserved_until', '>', now).first();
       return Boolean(row);

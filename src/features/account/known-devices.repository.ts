@@ -20,6 +20,11 @@ export function createKnownDevicesRepository(db: Knex | Knex.Transaction) {
       const row = await db('known_devices').where({ user_id: userId, device_hash: deviceHash }).andWhere('last_seen_at', '>=', since).first('id');
       return row !== undefined;
     },
+
+    /** Retention: up to `limit` devices last seen before `cutoff`; returns how many went. */
+    async deleteNotSeenSince(cutoff: Date, limit: number): Promise<number> {
+      return db('known_devices').whereIn('id', db('known_devices').select('id').where('last_seen_at', '<', cutoff).limit(limit)).del();
+    },
   };
 }
 

@@ -53,6 +53,11 @@ export function createSecurityEventsRepository(db: Knex | Knex.Transaction) {
       return (await query.orderBy('id', 'desc').limit(options.limit)).map(toEvent);
     },
 
+    /** Retention: up to `limit` events recorded before `cutoff`; returns how many went. */
+    async deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
+      return db('security_events').whereIn('id', db('security_events').select('id').where('created_at', '<', cutoff).limit(limit)).del();
+    },
+
     /** Everything, oldest first (for the data export). */
     async all(userId: string): Promise<SecurityEvent[]> {
       return (await db('security_events').where({ user_id: userId }).orderBy('id', 'asc')).map(toEvent);

@@ -69,6 +69,15 @@ export function createOneTimeTokensRepository(db: Knex | Knex.Transaction) {
       return count === 1;
     },
 
+    /** Retention: up to `limit` tokens used, or expired, before `cutoff`; returns how many went. */
+    async deleteSpentBefore(cutoff: Date, limit: number): Promise<number> {
+      const spent = tokens()
+        .select('id')
+        .where((q) => q.where('used_at', '<', cutoff).orWhere('expires_at', '<', cutoff))
+        .limit(limit);
+      return tokens().whereIn('id', spent).del();
+    },
+
     /** Kills every outstanding token of these purposes for the user (e.g. on password change). */
     async revokeForUser(userId: string, purposes: TokenPurpose[], now: Date): Promise<number> {
       return tokens().where({ user_id: userId }).whereIn('purpose', purposes).whereNull('used_at').update({ used_at: now });

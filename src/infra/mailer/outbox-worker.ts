@@ -4,13 +4,14 @@ import type { Logger } from '../logger';
 import type { MailRenderer } from './mail-renderer';
 import type { MailTemplate } from './mail-templates';
 import type { MailTransport } from './mail-transport';
-import type { OutboxRepository } from './outbox.repository';
+import type { ClaimedMessage, OutboxRepository } from './outbox.repository';
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
 
 export const OUTBOX_POLICY = {
   pollMs: 2 * SECOND,
+  /** How long a claim holds a message before another worker may take it (renewed while sending). */
   leaseMs: 120 * SECOND,
   batch: 10,
   firstRetryMs: 30 * SECOND,
@@ -31,40 +32,81 @@ export interface OutboxWorker {
   stop(): Promise<void>;
 }
 
+/** A message that can never be sent, however often it is tried (its data is unreadable). */
+class UndeliverableMail extends Error {}
+
 /**
- * Delivers queued mail inside each web process. A failure is recorded and retried with
- * exponential back-off; an SMTP outage delays mail but neither loses it nor fails a page.
+ * Delivers queued mail inside each web process, one message per claim. While a message
+ * is with the mail server its lease is renewed, so a slow server never lets another
+ * worker send it again; outcomes are recorded only under the lease that was claimed.
+ * A failure is retried with exponential back-off: an SMTP outage delays mail but neither
+ * loses it nor fails a page. Mail whose data cannot be read is given up at once.
  */
-export function createOutboxWorker(deps: { outbox: OutboxRepository; renderer: MailRenderer; transport: MailTransport; cipher: DataCipher; clock: Clock; logger: Logger }): OutboxWorker {
+export function createOutboxWorker(deps: { outbox: OutboxRepository; renderer: MailRenderer; transport: MailTransport; cipher: DataCipher; clock: Clock; logger: Logger; leaseMs?: number }): OutboxWorker {
   const { outbox, renderer, transport, cipher, clock, logger } = deps;
+  const leaseMs = deps.leaseMs ?? OUTBOX_POLICY.leaseMs;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
-  async function deliver(message: Awaited<ReturnType<OutboxRepository['claimDue']>>[number]): Promise<boolean> {
+  function readData(message: ClaimedMessage): Record<string, unknown> {
+    if (!message.data) throw new UndeliverableMail('the queued message has no data');
     try {
-      if (!message.data) throw new Error('message has no data');
-      const data = JSON.parse(cipher.decrypt(message.data)) as Record<string, unknown>;
-      await transport.send(message.to, await renderer.render(message.template as MailTemplate, message.locale, data));
-      await outbox.markSent(message.id, clock.now());
-      return true;
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      const now = clock.now();
-      if (now.getTime() - message.createdAt.getTime() >= OUTBOX_POLICY.giveUpAfterMs) {
-        await outbox.markGivenUp(message.id, reason, now);
-        logger.error({ id: message.id, template: message.template, attempts: message.attempts, reason }, 'mail given up after retrying for a day');
-      } else {
-        await outbox.markFailedAttempt(message.id, reason, new Date(now.getTime() + retryDelay(message.attempts)));
-        logger.warn({ id: message.id, template: message.template, attempts: message.attempts, reason }, 'mail delivery failed, will retry');
-      }
-      return false;
+      return JSON.parse(cipher.decrypt(message.data)) as Record<string, unknown>;
+    } catch {
+      throw new UndeliverableMail('the queued data cannot be decrypted with this DATA_KEY (was it queued under another key?)');
     }
   }
 
+  /** Renews the lease every third of its length until the returned function is called. */
+  function holdLease(message: ClaimedMessage): () => void {
+    const renewal = setInterval(() => {
+      outbox.renewLease(message, leaseMs).then(
+        (held) => held || logger.warn({ id: message.id }, 'mail lease lost while sending'),
+        (err: unknown) => logger.warn({ id: message.id, err: err instanceof Error ? err.message : String(err) }, 'mail lease renewal failed'),
+      );
+    }, leaseMs / 3);
+    renewal.unref();
+    return () => clearInterval(renewal);
+  }
+
+  async function deliver(message: ClaimedMessage): Promise<boolean> {
+    const release = holdLease(message);
+    try {
+      await transport.send(message.to, await renderer.render(message.template as MailTemplate, message.locale, readData(message)));
+    } catch (err) {
+      release();
+      await recordFailure(message, err);
+      return false;
+    }
+    release();
+    if (!(await outbox.markSent(message, clock.now()))) logger.warn({ id: message.id }, 'mail sent after its lease was lost; it may arrive twice');
+    return true;
+  }
+
+  async function recordFailure(message: ClaimedMessage, err: unknown): Promise<void> {
+    const about = { id: message.id, template: message.template, attempts: message.attempts };
+    const reason = err instanceof Error ? err.message : String(err);
+    const now = clock.now();
+    if (err instanceof UndeliverableMail) {
+      await outbox.markGivenUp(message, reason, now);
+      logger.error({ ...about, reason }, 'mail given up: it can never be sent');
+    } else if (now.getTime() - message.createdAt.getTime() >= OUTBOX_POLICY.giveUpAfterMs) {
+      await outbox.markGivenUp(message, reason, now);
+      logger.error({ ...about, reason }, 'mail given up after retrying for a day');
+    } else {
+      await outbox.markFailedAttempt(message, reason, new Date(now.getTime() + retryDelay(message.attempts)));
+      logger.warn({ ...about, reason }, 'mail delivery failed, will retry');
+    }
+  }
+
+  /** Claims and delivers one message at a time, up to a batch, so no lease waits behind another message. */
   async function runOnce(): Promise<number> {
-    const claimed = await outbox.claimDue(clock.now(), OUTBOX_POLICY.leaseMs, OUTBOX_POLICY.batch);
     let sent = 0;
-    for (const message of claimed) if (await deliver(message)) sent += 1;
+    for (let i = 0; i < OUTBOX_POLICY.batch; i++) {
+      const message = await outbox.claimNext(clock.now(), leaseMs);
+      if (!message) break;
+      if (await deliver(message)) sent += 1;
+    }
     return sent;
   }
 

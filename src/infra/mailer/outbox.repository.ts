@@ -20,6 +20,7 @@ interface OutboxRow {
   attempts: number;
   next_attempt_at: Date;
   locked_until: Date | null;
+  lease_token: string | null;
   sent_at: Date | null;
   failed_at: Date | null;
   last_error: string | null;
@@ -38,48 +39,80 @@ const toMessage = (row: OutboxRow): OutboxMessage => ({
   createdAt: new Date(row.created_at),
 });
 
+/** A claimed message, known by its id and the token of the lease that claimed it. */
+export interface Lease {
+  id: string;
+  leaseToken: string;
+}
+
+export type ClaimedMessage = OutboxMessage & Lease;
+
+const released = { locked_until: null, lease_token: null };
+
 export function createOutboxRepository(db: Knex | Knex.Transaction) {
   const outbox = () => db<OutboxRow>('mail_outbox');
+  const leaseEnd = (leaseMs: number) => db.raw("now() + ? * interval '1 millisecond'", [leaseMs]);
+  const held = (message: Lease) => outbox().where({ id: message.id, lease_token: message.leaseToken });
   return {
     async insert(message: { to: string; template: string; locale: string; data: string; now: Date }): Promise<void> {
       await outbox().insert({ to: message.to, template: message.template, locale: message.locale, data: message.data, next_attempt_at: message.now, created_at: message.now });
     },
 
     /**
-     * Claims up to `limit` due messages for `leaseMs`. SKIP LOCKED lets several processes
-     * claim at once without waiting for, or taking, each other's rows; the lease makes a
-     * message that a crashed process had claimed due again later.
+     * Claims the next due message for `leaseMs` under a fresh lease token. "Due" is the
+     * service's clock (retries are scheduled by it); the lease is the database's clock,
+     * so processes whose clocks disagree still agree on when a lease has run out.
+     * SKIP LOCKED lets several processes claim at once without waiting for each other;
+     * a lease that runs out (its process died) makes the message due again.
      */
-    async claimDue(now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]> {
-      const due = outbox()
+    async claimNext(dueBy: Date, leaseMs: number): Promise<ClaimedMessage | undefined> {
+      const next = outbox()
         .select('id')
         .whereNull('sent_at')
         .whereNull('failed_at')
-        .where('next_attempt_at', '<=', now)
-        .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', now))
+        .where('next_attempt_at', '<=', dueBy)
+        .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', db.raw('now()')))
         .orderBy([{ column: 'next_attempt_at' }, { column: 'seq' }])
-        .limit(limit)
+        .limit(1)
         .forUpdate()
         .skipLocked();
-      const rows = await outbox()
-        .whereIn('id', due)
-        .update({ locked_until: new Date(now.getTime() + leaseMs), attempts: db.raw('attempts + 1') })
-        .returning('*');
-      // RETURNING comes back in no particular order; mail goes out in the order it was queued.
-      return (rows as OutboxRow[]).sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || Number(a.seq) - Number(b.seq)).map(toMessage);
+      const [row] = (await outbox()
+        .whereIn('id', next)
+        .update({ locked_until: leaseEnd(leaseMs), lease_token: db.raw('gen_random_uuid()'), attempts: db.raw('attempts + 1') })
+        .returning('*')) as OutboxRow[];
+      return row && { ...toMessage(row), leaseToken: row.lease_token as string };
     },
 
-    /** Sent: the data (which may hold one-time links) is no longer needed and is removed. */
-    async markSent(id: string, now: Date): Promise<void> {
-      await outbox().where({ id }).update({ sent_at: now, data: null, locked_until: null, last_error: null });
+    /** Extends a lease still held by `leaseToken`; false when it has been lost. */
+    async renewLease(message: Lease, leaseMs: number): Promise<boolean> {
+      return (await held(message).update({ locked_until: leaseEnd(leaseMs) })) === 1;
     },
 
-    async markFailedAttempt(id: string, error: string, nextAttemptAt: Date): Promise<void> {
-      await outbox().where({ id }).update({ last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt, locked_until: null });
+    /**
+     * Sent: the data (which may hold one-time links) is no longer needed and is removed.
+     * Like every outcome below, it is recorded only by the holder of the lease; false
+     * when the lease had been lost.
+     */
+    async markSent(message: Lease, now: Date): Promise<boolean> {
+      return (await held(message).update({ sent_at: now, data: null, ...released, last_error: null })) === 1;
     },
 
-    async markGivenUp(id: string, error: string, now: Date): Promise<void> {
-      await outbox().where({ id }).update({ failed_at: now, last_error: error.slice(0, 1000), data: null, locked_until: null });
+    async markFailedAttempt(message: Lease, error: string, nextAttemptAt: Date): Promise<boolean> {
+      return (await held(message).update({ last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt, ...released })) === 1;
+    },
+
+    async markGivenUp(message: Lease, error: string, now: Date): Promise<boolean> {
+      return (await held(message).update({ failed_at: now, last_error: error.slice(0, 1000), data: null, ...released })) === 1;
+    },
+
+    /** Retention: up to `limit` messages sent before `cutoff`; returns how many went. */
+    async deleteSentBefore(cutoff: Date, limit: number): Promise<number> {
+      return outbox().whereIn('id', outbox().select('id').where('sent_at', '<', cutoff).limit(limit)).del();
+    },
+
+    /** Retention: up to `limit` messages given up before `cutoff`. */
+    async deleteFailedBefore(cutoff: Date, limit: number): Promise<number> {
+      return outbox().whereIn('id', outbox().select('id').where('failed_at', '<', cutoff).limit(limit)).del();
     },
   };
 }
