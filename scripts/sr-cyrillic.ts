@@ -21,8 +21,8 @@ const WORD_EXCEPTIONS: Record<string, string> = {
   injekcija: 'инјекција',
 };
 
-/** Kept as written: {placeholders}, addresses and URLs, acronyms and names, quoted examples. */
-const PROTECTED = /(\{\w+\}|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b|\b(?:SSH|API|TOTP|URL|JSON|HTML|IP|IPv4|IPv6|CIDR|QR|PDF|OS|CPU|ID|2FA|HTTP|HTTPS|CSV|TXT|AAGUID|RSA|ECDSA|PIN|SMS|CSRF|JPEG|PNG|WebP|GIF|AVIF|MB|kB|Atrium|WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|JSON|Basic|Bearer)\b|„[a-z]{1,12}“|"[^"]*"|`[^`]*`)/u;
+/** Kept as written: {placeholders}, addresses and URLs, media types, acronyms and names, quoted examples. */
+const PROTECTED = /(\{\w+\}|Content-Type|\b(?:application|image|multipart)\/[\w.+-]*…?|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b|\b(?:SSH|API|TOTP|URL|JSON|HTML|IP|IPv4|IPv6|CIDR|QR|PDF|OS|CPU|ID|2FA|HTTP|HTTPS|CSV|TXT|AAGUID|RSA|ECDSA|PIN|SMS|CSRF|JPEG|PNG|WebP|GIF|AVIF|MB|kB|Atrium|WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|JSON|Basic|Bearer)\b|„[a-z]{1,12}“|"[^"]*"|`[^`]*`)/u;
 
 function transliterateWord(word: string): string {
   const exception = WORD_EXCEPTIONS[word.toLowerCase()];

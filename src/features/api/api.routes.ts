@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { guardApiOperation } from '../../http/middleware/require-recent-auth';
 import type { Clock } from '../../infra/clock';
+import { AppError } from '../../http/errors';
 import { renderPage } from '../../http/render';
 import type { ApiEndpoint } from './api-endpoint';
 import { API_BASE, type openApiDocument } from './openapi';
@@ -11,6 +12,18 @@ const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsaf
 
 const swaggerUiDist = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const SWAGGER_FILES = new Set(['swagger-ui.css', 'swagger-ui-bundle.js']);
+
+/**
+ * An operation that reads a JSON body takes nothing else. A form on another site can send
+ * urlencoded, multipart or text/plain bodies without asking, and a browser adds HTTP Basic
+ * credentials it has cached for this site; it cannot send application/json without a
+ * preflight, which is never granted.
+ */
+const jsonBodyOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) return next(new AppError(415, 'unsupported_media_type', 'api.errors.jsonOnly'));
+  next();
+};
 
 /** The JSON API under /api/v1, its OpenAPI document, and the documentation page. */
 export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; document: ReturnType<typeof openApiDocument>; clock: Clock }): Router {
@@ -35,7 +48,7 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
   router.use(API_BASE, deps.auth);
   for (const endpoint of deps.endpoints) {
     const path = API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1');
-    router[endpoint.method](path, guardApiOperation(endpoint.operation, deps.clock), ...(endpoint.before ?? []), endpoint.handler);
+    router[endpoint.method](path, ...(endpoint.body ? [jsonBodyOnly] : []), guardApiOperation(endpoint.operation, deps.clock), ...(endpoint.before ?? []), endpoint.handler);
   }
   return router;
 }

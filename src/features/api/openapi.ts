@@ -22,6 +22,7 @@ function errorResponses(endpoint: ApiEndpoint) {
     429: { description: 'Rate limited; see `Retry-After` and `RateLimit`', content: errorContent },
   };
   if (endpoint.body || endpoint.binaryBody) responses[422] = { description: 'Invalid input; `fields` names each problem', content: errorContent };
+  if (endpoint.body) responses[415] = { description: 'The body is not JSON (`unsupported_media_type`)', content: errorContent };
   for (const [status, spec] of Object.entries(endpoint.responses)) {
     if (Number(status) >= 400) responses[status] = { description: spec.description, content: errorContent };
   }
