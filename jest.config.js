@@ -10,6 +10,7 @@ const transform = {
   // Node loads them natively, Jest's module registry needs them as CommonJS.
   '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
+const escape = (glob) => glob.replace('<rootDir>', __dirname).replace(/[.]/g, '\\.');
 const base = {
   testEnvironment: 'node',
   transform,
@@ -18,6 +19,26 @@ const base = {
 };
 const backendSuites = ['<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'];
 const realBackends = Boolean(process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL);
+// Suites about HTTP itself (which routes exist, their headers, tokens and redirects) walk
+// every route many times and store little: one back-end proves them. They run on the real
+// back-ends when those are configured, else on the embedded one.
+const httpMechanics = [
+  'security/authorization-matrix',
+  'security/cookies-over-https',
+  'security/cross-origin',
+  'security/csrf-route-walk',
+  'security/file-names-and-paths',
+  'security/headers-and-cookies',
+  'security/open-redirect-return-links',
+  'security/open-redirect-sign-in',
+  'security/response-headers',
+  'security/safe-methods',
+  'security/secret-route-parameters',
+  'security/signed-in-pages',
+  'security/step-order',
+  'security/step-up-doors',
+  'api/openapi',
+].map((name) => `<rootDir>/test/http/${name}.test.ts`);
 // Under CI the browser suite always runs (a missing Chromium fails it); elsewhere it
 // runs where Debian's Chromium is installed, and global-setup says when it is not.
 const browser = process.env.CI === 'true' || require('node:fs').existsSync('/usr/bin/chromium');
@@ -25,10 +46,13 @@ const browser = process.env.CI === 'true' || require('node:fs').existsSync('/usr
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  // Each embedded database keeps tens of megabytes of WebAssembly memory: a worker that
+  // grew past this after a file is replaced rather than left to run out.
+  workerIdleMemoryLimit: '1GB',
   testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'] },
-    { ...base, displayName: 'embedded', testMatch: backendSuites, setupFiles: ['<rootDir>/test/setup/embedded.ts'] },
+    { ...base, displayName: 'embedded', testMatch: backendSuites, testPathIgnorePatterns: realBackends ? httpMechanics.map(escape) : [], setupFiles: ['<rootDir>/test/setup/embedded.ts'] },
     ...(realBackends ? [{ ...base, displayName: 'real', testMatch: [...backendSuites, '<rootDir>/test/real/**/*.test.ts'], setupFiles: ['<rootDir>/test/setup/real.ts'] }] : []),
     ...(browser ? [{ ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] }] : []),
   ],

@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
@@ -45,8 +46,8 @@ export interface Deps {
 export interface DepsOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Use a throw-away in-memory embedded database (tests). */
-  embeddedInMemory?: boolean;
+  /** Use a throw-away in-memory embedded database (tests): a fresh one, or one already open. */
+  embeddedInMemory?: boolean | PGlite;
   /** Skip migrations (the caller has run them). */
   skipMigrations?: boolean;
   breached?: BreachedPasswords;
@@ -59,7 +60,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   const { timeouts } = config;
   const db = createDb({
     databaseUrl: config.databaseUrl,
-    embeddedDir: options.embeddedInMemory ? 'memory' : embeddedDirFor(config.dataDir),
+    embeddedDir: options.embeddedInMemory === true ? 'memory' : options.embeddedInMemory || embeddedDirFor(config.dataDir),
     log,
     timeouts: { connectMs: timeouts.databaseConnectMs, statementMs: timeouts.databaseStatementMs, acquireMs: timeouts.databaseAcquireMs },
   });

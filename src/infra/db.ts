@@ -11,7 +11,7 @@ export type { DbOptions };
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export function createDb(options: DbOptions): Db {
-  if (!options.databaseUrl && options.embeddedDir && options.embeddedDir !== 'memory') {
+  if (!options.databaseUrl && typeof options.embeddedDir === 'string' && options.embeddedDir !== 'memory') {
     fs.mkdirSync(options.embeddedDir, { recursive: true });
   }
   return knexFactory(knexConfig(options));

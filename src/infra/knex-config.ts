@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
 import { migrationSource } from '../../migrations';
 import { EmbeddedPgClient } from './embedded-pg-client';
@@ -13,8 +14,8 @@ export interface DbOptions {
   log?: DbLog;
   /** A PostgreSQL server; when absent the embedded database is used. */
   databaseUrl?: string;
-  /** Folder for the embedded database, or "memory" for a throw-away one (tests). */
-  embeddedDir?: string;
+  /** Folder for the embedded database, "memory" for a throw-away one, or one already open (tests start from a migrated copy). */
+  embeddedDir?: string | PGlite;
   /** Bounds for every call to a PostgreSQL server; without them (migrations), only connecting is bounded. */
   timeouts?: DbTimeouts;
 }
@@ -58,7 +59,7 @@ export function knexConfig(options: DbOptions): Knex.Config {
     log,
     client: EmbeddedPgClient as unknown as typeof Knex.Client,
     dialect: 'postgres',
-    connection: dir === 'memory' ? {} : ({ filename: dir } as Knex.StaticConnectionConfig),
+    connection: typeof dir !== 'string' ? ({ pglite: dir } as Knex.StaticConnectionConfig) : dir === 'memory' ? {} : ({ filename: dir } as Knex.StaticConnectionConfig),
     acquireConnectionTimeout: 60_000,
     migrations: { migrationSource },
   };

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
 import { createSettableClock, type SettableClock } from '../../src/infra/clock';
 import type { Logger } from '../../src/infra/logger';
+import { migratedEmbeddedDatabase } from './embedded-template';
 import { MailCatcher } from './mail-catcher';
 import { loadBreachedPasswords, type BreachedPasswords } from '../../src/features/password/breached-passwords';
 import type { Services } from '../../src/services';
@@ -78,7 +79,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const config = loadConfig(settings);
   const clock = createSettableClock();
   breached ??= loadBreachedPasswords(config.passwordMinLength);
-  const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded', breached, logger: options.logger });
+  const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded' && (await migratedEmbeddedDatabase()), breached, logger: options.logger });
   if (deps.redis) await waitForRedis(deps);
   const { app, services } = createApp(deps);
   return {
