@@ -59,19 +59,43 @@ export function operationOf(route: RouteEntry): Operation | undefined {
   return route.handlers.map((h) => (h as RequestHandler & { operation?: Operation }).operation).find(Boolean);
 }
 
+/** One route as the walks that need only its method and path see it: `{ method: 'POST', path }`. */
+export interface LiveRoute {
+  method: string;
+  path: string;
+}
+
+/** Every route of the application (see routeList), as upper-case method and Express path. */
+export function liveRoutes(app: Express): LiveRoute[] {
+  return routeList(app).map(({ method, path }) => ({ method: method.toUpperCase(), path }));
+}
+
 export const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 export const UNKNOWN_HANDLE = 'f'.repeat(64);
 
+/** Well-formed values that name nothing, so that a walk reaches the handler rather than a 404 for the shape. */
+const SAMPLE_PARAMS: Record<string, string> = {
+  /** A link token: 43 base64url characters, like the ones mailed. */
+  token: 'A'.repeat(43),
+  id: UNKNOWN_UUID,
+  hash: '0'.repeat(64),
+  size: '256',
+  file: 'swagger-ui.css',
+  username: 'nobody',
+};
+
 /**
- * A concrete URL for a route: parameters in `values` first, then a well-formed value that
- * names nothing (a UUID for ids, a session handle under sessions, 64 hex digits for
- * emailed-link tokens).
+ * A concrete URL for a route: parameters in `values` first, then the samples (a session
+ * handle for ids under /sessions/). A parameter without a sample is an error, so a new
+ * kind of parameter gets one.
  */
-export function concretePath(route: Pick<RouteEntry, 'path'>, values: Record<string, string> = {}): string {
-  return route.path.replace(/:(\w+)/g, (_match, name: string) => {
+export function concretePath(route: string | Pick<RouteEntry, 'path'>, values: Record<string, string> = {}): string {
+  const path = typeof route === 'string' ? route : route.path;
+  return path.replace(/:(\w+)/g, (_match, name: string) => {
     if (values[name] !== undefined) return encodeURIComponent(values[name]);
-    if (name === 'id') return route.path.includes('/sessions/') ? UNKNOWN_HANDLE : UNKNOWN_UUID;
-    if (name === 'token') return 'a'.repeat(64);
-    return name;
+    if (name === 'id' && path.includes('/sessions/')) return UNKNOWN_HANDLE;
+    const sample = SAMPLE_PARAMS[name];
+    if (sample === undefined) throw new Error(`No sample value for the route parameter :${name} in ${path}`);
+    return sample;
   });
 }

@@ -64,7 +64,7 @@ describe('PUT /users/me', () => {
     expectError(await put({ first_name: 'x'.repeat(101), last_name: 'Doe' }), 422, 'validation_failed', { first_name: 'Must be 100 characters or fewer' });
     expectError(await put({ first_name: '   ', last_name: 'Doe' }), 422, 'validation_failed', { first_name: 'Enter your first name' });
     expectError(await put({ first_name: 'Ann\r\nBcc: x', last_name: 'Doe' }), 422, 'validation_failed', { first_name: 'Must not contain line breaks or control characters' });
-    expectError(await put('not an object'), 422, 'validation_failed');
+    expectError(await put('not an object'), 415, 'unsupported_media_type');
     expectError(await put(['first_name', 'last_name']), 422, 'validation_failed');
     expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
   });

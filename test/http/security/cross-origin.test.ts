@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
-import { concretePath, liveRoutes } from '../../helpers/route-walk';
+import { concretePath, liveRoutes } from '../../helpers/route-list';
 
 const FOREIGN_ORIGINS = ['https://evil.example', 'null', 'http://localhost:3000.evil.example'];
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };

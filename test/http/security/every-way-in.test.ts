@@ -4,7 +4,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { liveRoutes } from '../../helpers/route-walk';
+import { liveRoutes } from '../../helpers/route-list';
 import { assert, attest, newCredential, type SoftCredential } from '../../helpers/webauthn';
 
 const ORIGIN = 'http://localhost:3000';

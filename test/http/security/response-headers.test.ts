@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import * as images from '../../helpers/images';
-import { concretePath, liveRoutes } from '../../helpers/route-walk';
+import { concretePath, liveRoutes } from '../../helpers/route-list';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 const YEAR_SECONDS = 31_536_000;

@@ -3,7 +3,7 @@ import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
-import { concretePath, liveRoutes } from '../../helpers/route-walk';
+import { concretePath, liveRoutes } from '../../helpers/route-list';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 /** Bookkeeping, not a change anyone asked for: the session store, rate-limit counters, and when a credential was last used. */

@@ -6,7 +6,7 @@ import { closeDeps, createDeps } from '../../../src/deps';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { liveRoutes } from '../../helpers/live-routes';
+import { liveRoutes } from '../../helpers/route-list';
 import { captureLogs } from '../../helpers/log-capture';
 import { linkIn } from '../../helpers/mail-catcher';
 import { closedPort } from '../../helpers/tcp-proxy';
