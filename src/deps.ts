@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config';
 import { systemClock, type Clock } from './infra/clock';
-import { createDb, migrateLatest, pingDb, type Db } from './infra/db';
+import { createDb, migrateLatest, pingDb, withMigrationConnection, type Db } from './infra/db';
 import { createDataCipher } from './infra/crypto/data-cipher';
 import { createCatalogues, type Catalogues } from './infra/i18n';
 import { createLinks, type Links } from './infra/links';
@@ -65,14 +65,8 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     timeouts: { connectMs: timeouts.databaseConnectMs, statementMs: timeouts.databaseStatementMs, acquireMs: timeouts.databaseAcquireMs },
   });
   if (!options.skipMigrations) {
-    // A migration may run longer than a request may: on a server it gets its own connection without the statement timeout.
-    const migrator = config.databaseUrl ? createDb({ databaseUrl: config.databaseUrl, log }) : db;
-    try {
-      const applied = await migrateLatest(migrator);
-      if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-    } finally {
-      if (migrator !== db) await migrator.destroy();
-    }
+    const applied = await withMigrationConnection(db, { databaseUrl: config.databaseUrl, log }, migrateLatest);
+    if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, logger, { connectMs: timeouts.redisConnectMs, commandMs: timeouts.redisCommandMs }) : undefined;
   if (redis) void connectRedis(redis, logger);

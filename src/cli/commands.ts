@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { createUserSchema } from '../features/admin/admin.schemas';
 import { parseInput } from '../http/validate';
-import { migrateLatest, migrateRollback, migrateRollbackAll } from '../infra/db';
+import { migrateLatest, migrateRollback, migrateRollbackAll, withMigrationConnection } from '../infra/db';
 import type { Services } from '../services';
 import { parseArguments, usernameFrom, UsageError, type OptionsConfig, type ParsedArguments } from './arguments';
 
@@ -72,8 +72,8 @@ export const COMMANDS: Command[] = [
     positionals: 0,
     needsSchema: false,
     input: () => undefined,
-    async run(_, { deps, out }) {
-      const applied = await migrateLatest(deps.db);
+    async run(_, { deps, config, out }) {
+      const applied = await withMigrationConnection(deps.db, { databaseUrl: config.databaseUrl }, migrateLatest);
       out(applied.length ? `Applied: ${applied.join(', ')}` : 'Already up to date.');
     },
   }),
@@ -91,8 +91,8 @@ export const COMMANDS: Command[] = [
       if (!values.all && values['yes-drop-everything']) throw new UsageError('--yes-drop-everything goes with --all');
       return values.all === true;
     },
-    async run(all, { deps, out }) {
-      const reverted = all ? await migrateRollbackAll(deps.db) : await migrateRollback(deps.db);
+    async run(all, { deps, config, out }) {
+      const reverted = await withMigrationConnection(deps.db, { databaseUrl: config.databaseUrl }, all ? migrateRollbackAll : migrateRollback);
       out(reverted.length ? `Reverted: ${reverted.join(', ')}` : 'Nothing to roll back.');
     },
   }),
@@ -109,7 +109,7 @@ export const COMMANDS: Command[] = [
     needsSchema: false,
     input: ({ values }) => ({ username: values.username, email: values.email, first_name: values['first-name'], last_name: values['last-name'], admin: values.admin }),
     async run(fields, { deps, config, services, out }) {
-      await migrateLatest(deps.db);
+      await withMigrationConnection(deps.db, { databaseUrl: config.databaseUrl }, migrateLatest);
       const input = parseInput(createUserSchema, fields);
       const { user: created, token } = await services().adminUsers.createInvited(input);
       out(`Created ${created.username}${input.admin ? ' (administrator)' : ''}.`);

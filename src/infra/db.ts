@@ -17,6 +17,20 @@ export function createDb(options: DbOptions): Db {
   return knexFactory(knexConfig(options));
 }
 
+/**
+ * Runs a migration step. A migration may run longer than a request may, so on a server it
+ * gets its own connection without the statement timeout the service's pool carries (the
+ * embedded database has no such timeout and serves one connection only).
+ */
+export async function withMigrationConnection<T>(db: Db, options: Pick<DbOptions, 'databaseUrl' | 'log'>, step: (migrator: Db) => Promise<T>): Promise<T> {
+  const migrator = options.databaseUrl ? createDb({ databaseUrl: options.databaseUrl, log: options.log }) : db;
+  try {
+    return await step(migrator);
+  } finally {
+    if (migrator !== db) await migrator.destroy();
+  }
+}
+
 export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest()) as [number, string[]];
   return applied;

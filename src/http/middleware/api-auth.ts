@@ -52,7 +52,8 @@ async function count(limiter: Limiter, key: string, res: Response, report: strin
 /**
  * JSON API authentication: `Authorization: Bearer <token>`, HTTP Basic with username and
  * app password, or the session cookie (whose changes need the CSRF token, like forms: the
- * browser sends the cookie on its own, a token or app password it never does).
+ * browser sends the cookie on its own). A browser may also resend Basic credentials it
+ * has cached, so operations that read a body take JSON only (see api.routes.ts).
  * Credentials in the query string are refused: they end up in logs and histories. Every
  * caller is rate limited per address and per client, and told so in RateLimit headers.
  */
