@@ -10,9 +10,9 @@
  * in both; SWAPDB switches the service between them in O(1). Rounds alternate between the
  * worlds, so a slow minute on a small machine hurts both alike instead of deciding the
  * ratio. The next database must be empty; everything is removed afterwards.
- * Results: bench/results/sessions-<date>.json.
+ * Results: bench/results/sessions-<date>-<commit>.json, so a result names the code it measured.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'sessions',
       date: new Date().toISOString(),
+      commit: commitMeasured(),
       machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
       redis: { keysInLargeWorld: keys, bytesPerSession, targetBytesPerSession: 1024 },
       totals: { small: SMALL_TOTAL, large: LARGE_TOTAL, largeUsers: LARGE_USERS },
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     console.log(`\nRedis memory per session (including the per-user index): ${bytesPerSession} bytes (target: at most 1024)`);
     for (const r of ratios) console.log(`p99(${label(LARGE_TOTAL)})/p99(${label(SMALL_TOTAL)}), user with ${r.sessionsOfUser}: list ${r.listP99Ratio}, page ${r.pageP99Ratio}`);
     console.log(`Worst ratio ${worst} (target: at most 1.5): ${result.pass ? 'PASS' : 'FAIL'}`);
-    const file = path.join(__dirname, 'results', `sessions-${result.date.slice(0, 10)}.json`);
+    const file = path.join(__dirname, 'results', `sessions-${result.date.slice(0, 10)}-${result.commit.slice(0, 12)}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`Saved ${path.relative(process.cwd(), file)}`);
@@ -208,6 +209,16 @@ async function main(): Promise<void> {
     agent.destroy();
     await new Promise((resolve) => server.close(resolve));
     await closeDeps(deps);
+  }
+}
+
+/** The commit measured, marked "+changes" when the working tree differs from it. */
+function commitMeasured(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
+  try {
+    return git('rev-parse', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+changes' : '');
+  } catch {
+    return 'unknown';
   }
 }
 
