@@ -12,14 +12,24 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-/** Everything the database holds about one account outside its own row, as text: wherever the codes are kept, they are in here. */
+/**
+ * Everything the database holds about one account outside its own row, as text: the rows
+ * of every table with a user_id, and of every table that refers to the account's
+ * authenticators. Wherever the codes are kept, they are in here.
+ */
 async function rowsAbout(userId: string): Promise<string> {
-  const tables = await t.deps
-    .db('information_schema.columns')
-    .where({ column_name: 'user_id' })
-    .whereRaw('table_schema = current_schema()')
-    .pluck('table_name');
-  const rows = await Promise.all(tables.map(async (table: string) => [table, await t.deps.db(table).where({ user_id: userId })]));
+  const db = t.deps.db;
+  const tables = await db('information_schema.columns').where({ column_name: 'user_id' }).whereRaw('table_schema = current_schema()').pluck('table_name');
+  const rows = await Promise.all(tables.map(async (table: string) => [table, await db(table).where({ user_id: userId })]));
+  const children = (await db.raw(`
+    select kcu.table_name, kcu.column_name
+    from information_schema.table_constraints tc
+    join information_schema.key_column_usage kcu on kcu.constraint_name = tc.constraint_name and kcu.table_schema = tc.table_schema
+    join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.table_schema = tc.table_schema
+    where tc.constraint_type = 'FOREIGN KEY' and ccu.table_name = 'authenticators' and tc.table_schema = current_schema()`)) as { rows: Array<{ table_name: string; column_name: string }> };
+  expect(children.rows.length).toBeGreaterThan(0);
+  const ids = db('authenticators').where({ user_id: userId }).select('id');
+  for (const { table_name, column_name } of children.rows) rows.push([table_name, await db(table_name).whereIn(column_name, ids.clone())]);
   return JSON.stringify(rows);
 }
 
