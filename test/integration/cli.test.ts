@@ -1,25 +1,20 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runCli } from '../../src/cli/run';
 import { createDb } from '../../src/infra/db';
 import { embeddedDirFor } from '../../src/infra/knex-config';
 import { backend, createTestDatabase } from '../helpers/app';
 
-const run = promisify(execFile);
-
-// Each command is a process that opens the database: well over a minute on a busy machine.
+// Each command opens the database anew: a minute or more on a busy machine.
 jest.setTimeout(300_000);
-const root = path.join(__dirname, '..', '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 let env: Record<string, string>;
 let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-'));
-  env = { ...(process.env as Record<string, string>), NODE_ENV: 'test', LOG_LEVEL: 'warn', DATA_DIR: dataDir, BASE_URL: 'https://accounts.example.com' };
+  env = { ...(process.env as Record<string, string>), NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, BASE_URL: 'https://accounts.example.com' };
   delete env.DATABASE_URL;
   if (backend === 'real') {
     const db = await createTestDatabase();
@@ -31,14 +26,12 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
+/** Runs a command as `npm run cli --` does, in this process (cli-arguments.test.ts runs it as a process of its own). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(tsx, ['src/cli.ts', ...args], { cwd: root, env, timeout: 240_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, env);
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
 describe('Operator commands (npm run cli)', () => {
