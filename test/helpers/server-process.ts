@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -98,7 +99,24 @@ export async function postForm(port: number, urlPath: string, fields: Record<str
 }
 
 /** Stops a process with SIGTERM and waits for it (a test's cleanup). */
+/**
+ * Sends SIGTERM to the service itself, as a process manager would, and waits for its exit
+ * code. Not to the tsx wrapper: tsx relays a signal and, when the busy child has not
+ * acknowledged it within 30 ms twice, kills it with SIGKILL and exits with 143.
+ */
 export async function stop(running: RunningProcess): Promise<number | null> {
-  if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGTERM');
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return running.exited;
+  const service = childrenOf(running.child.pid as number)[0];
+  if (service === undefined) running.child.kill('SIGTERM');
+  else process.kill(service, 'SIGTERM');
   return running.exited;
+}
+
+/** The processes a process started (Linux). */
+function childrenOf(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
