@@ -1,49 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { COMMANDS, usage } from '../../src/cli/commands';
-import { runCli } from '../../src/cli/run';
-import { createDb } from '../../src/infra/db';
-import { embeddedDirFor } from '../../src/infra/knex-config';
-import { backend, createTestDatabase } from '../helpers/app';
+import { operatorCliOnOwnDatabase } from '../helpers/operator-cli';
 import { startScript } from '../helpers/server-process';
 
 // Every command opens the database anew: minutes on a busy machine.
 jest.setTimeout(300_000);
 
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-args-'));
-  env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, BASE_URL: 'https://accounts.example.com' };
-  if (backend === 'real') {
-    const db = await createTestDatabase();
-    env.DATABASE_URL = db.url;
-    cleanup = () => db.drop();
-  } else {
-    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-});
-afterAll(async () => cleanup());
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command as `npm run cli --` does, in this process (the process wiring is tested once, below). */
-async function cli(...args: string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, env);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const { cli, env, openDatabase } = operatorCliOnOwnDatabase();
 
 /** The same, as a process of its own. */
 async function cliProcess(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const run = startScript('cli.ts', env, args);
+  const run = startScript('cli.ts', env(), args);
   const code = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
@@ -132,7 +98,7 @@ describe('Operator commands on the database', () => {
     expect(await said('sessions:revoke', 'ada')).toBe('Ended 0 sessions.');
     expect(await said('mfa:reset', 'ada')).toBe('ada has no second factor or passkey: nothing to remove.');
 
-    const db = createDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { embeddedDir: embeddedDirFor(env.DATA_DIR as string) });
+    const db = openDatabase();
     try {
       const events = await db('security_events').join('users', 'users.id', 'security_events.user_id').where('users.username', 'ada').select('type');
       expect(events.map((e: { type: string }) => e.type).sort()).toEqual(['profile_locked', 'profile_unlocked']);

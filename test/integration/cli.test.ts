@@ -1,38 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { runCli } from '../../src/cli/run';
-import { createDb } from '../../src/infra/db';
-import { embeddedDirFor } from '../../src/infra/knex-config';
-import { backend, createTestDatabase } from '../helpers/app';
+import { operatorCliOnOwnDatabase } from '../helpers/operator-cli';
 
 // Each command opens the database anew: a minute or more on a busy machine.
 jest.setTimeout(300_000);
 
-let env: Record<string, string>;
-let cleanup: () => Promise<void>;
-
-beforeAll(async () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-cli-'));
-  env = { ...(process.env as Record<string, string>), NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, BASE_URL: 'https://accounts.example.com' };
-  delete env.DATABASE_URL;
-  if (backend === 'real') {
-    const db = await createTestDatabase();
-    env.DATABASE_URL = db.url;
-    cleanup = () => db.drop();
-  } else {
-    cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-});
-afterAll(async () => cleanup());
-
-/** Runs a command as `npm run cli --` does, in this process (cli-arguments.test.ts runs it as a process of its own). */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (text) => out.push(text), err: (text) => err.push(text) }, env);
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+const { cli, openDatabase } = operatorCliOnOwnDatabase();
 
 describe('Operator commands (npm run cli)', () => {
   it('migrate applies the migrations once', async () => {
@@ -79,7 +50,7 @@ describe('Operator commands (npm run cli)', () => {
 
   it('mfa:reset removes the second factors of one account', async () => {
     // Between commands (the embedded database serves one process at a time): plain gets recovery codes.
-    const db = createDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { embeddedDir: embeddedDirFor(env.DATA_DIR as string) });
+    const db = openDatabase();
     const [plain] = await db('users').where({ username: 'plain' }).update({ mfa_enabled: true }).returning('id');
     await db('authenticators').insert({ user_id: plain.id, type: 'recovery_codes', data: JSON.stringify({ codes: [] }), created_at: new Date() });
     await db.destroy();
