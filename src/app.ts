@@ -13,6 +13,7 @@ import { csrfProtection } from './http/csrf';
 import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
 import { rememberBaseUrl } from './http/paths';
+import { pathTo } from './http/urls';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -55,6 +56,7 @@ export function createApp(deps: Deps): App {
   app.set('view engine', 'ejs');
   if (config.env === 'production') app.set('view cache', true);
   app.locals.assetVersion = assetVersion(fromRoot('public'));
+  app.locals.path = pathTo;
   rememberBaseUrl(app, config.baseUrl);
   const secretRoutes = secretRoutesOf(app);
 
