@@ -6,7 +6,7 @@ import { systemClock, type Clock } from './infra/clock';
 import { createDb, migrateLatest, pingDb, withMigrationConnection, type Db } from './infra/db';
 import { createDataCipher } from './infra/crypto/data-cipher';
 import { createCatalogues, type Catalogues } from './infra/i18n';
-import { createLinks, type Links } from './infra/links';
+import { createLinks, type Links } from './http/links';
 import { createMailQueue, type MailQueue } from './infra/mailer/mail-queue';
 import { createMailRenderer } from './infra/mailer/mail-renderer';
 import { createMailTransport, type MailTransport } from './infra/mailer/mail-transport';

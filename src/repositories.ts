@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
-import { createOneTimeTokensRepository } from './features/auth/one-time-tokens.repository';
+import { createOneTimeTokensRepository } from './core/one-time-links/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createAdvisoryLocksRepository } from './infra/advisory-locks.repository';
 import { createAvatarsRepository } from './features/profile/avatars.repository';
 import { createAuthenticatorsRepository } from './features/mfa/authenticators.repository';
-import { createSecurityEventsRepository } from './features/account/security-events.repository';
+import { createSecurityEventsRepository } from './core/security/security-events.repository';
 import { createCredentialsRepository } from './features/credentials/credentials.repository';
-import { createDeletedIdentitiesRepository } from './features/account/deleted-identities.repository';
-import { createKnownDevicesRepository } from './features/account/known-devices.repository';
-import { createUsersRepository } from './features/users/users.repository';
+import { createDeletedIdentitiesRepository } from './core/account-state/deleted-identities.repository';
+import { createKnownDevicesRepository } from './core/security/known-devices.repository';
+import { createUsersRepository } from './core/users/users.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {

@@ -1,6 +1,6 @@
 import { EXIT_CONFIG, loadConfig } from '../config';
 import { closeDeps, createDeps, type Deps } from '../deps';
-import { AppError, ValidationError } from '../http/errors';
+import { AppError, ValidationError } from '../infra/errors';
 import { pendingMigrations } from '../infra/db';
 import { createServices } from '../services';
 import { checkStartup, startupRefusal } from '../startup';

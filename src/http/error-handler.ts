@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../infra/logger';
 import { isBackendUnavailable } from '../infra/db-errors';
 import type { Catalogues, Translator } from '../infra/i18n';
-import { AppError, BadRequestError, CsrfError, NotFoundError, PayloadTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from './errors';
+import { AppError, BadRequestError, CsrfError, NotFoundError, PayloadTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from '../infra/errors';
 import { safeNext } from './paths';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';

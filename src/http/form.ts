@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import { ValidationError } from './errors';
+import { ValidationError } from '../infra/errors';
 import { renderPage } from './render';
 import { parseInput } from './validate';
 

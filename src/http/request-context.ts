@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Locale } from '../infra/i18n';
-import type { User } from '../features/users/user';
+import type { User } from '../core/users/user';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, type FieldErrors } from './errors';
+import { ValidationError, type FieldErrors } from '../infra/errors';
 
 /**
  * Field schemas whose failures are i18n keys, so that every message can be translated

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { RateLimitedError } from '../http/errors';
+import { RateLimitedError } from './errors';
 import type { Db } from './db';
 import type { Redis } from './redis';
 

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
-import { LOCKDOWN_LINK_MS } from '../../src/features/account/security-notices';
-import { createOneTimeLinks } from '../../src/features/auth/one-time-links';
-import type { User } from '../../src/features/users/user';
+import { LOCKDOWN_LINK_MS } from '../../src/core/security/security-notices';
+import { createOneTimeLinks } from '../../src/core/one-time-links/one-time-links';
+import type { User } from '../../src/core/users/user';
 import { USER_AGENTS } from '../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser, signedIn } from '../helpers/factories';
 import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';

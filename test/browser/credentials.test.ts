@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import crypto from 'node:crypto';
-import type { User } from '../../src/features/users/user';
+import type { User } from '../../src/core/users/user';
 import { GOOD_PASSWORD, createUser } from '../helpers/factories';
 import { NARROW, THEMES, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { User } from '../../src/features/users/user';
+import type { User } from '../../src/core/users/user';
 import { Visitor } from './browser-agent';
 import type { TestApp } from './app';
 

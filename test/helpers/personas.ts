@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import type { User } from '../../src/features/users/user';
+import type { User } from '../../src/core/users/user';
 import type { TestApp } from './app';
 import { Visitor } from './browser-agent';
 import { createUser, signedIn } from './factories';

@@ -1,5 +1,5 @@
 import type { Express, RequestHandler } from 'express';
-import type { Operation } from '../../src/http/middleware/require-recent-auth';
+import type { Operation } from '../../src/core/operations';
 
 export type RouteMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

@@ -2,13 +2,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
 import { continueSignedOut, flash } from '../../http/session';
 import { text } from '../../http/validate';
-import { profileFrame } from '../profile/profile-tabs';
-import type { User } from '../users/user';
+import { profileFrame } from '../../http/profile-frame';
+import type { User } from '../../core/users/user';
 import type { AccountDeletionService } from './account-deletion.service';
 import type { DataExportService } from './data-export.service';
 

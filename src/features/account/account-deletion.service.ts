@@ -2,8 +2,14 @@ import type { Clock } from '../../infra/clock';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { User } from '../users/user';
+import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = { deletedIdentities: DeletedIdentitiesRepository; outbox: OutboxRepository; users: UsersRepository };
 
 const DAY = 86_400_000;
 
@@ -13,7 +19,7 @@ const DAY = 86_400_000;
  * outbox in that same transaction, every session ends, and the username and address stay
  * reserved for DELETED_RESERVE_DAYS. There is no undo.
  */
-export function createAccountDeletionService(deps: { repos: Repositories; sessions: SessionRegistry; mail: MailQueue; clock: Clock; reserveDays: number }) {
+export function createAccountDeletionService(deps: { repos: Repos<Tables>; sessions: SessionRegistry; mail: MailQueue; clock: Clock; reserveDays: number }) {
   return {
     async delete(user: User, ctx: RequestContext): Promise<void> {
       const now = deps.clock.now();

@@ -5,7 +5,7 @@ import { requireUser } from '../../http/middleware/require-user';
 import type { createAccountDataPages } from './account-data.pages';
 import type { createActivityPages } from './activity.pages';
 import type { createLockdownPages } from './lockdown.pages';
-import { OPERATIONS as OP } from '../sessions/operations';
+import { OPERATIONS as OP } from '../../core/operations';
 
 export function accountRoutes(
   pages: { activity: ReturnType<typeof createActivityPages>; data: ReturnType<typeof createAccountDataPages>; lockdown: ReturnType<typeof createLockdownPages> },

@@ -3,10 +3,10 @@ import type { Clock } from '../../infra/clock';
 import type { Translator } from '../../infra/i18n';
 import { clientSummary } from '../../infra/user-agent';
 import { renderPage } from '../../http/render';
-import { profileFrame } from '../profile/profile-tabs';
-import type { User } from '../users/user';
+import { profileFrame } from '../../http/profile-frame';
+import type { User } from '../../core/users/user';
 import type { ActivityService } from './activity.service';
-import type { SecurityEvent } from './security-events.repository';
+import type { SecurityEvent } from '../../core/security/security-events.repository';
 
 /** Events that deserve a second look, shown in the error colour. */
 const ALARMING = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);

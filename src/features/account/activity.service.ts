@@ -1,7 +1,11 @@
-import type { Repositories } from '../../repositories';
-import type { User } from '../users/user';
-import type { SecurityEvent } from './security-events.repository';
-import { EVENT_GROUPS, isEventType } from './security-notices';
+import type { SecurityEventsRepository } from '../../core/security/security-events.repository';
+import type { Repos } from '../../core/repos';
+import type { User } from '../../core/users/user';
+import type { SecurityEvent } from '../../core/security/security-events.repository';
+import { EVENT_GROUPS, isEventType } from '../../core/security/security-notices';
+
+/** The tables this module reads and writes. */
+type Tables = { events: SecurityEventsRepository };
 
 export const ACTIVITY_PAGE_SIZE = 25;
 
@@ -12,7 +16,7 @@ export interface ActivityPage {
 }
 
 /** The Activity tab: the account's security events, newest first, a page at a time. */
-export function createActivityService(deps: { repos: Repositories }) {
+export function createActivityService(deps: { repos: Repos<Tables> }) {
   return {
     groups: EVENT_GROUPS,
 

@@ -1,8 +1,14 @@
 import type { Clock } from '../../infra/clock';
-import type { Repositories } from '../../repositories';
+import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
+import type { CredentialsRepository } from '../credentials/credentials.repository';
+import type { SecurityEventsRepository } from '../../core/security/security-events.repository';
+import type { Repos } from '../../core/repos';
 import { clientSummary } from '../../infra/user-agent';
 import type { SessionsService } from '../sessions/sessions.service';
-import type { User } from '../users/user';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = { authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository };
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -11,7 +17,7 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
  * from an allow-list, never by dumping rows, so no password hash, token digest, TOTP
  * secret, recovery code or passkey public key can slip in as columns are added.
  */
-export function createDataExportService(deps: { repos: Repositories; sessions: SessionsService; clock: Clock; productName: string }) {
+export function createDataExportService(deps: { repos: Repos<Tables>; sessions: SessionsService; clock: Clock; productName: string }) {
   const { repos } = deps;
   return {
     /** A file name without the person's details (it lands in download folders and histories). */

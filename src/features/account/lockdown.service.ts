@@ -1,10 +1,14 @@
 import type { Clock } from '../../infra/clock';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { OneTimeLinks } from '../auth/one-time-links';
+import type { CredentialsRepository } from '../credentials/credentials.repository';
+import type { Repos } from '../../core/repos';
+import type { OneTimeLinks } from '../../core/one-time-links/one-time-links';
 import type { PasswordResetService } from '../auth/password-reset.service';
-import type { SecurityNotices } from './security-notices';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { credentials: CredentialsRepository };
 
 /**
  * "This wasn't me": the link in every security notice locks the account down in one step.
@@ -12,7 +16,7 @@ import type { SecurityNotices } from './security-notices';
  * new password is chosen, and the link to choose it goes to the recovery (or primary)
  * address. The link works once, for 7 days, without signing in; opening it changes nothing.
  */
-export function createLockdownService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry; clock: Clock }) {
+export function createLockdownService(deps: { repos: Repos<Tables>; oneTimeLinks: OneTimeLinks; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry; clock: Clock }) {
   const open = (token: string) => deps.oneTimeLinks.open(token, ['lockdown'], 'lockdown');
   return {
     /** Whose account the link is for (its page names it). */

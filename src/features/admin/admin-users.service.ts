@@ -1,14 +1,17 @@
 import type { Clock } from '../../infra/clock';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
-import type { SecurityNotices } from '../account/security-notices';
-import { NotFoundError, ValidationError } from '../../http/errors';
-import type { Repositories } from '../../repositories';
-import type { Role, User } from '../users/user';
-import { DuplicateUserError } from '../users/users.repository';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import { NotFoundError, ValidationError } from '../../infra/errors';
+import type { Repos } from '../../core/repos';
+import type { Role, User } from '../../core/users/user';
+import { DuplicateUserError } from '../../core/users/users.repository';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { CreateUserInput } from './admin.schemas';
 
-export function createAdminUsersService({ repos, clock, passwordReset, notices, sessions }: { repos: Repositories; clock: Clock; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry }) {
+/** The tables this module reads and writes. */
+type Tables = NoticeTables;
+
+export function createAdminUsersService({ repos, clock, passwordReset, notices, sessions }: { repos: Repos<Tables>; clock: Clock; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry }) {
   return {
     /**
      * An account made by an operator: it has no password until its owner follows the

@@ -1,13 +1,17 @@
 import type { Clock } from '../../infra/clock';
-import { ForbiddenError, UnauthorizedError } from '../../http/errors';
+import { ForbiddenError, UnauthorizedError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { CredentialCheck } from '../auth/credential-check';
+import type { CredentialsRepository } from '../credentials/credentials.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { CredentialCheck } from '../password/credential-check';
 import type { Scope } from '../credentials/credentials.repository';
 import { allows } from '../credentials/ip-allow-list';
 import { isWellFormedApiToken, normalizeAppPassword, secretDigest } from '../credentials/secret-formats';
-import type { User } from '../users/user';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { credentials: CredentialsRepository };
 
 export interface ApiPrincipal {
   user: User;
@@ -20,7 +24,7 @@ export interface ApiPrincipal {
 const KNOWN_IPS_KEPT = 20;
 
 /** Who is calling the JSON API, from a bearer token or HTTP Basic with an app password. */
-export function createApiAccessService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; credentials: CredentialCheck }) {
+export function createApiAccessService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; credentials: CredentialCheck }) {
   const { repos, clock } = deps;
 
   async function usable(userId: string): Promise<User> {

@@ -2,9 +2,11 @@ import path from 'node:path';
 import { Router, type RequestHandler } from 'express';
 import { guardApiOperation } from '../../http/middleware/require-recent-auth';
 import type { Clock } from '../../infra/clock';
-import { AppError } from '../../http/errors';
+import { AppError } from '../../infra/errors';
 import { renderPage } from '../../http/render';
-import type { ApiEndpoint } from './api-endpoint';
+import type { ApiEndpoint } from '../../http/api/api-endpoint';
+import type { ReauthService } from '../auth/reauth.service';
+import { apiStepUp } from './api-step-up';
 import { API_BASE, type openApiDocument } from './openapi';
 
 /** Swagger UI styles its widgets inline and draws icons as data: images; only this page allows that. */
@@ -26,7 +28,7 @@ const jsonBodyOnly: RequestHandler = (req, _res, next) => {
 };
 
 /** The JSON API under /api/v1, its OpenAPI document, and the documentation page. */
-export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; document: ReturnType<typeof openApiDocument>; clock: Clock }): Router {
+export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler; reauth: ReauthService; document: ReturnType<typeof openApiDocument>; clock: Clock }): Router {
   const router = Router();
 
   /** GET /api/v1/openapi.json: the description of everything below, public. */
@@ -48,7 +50,8 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
   router.use(API_BASE, deps.auth);
   for (const endpoint of deps.endpoints) {
     const path = API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1');
-    router[endpoint.method](path, ...(endpoint.body ? [jsonBodyOnly] : []), guardApiOperation(endpoint.operation, deps.clock), ...(endpoint.before ?? []), endpoint.handler);
+    const stepUp = endpoint.stepUp ? [apiStepUp(deps.reauth, endpoint)] : [];
+    router[endpoint.method](path, ...(endpoint.body ? [jsonBodyOnly] : []), guardApiOperation(endpoint.operation, deps.clock), ...(endpoint.before ?? []), ...stepUp, endpoint.handler);
   }
   return router;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ApiEndpoint } from './api-endpoint';
-import { errorResponse } from './api.schemas';
+import type { ApiEndpoint } from '../../http/api/api-endpoint';
+import { errorResponse } from '../../http/api/api-schemas';
 
 export const API_BASE = '/api/v1';
 
@@ -79,7 +79,8 @@ export function openApiDocument(endpoints: ApiEndpoint[], info: { productName: s
     },
     servers: [{ url: new URL(API_BASE, info.baseUrl).href }],
     security: [{ token: [] }, { appPassword: [] }, { session: [] }],
-    tags: [{ name: 'Profile' }, { name: 'Sessions' }, { name: 'Tokens' }, { name: 'SSH keys' }],
+    // In the order the features list their endpoints.
+    tags: [...new Set(endpoints.map((endpoint) => endpoint.tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {

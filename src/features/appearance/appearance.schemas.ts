@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LOCALES } from '../../infra/i18n';
 import { choice } from '../../http/validate';
-import { THEMES } from '../users/user';
+import { THEMES } from '../../core/users/user';
 
 const THEME_CHOICES = ['auto', ...THEMES] as const;
 

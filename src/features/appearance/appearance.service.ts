@@ -1,9 +1,13 @@
 import type { Clock } from '../../infra/clock';
 import type { Locale } from '../../infra/i18n';
-import type { Repositories } from '../../repositories';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
 import type { ThemeChoice } from './appearance.schemas';
 
-export function createAppearanceService({ repos, clock }: { repos: Repositories; clock: Clock }) {
+/** The tables this module reads and writes. */
+type Tables = { users: UsersRepository };
+
+export function createAppearanceService({ repos, clock }: { repos: Repos<Tables>; clock: Clock }) {
   return {
     /** Saves language and theme on the account; emails and every device follow it. "auto" follows the device. */
     async save(userId: string, choice: { language?: Locale; theme?: ThemeChoice }): Promise<void> {

@@ -41,6 +41,3 @@ export const forgotPasswordSchema = z.object({
 });
 
 export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
-
-/** Links carry 256-bit tokens in base64url: anything else is not worth a database query. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,13 +1,18 @@
+import type { OneTimeLinkTables } from '../../core/one-time-links/one-time-links';
 import type { Clock } from '../../infra/clock';
-import type { Links } from '../../infra/links';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { Limiter } from '../../infra/rate-limit';
-import type { BoundRepositories, Repositories } from '../../repositories';
-import type { User } from '../users/user';
-import { InvalidLinkError, type OneTimeLinks } from './one-time-links';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
+import type { Repos } from '../../core/repos';
+import type { User } from '../../core/users/user';
+import { InvalidLinkError, type OneTimeLinks } from '../../core/one-time-links/one-time-links';
+
+/** The tables this module reads and writes. */
+type Tables = OneTimeLinkTables & { outbox: OutboxRepository };
 
 export interface EmailVerificationDeps {
-  repos: Repositories;
+  repos: Repos<Tables>;
   oneTimeLinks: OneTimeLinks;
   mail: MailQueue;
   links: Links;
@@ -24,7 +29,7 @@ export type VerificationOutcome = 'verified' | 'already_verified';
  * cannot use it up. The token is bound to the address it was sent to.
  */
 export function createEmailVerificationService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter }: EmailVerificationDeps) {
-  async function queueFor(tx: BoundRepositories, user: User): Promise<void> {
+  async function queueFor(tx: Tables, user: User): Promise<void> {
     const token = await oneTimeLinks.issue(tx, { purpose: 'email_verify', userId: user.id, lifetimeMs: tokenLifetimeMs, payload: { email: user.email } });
     await mail.queue(tx.outbox, {
       to: user.email,

@@ -1,21 +1,25 @@
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Background } from '../../infra/background';
-import type { Links } from '../../infra/links';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { Limiter } from '../../infra/rate-limit';
 import { browserAndOs } from '../../infra/user-agent';
-import type { BoundRepositories, Repositories } from '../../repositories';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
+import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from '../password/password-hasher';
 import { PASSWORD_LINK_PURPOSES, type PasswordChanges } from '../password/password-changes';
 import type { PasswordPolicy } from '../password/password-policy';
-import { recoveryAddressOf, type User } from '../users/user';
+import { recoveryAddressOf, type User } from '../../core/users/user';
 import type { ForgotPasswordInput, SetPasswordInput } from './auth.schemas';
-import type { OneTimeLinks } from './one-time-links';
-import type { TokenPurpose } from './one-time-tokens.repository';
+import type { OneTimeLinkTables, OneTimeLinks } from '../../core/one-time-links/one-time-links';
+import type { TokenPurpose } from '../../core/one-time-links/one-time-tokens.repository';
+
+/** The tables this module reads and writes. */
+type Tables = OneTimeLinkTables & { outbox: OutboxRepository };
 
 export interface PasswordResetDeps {
-  repos: Repositories;
+  repos: Repos<Tables>;
   hasher: PasswordHasher;
   policy: PasswordPolicy;
   changes: PasswordChanges;
@@ -30,11 +34,11 @@ export interface PasswordResetDeps {
 export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background }: PasswordResetDeps) {
   const purposes: TokenPurpose[] = [...PASSWORD_LINK_PURPOSES];
 
-  const issue = (tx: BoundRepositories, userId: string, purpose: TokenPurpose) => oneTimeLinks.issue(tx, { purpose, userId, lifetimeMs: tokenLifetimeMs });
+  const issue = (tx: Tables, userId: string, purpose: TokenPurpose) => oneTimeLinks.issue(tx, { purpose, userId, lifetimeMs: tokenLifetimeMs });
   const open = (token: string) => oneTimeLinks.open(token, purposes, 'password');
 
   /** A reset link to the account's recovery address (the primary one when there is none); returns that address. */
-  async function mailResetLink(tx: BoundRepositories, user: User, ctx: RequestContext): Promise<string> {
+  async function mailResetLink(tx: Tables, user: User, ctx: RequestContext): Promise<string> {
     const token = await issue(tx, user.id, 'password_reset');
     const to = recoveryAddressOf(user);
     await mail.queue(tx.outbox, {
@@ -69,7 +73,7 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
     },
 
     /** A link for an account created by an operator: the person chooses their own password. */
-    async issueSetPasswordToken(userId: string, tx: BoundRepositories = repos): Promise<string> {
+    async issueSetPasswordToken(userId: string, tx: Tables = repos): Promise<string> {
       return issue(tx, userId, 'password_set');
     },
 

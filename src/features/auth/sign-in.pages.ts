@@ -5,7 +5,7 @@ import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
 import type { Translator } from '../../infra/i18n';
 import { signInSchema } from './auth.schemas';
-import type { SignInCompletion } from './sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { SignInService } from './sign-in.service';
 
 export function createSignInPages(deps: { signIn: SignInService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {

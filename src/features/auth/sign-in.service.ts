@@ -1,13 +1,17 @@
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SignInActivity } from '../account/sign-in-activity.service';
-import type { User } from '../users/user';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
+import type { SignInActivity } from '../sessions/sign-in-activity.service';
+import type { User } from '../../core/users/user';
 import type { SignInInput } from './auth.schemas';
-import type { CredentialCheck } from './credential-check';
-import { AccountLockedError, PasswordResetRequiredError } from './sign-in-errors';
+import type { CredentialCheck } from '../password/credential-check';
+import { AccountLockedError, PasswordResetRequiredError } from '../../core/account-state/sign-in-errors';
 
-export function createSignInService({ repos, credentials, activity }: { repos: Repositories; credentials: CredentialCheck; activity: SignInActivity }) {
+/** The tables this module reads and writes. */
+type Tables = { users: UsersRepository };
+
+export function createSignInService({ repos, credentials, activity }: { repos: Repos<Tables>; credentials: CredentialCheck; activity: SignInActivity }) {
   return {
     /**
      * Checks a username-or-email and password. Unknown accounts and wrong passwords fail

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import { contextOf } from '../../http/request-context';
 import { endSession } from '../../http/session';
-import type { SignInActivity } from '../account/sign-in-activity.service';
+import type { SignInActivity } from '../sessions/sign-in-activity.service';
 
 export function createSignOutPages(deps: { config: Config; activity: SignInActivity }) {
   return {

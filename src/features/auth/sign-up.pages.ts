@@ -3,7 +3,7 @@ import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
 import type { Translator } from '../../infra/i18n';
 import { signUpSchema } from './auth.schemas';
-import type { SignInCompletion } from './sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { SignUpService } from './sign-up.service';
 
 export function createSignUpPages(deps: { signUp: SignUpService; complete: SignInCompletion; config: Config }) {

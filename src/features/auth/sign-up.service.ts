@@ -1,17 +1,23 @@
+import type { OneTimeLinkTables } from '../../core/one-time-links/one-time-links';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Limiter } from '../../infra/rate-limit';
-import type { Repositories } from '../../repositories';
+import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
+import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from '../password/password-hasher';
 import type { PasswordPolicy } from '../password/password-policy';
-import type { User } from '../users/user';
-import { DuplicateUserError } from '../users/users.repository';
+import type { User } from '../../core/users/user';
+import { DuplicateUserError } from '../../core/users/users.repository';
 import type { SignUpInput } from './auth.schemas';
 import type { EmailVerificationService } from './email-verification.service';
 
+/** The tables this module reads and writes. */
+type Tables = OneTimeLinkTables & { deletedIdentities: DeletedIdentitiesRepository; outbox: OutboxRepository };
+
 export interface SignUpDeps {
-  repos: Repositories;
+  repos: Repos<Tables>;
   hasher: PasswordHasher;
   policy: PasswordPolicy;
   clock: Clock;

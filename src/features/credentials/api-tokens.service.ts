@@ -1,15 +1,19 @@
 import type { Clock } from '../../infra/clock';
-import type { Links } from '../../infra/links';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
-import { formatWhen } from '../password/password-changes';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { formatWhen } from '../../infra/mailer/mail-dates';
+import { NotFoundError, ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { CredentialsRepository } from './credentials.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
 import type { ApiToken, Scope } from './credentials.repository';
 import { AllowListError, parseAllowList } from './ip-allow-list';
 import { TOKEN_PREFIX, newApiToken, secretDigest } from './secret-formats';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { credentials: CredentialsRepository };
 
 const DAY = 86_400_000;
 const REMIND_BEFORE_MS = 7 * DAY;
@@ -34,7 +38,7 @@ export interface NewTokenInput {
 }
 
 /** Personal access tokens: shown once, stored as a SHA-256 digest, always with an expiry. */
-export function createApiTokensService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; mail: MailQueue; links: Links }) {
+export function createApiTokensService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; mail: MailQueue; links: Links }) {
   const { repos, clock } = deps;
 
   function expiryOf(input: NewTokenInput): Date {

@@ -1,18 +1,22 @@
 import type { Clock } from '../../infra/clock';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { CredentialsRepository } from './credentials.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
 import type { AppPassword, Scope } from './credentials.repository';
 import { newAppPassword, normalizeAppPassword, secretDigest } from './secret-formats';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { credentials: CredentialsRepository };
 
 /**
  * For clients that can only send a username and a password: one per client, shown once,
  * stored as a digest, accepted only by HTTP Basic on the JSON API (never by the sign-in
  * form), with a read or write scope.
  */
-export function createAppPasswordsService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices }) {
+export function createAppPasswordsService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices }) {
   const { repos, clock } = deps;
   return {
     list: (user: User): Promise<AppPassword[]> => repos.credentials.listAppPasswords(user.id),

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Clock } from '../../infra/clock';
-import { guardOperation, type Operation } from '../../http/middleware/require-recent-auth';
+import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
 import { uuidParam } from '../../http/middleware/uuid-param';
 import type { createAppPasswordsPages } from './app-passwords.pages';
 import type { createSshKeysPages } from './ssh-keys.pages';
 import type { createTokensPages } from './tokens.pages';
-import { OPERATIONS as OP } from '../sessions/operations';
+import { OPERATIONS as OP, type Operation } from '../../core/operations';
 
 export function credentialsRoutes(
   pages: { tokens: ReturnType<typeof createTokensPages>; appPasswords: ReturnType<typeof createAppPasswordsPages>; sshKeys: ReturnType<typeof createSshKeysPages> },

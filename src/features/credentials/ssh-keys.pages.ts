@@ -2,12 +2,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../../infra/clock';
 import { formHandler } from '../../http/form';
 import { takePendingForm } from '../../http/middleware/require-recent-auth';
-import { NotFoundError } from '../../http/errors';
+import { NotFoundError } from '../../infra/errors';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
-import { profileFrame } from '../profile/profile-tabs';
-import type { User } from '../users/user';
+import { profileFrame } from '../../http/profile-frame';
+import type { User } from '../../core/users/user';
 import { sshKeyFormSchema } from './credentials.schemas';
 import type { SshKeysService } from './ssh-keys.service';
 

@@ -1,12 +1,16 @@
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { NotFoundError, ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { CredentialsRepository } from './credentials.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
 import { DuplicateSshKeyError, type SshKey } from './credentials.repository';
 import { SshKeyError, parseSshPublicKey } from './ssh-key-parser';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { credentials: CredentialsRepository };
 
 const PROBLEM_MESSAGES = {
   private: 'keys.errors.private',
@@ -16,7 +20,7 @@ const PROBLEM_MESSAGES = {
 } as const;
 
 /** SSH public keys: parsed and checked, fingerprinted like ssh-keygen, one account per key. */
-export function createSshKeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; authorizedKeysLimiter: Limiter }) {
+export function createSshKeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; authorizedKeysLimiter: Limiter }) {
   const { repos, clock } = deps;
   return {
     list: (user: User): Promise<SshKey[]> => repos.credentials.listSshKeys(user.id),

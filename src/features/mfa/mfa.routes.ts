@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import type { Clock } from '../../infra/clock';
-import { guardOperation, type Operation } from '../../http/middleware/require-recent-auth';
+import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
 import { uuidParam } from '../../http/middleware/uuid-param';
 import type { createMfaSignInPages } from './mfa-sign-in.pages';
 import type { createSecurityPages } from './security.pages';
-import { OPERATIONS as OP } from '../sessions/operations';
+import { OPERATIONS as OP, type Operation } from '../../core/operations';
 
 export function mfaRoutes(pages: { signIn: ReturnType<typeof createMfaSignInPages>; security: ReturnType<typeof createSecurityPages> }, clock: Clock): Router {
   const router = Router();

@@ -2,17 +2,21 @@ import type { Clock } from '../../infra/clock';
 import type { DataCipher } from '../../infra/crypto/data-cipher';
 import type { Limiter } from '../../infra/rate-limit';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { NotFoundError, ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { BoundRepositories, Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { AuthenticatorsRepository } from './authenticators.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
 import { endOtherSessions } from './other-sessions';
 import { RECOVERY_CODE_COUNT, createRecoveryCodeHasher, newRecoveryCode } from './recovery-codes';
 import { matchTotp, newTotpSecret } from './totp';
 
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { authenticators: AuthenticatorsRepository };
+
 export interface MfaDeps {
-  repos: Repositories;
+  repos: Repos<Tables>;
   cipher: DataCipher;
   clock: Clock;
   notices: SecurityNotices;
@@ -45,13 +49,18 @@ export function createMfaService(deps: MfaDeps) {
     if (step === null || !(await repos.authenticators.claimTotpStep(totp.id, step, clock.now()))) throw invalidCode(field);
   }
 
-  async function issueRecoveryCodes(tx: BoundRepositories, userId: string): Promise<string[]> {
+  async function issueRecoveryCodes(tx: Tables, userId: string): Promise<string[]> {
     const plain = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     await tx.authenticators.replaceRecoveryCodes(userId, await Promise.all(plain.map((c) => codes.hash(c))), clock.now());
     return plain;
   }
 
   return {
+    /** Whether an authenticator app is set up (step-up asks for its code). */
+    async hasTotp(user: User): Promise<boolean> {
+      return (await repos.authenticators.findTotp(user.id)) !== undefined;
+    },
+
     async status(user: User): Promise<MfaStatus> {
       const [totp, set, passkeys] = await Promise.all([repos.authenticators.findTotp(user.id), repos.authenticators.findRecoveryCodes(user.id), repos.authenticators.countPasskeys(user.id)]);
       return { totp: totp ? { since: totp.createdAt } : null, recoveryCodesLeft: set ? set.codes.filter((c) => !c.usedAt).length : 0, passkeys };

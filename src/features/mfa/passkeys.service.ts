@@ -12,14 +12,18 @@ import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
 import type { SingleUseClaims } from '../../infra/single-use-claims';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
-import { AppError, NotFoundError } from '../../http/errors';
+import { AppError, NotFoundError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { AuthenticatorsRepository } from './authenticators.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
 import type { PasskeyRecord } from './authenticators.repository';
 import { endOtherSessions } from './other-sessions';
 import { defaultPasskeyName } from './passkey-names';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { authenticators: AuthenticatorsRepository };
 
 export class PasskeyError extends AppError {
   constructor(key = 'passkeys.errors.failed') {
@@ -48,7 +52,7 @@ const CLAIM_TTL_MS = 3 * CHALLENGE_LIFETIME_MS;
  * guard against two requests carrying that session at the same moment, and many
  * authenticators keep no counter.
  */
-export function createPasskeysService(deps: { repos: Repositories; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
+export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
   const { repos, clock, notices } = deps;
   const rpID = deps.baseUrl.hostname;
   const origin = deps.baseUrl.origin;

@@ -1,7 +1,7 @@
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { CredentialCheck } from '../auth/credential-check';
-import type { User } from '../users/user';
+import type { CredentialCheck } from './credential-check';
+import type { User } from '../../core/users/user';
 import type { PasswordChanges } from './password-changes';
 import type { PasswordHasher } from './password-hasher';
 import type { PasswordPolicy } from './password-policy';

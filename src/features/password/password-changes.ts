@@ -1,14 +1,18 @@
 import type { Clock } from '../../infra/clock';
-import { FORMAT_TAGS, isLocale } from '../../infra/i18n';
-import type { Links } from '../../infra/links';
+import { formatWhen } from '../../infra/mailer/mail-dates';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { browserAndOs } from '../../infra/user-agent';
 import type { RequestContext } from '../../http/request-context';
-import type { BoundRepositories, Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { OneTimeLinks } from '../auth/one-time-links';
-import type { User } from '../users/user';
+import type { KnownDevicesRepository } from '../../core/security/known-devices.repository';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { OneTimeLinks } from '../../core/one-time-links/one-time-links';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { knownDevices: KnownDevicesRepository };
 
 /** Links that let someone choose a password. */
 export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as const;
@@ -19,10 +23,10 @@ export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as cons
  * end, the browser that made the change stays trusted for the sign-in limits, the owner is
  * told by mail, all in one transaction; then every session of the account ends.
  */
-export function createPasswordChanges(deps: { repos: Repositories; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices; oneTimeLinks: OneTimeLinks }) {
+export function createPasswordChanges(deps: { repos: Repos<Tables>; mail: MailQueue; sessions: SessionRegistry; clock: Clock; links: Links; notices: SecurityNotices; oneTimeLinks: OneTimeLinks }) {
   return {
     /** `via` says which route it took: the profile (knowing the old password) or an emailed link. */
-    async apply(user: User, passwordHash: string, ctx: RequestContext, via: 'profile' | 'link', work?: (tx: BoundRepositories) => Promise<void>): Promise<void> {
+    async apply(user: User, passwordHash: string, ctx: RequestContext, via: 'profile' | 'link', work?: (tx: Tables) => Promise<void>): Promise<void> {
       const now = deps.clock.now();
       await deps.repos.transaction(async (tx) => {
         await work?.(tx);
@@ -51,9 +55,3 @@ export function createPasswordChanges(deps: { repos: Repositories; mail: MailQue
 }
 
 export type PasswordChanges = ReturnType<typeof createPasswordChanges>;
-
-/** A moment in mail: the recipient's language, in UTC (we do not know their time zone). */
-export function formatWhen(date: Date, locale: string): string {
-  const tag = isLocale(locale) ? FORMAT_TAGS[locale] : FORMAT_TAGS.en;
-  return `${new Intl.DateTimeFormat(tag, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
-}

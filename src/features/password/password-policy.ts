@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
-import type { Message } from '../../http/errors';
+import type { Message } from '../../infra/errors';
 import type { BreachedPasswords } from './breached-passwords';
 
 /**

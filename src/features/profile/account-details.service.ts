@@ -1,10 +1,14 @@
 import type { Clock } from '../../infra/clock';
-import type { Repositories } from '../../repositories';
-import type { User } from '../users/user';
-import { assertProfileEditable } from './profile-lock';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
+import type { User } from '../../core/users/user';
+import { assertProfileEditable } from '../../core/account-state/profile-lock';
 import type { NameInput } from './profile.schemas';
 
-export function createAccountDetailsService({ repos, clock, profileLocked }: { repos: Repositories; clock: Clock; profileLocked: boolean }) {
+/** The tables this module reads and writes. */
+type Tables = { users: UsersRepository };
+
+export function createAccountDetailsService({ repos, clock, profileLocked }: { repos: Repos<Tables>; clock: Clock; profileLocked: boolean }) {
   return {
     async updateName(user: User, input: NameInput): Promise<void> {
       assertProfileEditable(user, profileLocked);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { URLS } from '../../http/urls';
 import type { AvatarService } from './avatar.service';
 
 /**
@@ -13,7 +14,7 @@ const AVATAR_CSP = "default-src 'none'; object-src 'none'; base-uri 'none'; fram
  */
 export function avatarFileRoutes(avatars: AvatarService): Router {
   const router = Router();
-  router.get('/avatars/:hash/:size.webp', async (req, res, next) => {
+  router.get(URLS.avatarFile, async (req, res, next) => {
     const size = req.params.size === '256' ? 'large' : req.params.size === '96' ? 'small' : undefined;
     const hash = String(req.params.hash);
     const avatar = size && (await avatars.find(hash, size));
@@ -24,8 +25,4 @@ export function avatarFileRoutes(avatars: AvatarService): Router {
     res.send(avatar.bytes);
   });
   return router;
-}
-
-export function avatarUrl(hash: string | null, size: 256 | 96): string | null {
-  return hash ? `/avatars/${hash}/${size}.webp` : null;
 }

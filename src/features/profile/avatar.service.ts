@@ -1,13 +1,18 @@
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
-import type { Repositories } from '../../repositories';
-import type { User } from '../users/user';
+import type { AvatarsRepository } from './avatars.repository';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
+import type { User } from '../../core/users/user';
 import { processAvatar } from './avatar-image';
-import { assertProfileEditable } from './profile-lock';
+import { assertProfileEditable } from '../../core/account-state/profile-lock';
+
+/** The tables this module reads and writes. */
+type Tables = { avatars: AvatarsRepository; users: UsersRepository };
 
 export type AvatarSize = 'large' | 'small';
 
-export function createAvatarService({ repos, clock, profileLocked, limiter }: { repos: Repositories; clock: Clock; profileLocked: boolean; limiter: Limiter }) {
+export function createAvatarService({ repos, clock, profileLocked, limiter }: { repos: Repos<Tables>; clock: Clock; profileLocked: boolean; limiter: Limiter }) {
   return {
     /**
      * Cleans and stores an uploaded image; returns the hash it is served under. Decoding

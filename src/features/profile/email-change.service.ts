@@ -1,24 +1,28 @@
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Links } from '../../infra/links';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { browserAndOs } from '../../infra/user-agent';
-import type { Repositories } from '../../repositories';
-import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
-import { newSecretToken } from '../auth/one-time-token';
-import { formatWhen } from '../password/password-changes';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
-import { DuplicateUserError } from '../users/users.repository';
-import { assertProfileEditable } from './profile-lock';
+import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
+import type { Repos } from '../../core/repos';
+import { InvalidLinkError, type OneTimeLinks } from '../../core/one-time-links/one-time-links';
+import { newSecretToken } from '../../core/one-time-links/one-time-token';
+import { formatWhen } from '../../infra/mailer/mail-dates';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
+import { DuplicateUserError } from '../../core/users/users.repository';
+import { assertProfileEditable } from '../../core/account-state/profile-lock';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { deletedIdentities: DeletedIdentitiesRepository };
 
 const DAY = 86_400_000;
 export const UNDO_LINK_DAYS = 7;
 
 export interface EmailChangeDeps {
-  repos: Repositories;
+  repos: Repos<Tables>;
   oneTimeLinks: OneTimeLinks;
   mail: MailQueue;
   links: Links;

@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import type { Clock } from '../../infra/clock';
-import { guardOperation, type Operation } from '../../http/middleware/require-recent-auth';
+import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
 import { singleUpload } from '../../http/middleware/upload';
 import type { createAccountPages } from './account.pages';
 import { AVATAR_MAX_BYTES } from './avatar-image';
 import type { createEmailLinkPages } from './email-links.pages';
-import type { createPasswordPages } from './password.pages';
-import type { createPreferencesPages } from './preferences.pages';
-import { OPERATIONS as OP } from '../sessions/operations';
+import type { createPasswordPages } from '../password/password.pages';
+import type { createPreferencesPages } from '../appearance/preferences.pages';
+import { OPERATIONS as OP, type Operation } from '../../core/operations';
 
 const avatarUpload = singleUpload('avatar', AVATAR_MAX_BYTES, { tooLarge: 'profile.avatar.errors.tooLarge', unreadable: 'profile.avatar.errors.unreadable' });
 

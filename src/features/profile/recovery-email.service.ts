@@ -1,13 +1,16 @@
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../http/errors';
-import type { Links } from '../../infra/links';
+import { ValidationError } from '../../infra/errors';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
-import type { Repositories } from '../../repositories';
-import { InvalidLinkError, type OneTimeLinks } from '../auth/one-time-links';
+import type { Repos } from '../../core/repos';
+import { InvalidLinkError, type OneTimeLinks } from '../../core/one-time-links/one-time-links';
 import type { RequestContext } from '../../http/request-context';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
-import { assertProfileEditable } from './profile-lock';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
+import { assertProfileEditable } from '../../core/account-state/profile-lock';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables;
 
 /**
  * The optional second address where password reset links go once it is verified (by a
@@ -15,7 +18,7 @@ import { assertProfileEditable } from './profile-lock';
  * whose primary address is verified may have one: otherwise anyone could sign up with a
  * stranger's address and claim a mailbox of their own for its reset links.
  */
-export function createRecoveryEmailService(deps: { repos: Repositories; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean; notices: SecurityNotices }) {
+export function createRecoveryEmailService(deps: { repos: Repos<Tables>; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean; notices: SecurityNotices }) {
   const { repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs } = deps;
   return {
     async set(user: User, email: string, ctx: RequestContext): Promise<void> {

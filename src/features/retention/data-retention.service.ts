@@ -1,5 +1,14 @@
 import type { Clock } from '../../infra/clock';
-import type { Repositories } from '../../repositories';
+import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
+import type { SecurityEventsRepository } from '../../core/security/security-events.repository';
+import type { KnownDevicesRepository } from '../../core/security/known-devices.repository';
+import type { AdvisoryLocksRepository } from '../../infra/advisory-locks.repository';
+import type { OneTimeTokensRepository } from '../../core/one-time-links/one-time-tokens.repository';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
+import type { Repos } from '../../core/repos';
+
+/** The tables this module reads and writes. */
+type Tables = { deletedIdentities: DeletedIdentitiesRepository; events: SecurityEventsRepository; knownDevices: KnownDevicesRepository; locks: AdvisoryLocksRepository; oneTimeTokens: OneTimeTokensRepository; outbox: OutboxRepository };
 
 const DAY = 86_400_000;
 
@@ -43,7 +52,7 @@ async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<n
  * their DELETED_RESERVE_DAYS end, and the periods in RETENTION. Each web process runs it
  * now and then; an advisory lock lets one at a time do the work.
  */
-export function createDataRetention(deps: { repos: Repositories; clock: Clock; activityDays: number; failedMailDays: number }) {
+export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; activityDays: number; failedMailDays: number }) {
   return {
     /** Deletes what has outlived its period; undefined when another process is already at it. */
     async purge(): Promise<RetentionReport | undefined> {

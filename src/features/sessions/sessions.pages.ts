@@ -3,8 +3,8 @@ import type { Clock } from '../../infra/clock';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
-import type { User } from '../users/user';
-import { profileFrame } from '../profile/profile-tabs';
+import type { User } from '../../core/users/user';
+import { profileFrame } from '../../http/profile-frame';
 import type { SessionsService } from './sessions.service';
 
 const userOf = (req: Request) => req.user as User;

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { Clock } from '../../infra/clock';
-import { guardOperation, type Operation } from '../../http/middleware/require-recent-auth';
+import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
-import type { createReauthPages } from './reauth.pages';
+import type { createReauthPages } from '../auth/reauth.pages';
 import type { createSessionsPages } from './sessions.pages';
-import { OPERATIONS as OP } from './operations';
+import { OPERATIONS as OP, type Operation } from '../../core/operations';
 
 export function sessionsRoutes(pages: { reauth: ReturnType<typeof createReauthPages>; sessions: ReturnType<typeof createSessionsPages> }, clock: Clock): Router {
   const router = Router();

@@ -1,13 +1,16 @@
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
-import { AppError, NotFoundError } from '../../http/errors';
+import { AppError, NotFoundError } from '../../infra/errors';
 import { sessionHandle, type AuthMethod } from '../../infra/session-store/session-data';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { parseUserAgent, type DeviceDescription } from '../../infra/user-agent';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { SecurityNotices } from '../account/security-notices';
-import type { User } from '../users/user';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables;
 
 export interface SessionView {
   /** The public handle (SHA-256 of the session id): safe to show and to post back. */
@@ -29,7 +32,7 @@ export class CurrentSessionError extends AppError {
 }
 
 /** The devices an account is signed in on: listing, signing out one or all others, limits. */
-export function createSessionsService(deps: { registry: SessionRegistry; repos: Repositories; clock: Clock; config: Config; notices: SecurityNotices }) {
+export function createSessionsService(deps: { registry: SessionRegistry; repos: Repos<Tables>; clock: Clock; config: Config; notices: SecurityNotices }) {
   const { registry, clock, config } = deps;
 
   /** Live sessions by the service's own clock: idle and absolute timeouts, not only the store's expiry. */

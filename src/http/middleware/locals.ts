@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
 import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Catalogues, type Locale } from '../../infra/i18n';
-import { THEMES, initialsOf, isTheme, type Theme } from '../../features/users/user';
-import type { UsersRepository } from '../../features/users/users.repository';
-import { avatarUrl } from '../../features/profile/avatar-files.routes';
+import { THEMES, initialsOf, isTheme, type Theme } from '../../core/users/user';
+import type { UsersRepository } from '../../core/users/users.repository';
+import { avatarUrl } from '../../core/users/avatar-url';
 import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
 import { safeNext } from '../paths';

@@ -1,12 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../../infra/clock';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError } from '../../infra/errors';
+import type { Operation } from '../../core/operations';
 
-/** One operation on an account, and whether it needs a recent sign-in (the table: features/sessions/operations.ts). */
-export interface Operation {
-  readonly name: string;
-  readonly recentAuth: boolean;
-}
 
 /** A handler guarding one operation; `operation` lets route walks find every door of it. */
 export type OperationGuard = RequestHandler & { readonly operation: Operation };

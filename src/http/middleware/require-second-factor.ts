@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError } from '../errors';
+import { ForbiddenError } from '../../infra/errors';
 import { flash } from '../session';
 
 /** What someone without a second factor may still reach when REQUIRE_2FA is on. */

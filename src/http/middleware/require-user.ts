@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { UnauthorizedError } from '../errors';
+import { UnauthorizedError } from '../../infra/errors';
 import { baseUrlOf, loginUrlFor } from '../paths';
 
 /** Pages that need a signed-in person: others go to sign in and come back afterwards. */

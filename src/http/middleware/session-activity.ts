@@ -5,7 +5,7 @@ import type { Clock } from '../../infra/clock';
 import type { EndReason } from '../../infra/session-store/session-data';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import { cookieName, cookieOptions } from '../cookies';
-import { UnauthorizedError } from '../errors';
+import { UnauthorizedError } from '../../infra/errors';
 import { loginUrlFor } from '../paths';
 import { clientIp } from '../request-context';
 import { flash, regenerateSession } from '../session';

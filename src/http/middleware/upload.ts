@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import multer from 'multer';
-import { ValidationError } from '../errors';
+import { ValidationError } from '../../infra/errors';
 
 declare module 'express-serve-static-core' {
   interface Request {

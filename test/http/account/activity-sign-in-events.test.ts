@@ -1,4 +1,4 @@
-import type { SecurityEventType } from '../../../src/features/account/security-notices';
+import type { SecurityEventType } from '../../../src/core/security/security-notices';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';

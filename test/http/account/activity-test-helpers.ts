@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { EVENT_GROUPS, type SecurityEventType } from '../../../src/features/account/security-notices';
+import { EVENT_GROUPS, type SecurityEventType } from '../../../src/core/security/security-notices';
 import type { TestApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 

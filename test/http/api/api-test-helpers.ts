@@ -5,7 +5,7 @@ import type { Response } from 'supertest';
 import type { TestApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { totpAt } from '../../helpers/totp';
-import type { User } from '../../../src/features/users/user';
+import type { User } from '../../../src/core/users/user';
 
 export type Method = 'get' | 'put' | 'post' | 'delete';
 export type Scope = 'read' | 'write';

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser } from '../../helpers/factories';
-import { authLimits } from '../../../src/features/auth/auth-limits';
+import { authLimits } from '../../../src/core/rate-limits';
 
 let t: TestApp;
 beforeAll(async () => {

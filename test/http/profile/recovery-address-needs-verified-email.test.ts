@@ -2,7 +2,7 @@
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { newSecretToken } from '../../../src/features/auth/one-time-token';
+import { newSecretToken } from '../../../src/core/one-time-links/one-time-token';
 
 const ORIGIN = 'http://localhost:3000';
 const MESSAGE = 'Verify your email address first: a recovery address can be added once your main address is confirmed.';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultConfig, defaultEnv } from '../../../src/config';
-import { authLimits } from '../../../src/features/auth/auth-limits';
+import { authLimits } from '../../../src/core/rate-limits';
 import { CONTEXT_WORDS } from '../../../src/features/password/password-policy';
 
 const root = path.join(__dirname, '..', '..', '..');

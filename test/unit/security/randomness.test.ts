@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { newSecretToken } from '../../../src/features/auth/one-time-token';
+import { newSecretToken } from '../../../src/core/one-time-links/one-time-token';
 import { newRecoveryCode } from '../../../src/features/mfa/recovery-codes';
 import { newTotpSecret } from '../../../src/features/mfa/totp';
 import { base32Decode } from '../../helpers/totp';

@@ -1,12 +1,16 @@
 import type { Clock } from '../../infra/clock';
-import type { Links } from '../../infra/links';
+import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import { browserAndOs } from '../../infra/user-agent';
 import type { RequestContext } from '../../http/request-context';
-import type { BoundRepositories } from '../../repositories';
-import type { OneTimeLinks } from '../auth/one-time-links';
-import { formatWhen } from '../password/password-changes';
+import type { SecurityEventsRepository } from './security-events.repository';
+import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
+import type { OneTimeLinkTables, OneTimeLinks } from '../one-time-links/one-time-links';
+import { formatWhen } from '../../infra/mailer/mail-dates';
 import type { User } from '../users/user';
+
+/** The tables this module reads and writes. */
+export type NoticeTables = OneTimeLinkTables & { events: SecurityEventsRepository; outbox: OutboxRepository };
 
 /**
  * Every kind of security event, grouped as the Activity tab's filter shows them. Each is
@@ -56,10 +60,10 @@ export type EventContext = Pick<RequestContext, 'ip' | 'userAgent' | 'locale'>;
  */
 export function createSecurityNotices(deps: { mail: MailQueue; links: Links; clock: Clock; oneTimeLinks: OneTimeLinks }) {
   /** A fresh "This wasn't me" link for a mail about this account. */
-  const lockdownLink = async (tx: BoundRepositories, user: User): Promise<string> =>
+  const lockdownLink = async (tx: NoticeTables, user: User): Promise<string> =>
     deps.links.lockdown(await deps.oneTimeLinks.issue(tx, { purpose: 'lockdown', userId: user.id, lifetimeMs: LOCKDOWN_LINK_MS }));
 
-  async function notify(tx: BoundRepositories, user: User, kind: NoticeKind, ctx: EventContext, detail = ''): Promise<void> {
+  async function notify(tx: NoticeTables, user: User, kind: NoticeKind, ctx: EventContext, detail = ''): Promise<void> {
     const locale = user.language ?? ctx.locale;
     await deps.mail.queue(tx.outbox, {
       to: user.email,
@@ -73,7 +77,7 @@ export function createSecurityNotices(deps: { mail: MailQueue; links: Links; clo
     lockdownLink,
     notify,
 
-    async record(tx: BoundRepositories, user: User, type: SecurityEventType, ctx: EventContext, data: Record<string, string> = {}): Promise<void> {
+    async record(tx: NoticeTables, user: User, type: SecurityEventType, ctx: EventContext, data: Record<string, string> = {}): Promise<void> {
       await tx.events.record({ userId: user.id, type, ip: ctx.ip, userAgent: ctx.userAgent, data, now: deps.clock.now() });
       if (notifies(type)) await notify(tx, user, type, ctx, data.name ?? '');
     },

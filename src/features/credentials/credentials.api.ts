@@ -1,25 +1,81 @@
+import { z } from 'zod';
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../http/errors';
-import type { ApiTokensService, NewTokenInput } from '../credentials/api-tokens.service';
-import type { SshKeysService } from '../credentials/ssh-keys.service';
-import type { ReauthService } from '../sessions/reauth.service';
-import type { SessionsService } from '../sessions/sessions.service';
-import { OPERATIONS } from '../sessions/operations';
-import { bodyOf, callOf, type ApiEndpoint } from './api-endpoint';
-import { addSshKeyRequest, createTokenRequest, createdTokenResponse, sessionResponse, sshKeyResponse, tokenResponse } from './api.schemas';
-import { sessionView, sshKeyView, tokenView } from './api-views';
-import { proveIdentity } from './step-up';
+import { ValidationError } from '../../infra/errors';
+import { OPERATIONS } from '../../core/operations';
+import { bodyOf, callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
+import { iso, stepUpFields, timestamp } from '../../http/api/api-schemas';
+import { text } from '../../http/validate';
+import type { ApiTokensService, NewTokenInput } from './api-tokens.service';
+import { sshKeyFormSchema } from './credentials.schemas';
+import type { ApiToken, SshKey } from './credentials.repository';
+import type { SshKeysService } from './ssh-keys.service';
 
-export interface CredentialsApiDeps {
-  sessions: SessionsService;
-  apiTokens: ApiTokensService;
-  sshKeys: SshKeysService;
-  reauth: ReauthService;
-  clock: Clock;
+export const createTokenRequest = z.object({
+  name: text({ requiredKey: 'tokens.errors.nameRequired', max: 60 }),
+  scope: z.enum(['read', 'write'], { error: 'tokens.errors.scope' }),
+  expires_in_days: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365)], { error: 'tokens.errors.expiry' }).optional(),
+  expires_on: z.string({ error: 'tokens.errors.dateInvalid' }).max(10, 'tokens.errors.dateInvalid').optional(),
+  allowed_ips: z.array(z.string({ error: 'tokens.errors.allowListType' }).max(64, 'validation.tooLong'), { error: 'tokens.errors.allowListType' }).max(50, 'validation.tooLong').optional(),
+  ...stepUpFields,
+});
+const addSshKeyRequest = sshKeyFormSchema;
+
+const tokenResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  masked: z.string(),
+  scope: z.enum(['read', 'write']),
+  allowed_ips: z.array(z.string()).nullable(),
+  created_at: timestamp,
+  expires_at: timestamp,
+  expired: z.boolean(),
+  last_used_at: timestamp.nullable(),
+  last_used_ip: z.string().nullable(),
+});
+const createdTokenResponse = tokenResponse.extend({ token: z.string().describe('The secret, returned this once') });
+
+const sshKeyResponse = z.object({
+  id: z.string(),
+  title: z.string(),
+  type: z.string(),
+  bits: z.number().int(),
+  fingerprint: z.string(),
+  comment: z.string(),
+  public_key: z.string(),
+  created_at: timestamp,
+});
+
+/** A token as the JSON API shows it: never its secret or digest. */
+function tokenView(token: ApiToken, masked: string, now: Date): z.infer<typeof tokenResponse> {
+  return {
+    id: token.id,
+    name: token.name,
+    masked,
+    scope: token.scope,
+    allowed_ips: token.allowedIps,
+    created_at: token.createdAt.toISOString(),
+    expires_at: token.expiresAt.toISOString(),
+    expired: token.expiresAt.getTime() <= now.getTime(),
+    last_used_at: iso(token.lastUsedAt),
+    last_used_ip: token.lastUsedIp,
+  };
+}
+
+function sshKeyView(key: SshKey): z.infer<typeof sshKeyResponse> {
+  return {
+    id: key.id,
+    title: key.title,
+    type: key.keyType,
+    bits: key.bits,
+    fingerprint: key.fingerprint,
+    comment: key.comment,
+    public_key: key.publicKey,
+    created_at: key.createdAt.toISOString(),
+  };
 }
 
 /** The token form's choices, from the API's fields: a number of days or a date. */
-function tokenInput(body: ReturnType<typeof createTokenRequest.parse>): NewTokenInput {
+function tokenInput(body: z.infer<typeof createTokenRequest>): NewTokenInput {
   if (body.expires_in_days === undefined && body.expires_on === undefined) throw ValidationError.field('expires_in_days', 'tokens.errors.expiry');
   return {
     name: body.name,
@@ -30,37 +86,9 @@ function tokenInput(body: ReturnType<typeof createTokenRequest.parse>): NewToken
   };
 }
 
-/** /users/me/sessions, /users/me/tokens and /users/me/ssh-keys. */
-export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
+/** /users/me/tokens and /users/me/ssh-keys: the Tokens and SSH keys tabs' operations. */
+export function credentialsApi(deps: { apiTokens: ApiTokensService; sshKeys: SshKeysService; clock: Clock }): ApiEndpoint[] {
   return [
-    {
-      method: 'get',
-      path: '/users/me/sessions',
-      operationId: 'listSessions',
-      operation: OPERATIONS.listSessions,
-      summary: 'The devices you are signed in on',
-      tag: 'Sessions',
-      responses: { 200: { description: 'Live sessions, the calling one first', schema: sessionResponse, list: true } },
-      /** GET /api/v1/users/me/sessions */
-      handler: async (req, res) => {
-        res.json((await deps.sessions.list(callOf(req, res).user.id, req.sessionID)).map(sessionView));
-      },
-    },
-    {
-      method: 'delete',
-      path: '/users/me/sessions/{id}',
-      operationId: 'revokeSession',
-      operation: OPERATIONS.revokeSession,
-      summary: 'Sign out one device',
-      tag: 'Sessions',
-      responses: { 204: { description: 'Signed out' }, 404: { description: 'No such session' }, 409: { description: 'That is the calling session (sign out instead)' } },
-      /** DELETE /api/v1/users/me/sessions/{id} */
-      handler: async (req, res) => {
-        const { user, ctx } = callOf(req, res);
-        await deps.sessions.revoke(user, String(req.params.id), req.sessionID, ctx);
-        res.status(204).end();
-      },
-    },
     {
       method: 'get',
       path: '/users/me/tokens',
@@ -88,9 +116,7 @@ export function credentialsApi(deps: CredentialsApiDeps): ApiEndpoint[] {
       /** POST /api/v1/users/me/tokens */
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);
-        const body = bodyOf(createTokenRequest, req);
-        const input = tokenInput(body);
-        await proveIdentity(deps.reauth, user, body, ctx);
+        const input = tokenInput(bodyOf(createTokenRequest, req));
         const { token, secret } = await deps.apiTokens.create(user, input, ctx);
         res.status(201).json({ ...tokenView(token, deps.apiTokens.masked(token), deps.clock.now()), token: secret });
       },

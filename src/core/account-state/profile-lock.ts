@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../../http/errors';
+import { ForbiddenError } from '../../infra/errors';
 import type { User } from '../users/user';
 
 export type LockReason = 'administrator' | 'directory';

@@ -1,10 +1,14 @@
 import type { Clock } from '../../infra/clock';
-import { NotFoundError } from '../../http/errors';
-import type { BoundRepositories, Repositories } from '../../repositories';
+import { NotFoundError } from '../../infra/errors';
+import type { OneTimeTokensRepository } from './one-time-tokens.repository';
+import type { UsersRepository } from '../users/users.repository';
+import type { Repos } from '../repos';
 import type { User } from '../users/user';
-import { TOKEN_PATTERN } from './auth.schemas';
-import { hashSecretToken, newSecretToken } from './one-time-token';
+import { TOKEN_PATTERN, hashSecretToken, newSecretToken } from './one-time-token';
 import type { OneTimeToken, TokenPurpose } from './one-time-tokens.repository';
+
+/** The tables this module reads and writes. */
+export type OneTimeLinkTables = { oneTimeTokens: OneTimeTokensRepository; users: UsersRepository };
 
 export type LinkKind = 'password' | 'verification' | 'email_change' | 'lockdown';
 
@@ -30,10 +34,10 @@ export class InvalidLinkError extends NotFoundError {
  * The links the service mails (reset, verify, confirm a change, undo it): 256-bit
  * tokens, stored only as SHA-256 digests, with a purpose, an owner and an expiry, used once.
  */
-export function createOneTimeLinks({ repos, clock }: { repos: Repositories; clock: Clock }) {
+export function createOneTimeLinks({ repos, clock }: { repos: Repos<OneTimeLinkTables>; clock: Clock }) {
   return {
     /** Stores a new token in the caller's transaction and returns the secret for the link. */
-    async issue(tx: BoundRepositories, link: { purpose: TokenPurpose; userId: string; lifetimeMs: number; payload?: Record<string, unknown> }): Promise<string> {
+    async issue(tx: OneTimeLinkTables, link: { purpose: TokenPurpose; userId: string; lifetimeMs: number; payload?: Record<string, unknown> }): Promise<string> {
       const { token, hash } = newSecretToken();
       const now = clock.now();
       await tx.oneTimeTokens.insert({ purpose: link.purpose, userId: link.userId, tokenHash: hash, payload: link.payload ?? {}, expiresAt: new Date(now.getTime() + link.lifetimeMs), now });
@@ -50,12 +54,12 @@ export function createOneTimeLinks({ repos, clock }: { repos: Repositories; cloc
     },
 
     /** In the transaction that changes the account's email address or password: ends the links listed above. */
-    async endOnCredentialChange(tx: BoundRepositories, userId: string): Promise<void> {
+    async endOnCredentialChange(tx: OneTimeLinkTables, userId: string): Promise<void> {
       await tx.oneTimeTokens.revokeForUser(userId, ENDED_BY_CREDENTIAL_CHANGE, clock.now());
     },
 
     /** Uses the token up inside the transaction that acts on it; a second use fails. */
-    async spend(tx: BoundRepositories, token: OneTimeToken, kind: LinkKind): Promise<void> {
+    async spend(tx: OneTimeLinkTables, token: OneTimeToken, kind: LinkKind): Promise<void> {
       if (!(await tx.oneTimeTokens.markUsed(token.id, clock.now()))) throw new InvalidLinkError(kind);
     },
   };

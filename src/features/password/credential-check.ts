@@ -1,8 +1,13 @@
 import type { RequestContext } from '../../http/request-context';
 import { addressKey, type Limiter } from '../../infra/rate-limit';
-import type { Repositories } from '../../repositories';
-import type { PasswordHasher } from '../password/password-hasher';
-import type { User } from '../users/user';
+import type { KnownDevicesRepository } from '../../core/security/known-devices.repository';
+import type { UsersRepository } from '../../core/users/users.repository';
+import type { Repos } from '../../core/repos';
+import type { PasswordHasher } from './password-hasher';
+import type { User } from '../../core/users/user';
+
+/** The tables this module reads and writes. */
+type Tables = { knownDevices: KnownDevicesRepository; users: UsersRepository };
 
 export interface CredentialLimiters {
   /** Failures from one address against one account name: the tight limit, blocks only that pair. */
@@ -31,7 +36,7 @@ const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
  * last changed is a trusted device, whose attempts count against that device alone and
  * never against the account-wide limit strangers can fill.
  */
-export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repositories; hasher: PasswordHasher; limiters: CredentialLimiters }) {
+export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repos<Tables>; hasher: PasswordHasher; limiters: CredentialLimiters }) {
   const since = (user: User | undefined) => user?.passwordChangedAt ?? new Date(0);
 
   async function trusted(user: User | undefined, device: string | undefined): Promise<boolean> {

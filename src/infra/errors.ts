@@ -1,4 +1,4 @@
-import type { TranslateParams } from '../infra/i18n';
+import type { TranslateParams } from './i18n';
 
 /** A message to be translated where it is shown: an i18n key plus its parameters. */
 export interface Message {

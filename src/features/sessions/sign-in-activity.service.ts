@@ -1,19 +1,23 @@
 import type { Clock } from '../../infra/clock';
 import type { Background } from '../../infra/background';
 import type { AuthMethod } from '../../infra/session-store/session-data';
-import { UnauthorizedError } from '../../http/errors';
+import { UnauthorizedError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import { AccountLockedError, PasswordResetRequiredError } from '../auth/sign-in-errors';
-import type { User } from '../users/user';
-import type { SecurityNotices } from './security-notices';
+import type { KnownDevicesRepository } from '../../core/security/known-devices.repository';
+import type { Repos } from '../../core/repos';
+import { AccountLockedError, PasswordResetRequiredError } from '../../core/account-state/sign-in-errors';
+import type { User } from '../../core/users/user';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+
+/** The tables this module reads and writes. */
+type Tables = NoticeTables & { knownDevices: KnownDevicesRepository };
 
 /**
  * Sign-ins and sign-outs in the activity log, and the new-device notice. A device is
  * known by a digest of its long-lived random cookie, not by its address, so travelling
  * or a VPN does not cause mail, and a new browser always does.
  */
-export function createSignInActivity(deps: { repos: Repositories; notices: SecurityNotices; clock: Clock; background: Background }) {
+export function createSignInActivity(deps: { repos: Repos<Tables>; notices: SecurityNotices; clock: Clock; background: Background }) {
   const { repos, notices, clock } = deps;
   return {
     /** Every way in ends here, just before the session starts. `firstDevice`: the sign-up itself, not worth a notice. */

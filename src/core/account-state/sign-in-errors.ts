@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors';
+import { AppError } from '../../infra/errors';
 
 /** Locked by an administrator: no way in until they unlock it. */
 export class AccountLockedError extends AppError {

@@ -1,16 +1,15 @@
-import { ValidationError } from '../../http/errors';
+import { ValidationError } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
-import type { Repositories } from '../../repositories';
-import type { CredentialCheck } from '../auth/credential-check';
+import type { CredentialCheck } from '../password/credential-check';
 import type { MfaService } from '../mfa/mfa.service';
-import type { User } from '../users/user';
+import type { User } from '../../core/users/user';
 import type { ReauthInput } from './reauth.schemas';
 
 /**
  * Confirming one's identity again before a sensitive change (step-up): the password, and
  * with a second factor on, a current code too; or a passkey alone (see the passkey pages).
  */
-export function createReauthService({ credentials, mfa, repos }: { credentials: CredentialCheck; mfa: MfaService; repos: Repositories }) {
+export function createReauthService({ credentials, mfa }: { credentials: CredentialCheck; mfa: MfaService }) {
   return {
     /** What the step-up page asks for. */
     async requirements(user: User): Promise<{ code: boolean; passkey: boolean; passkeyOnly: boolean }> {
@@ -23,7 +22,7 @@ export function createReauthService({ credentials, mfa, repos }: { credentials: 
         throw ValidationError.field('password', 'reauth.errors.wrongPassword');
       }
       if (!user.mfaEnabled) return;
-      if (!(await repos.authenticators.findTotp(user.id))) throw new ValidationError({ _form: { key: 'reauth.errors.usePasskey' } });
+      if (!(await mfa.hasTotp(user))) throw new ValidationError({ _form: { key: 'reauth.errors.usePasskey' } });
       if (!input.code) throw ValidationError.field('code', 'mfa.errors.codeRequired');
       await mfa.verifyTotp(user, input.code);
     },

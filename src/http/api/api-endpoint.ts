@@ -1,11 +1,9 @@
+import type { Operation } from '../../core/operations';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Operation } from '../../http/middleware/require-recent-auth';
-import { contextOf, type RequestContext } from '../../http/request-context';
-import { parseInput } from '../../http/validate';
-import type { User } from '../users/user';
-
-export type ApiTag = 'Profile' | 'Sessions' | 'Tokens' | 'SSH keys';
+import { contextOf, type RequestContext } from '../request-context';
+import { parseInput } from '../validate';
+import type { User } from '../../core/users/user';
 
 export interface ApiResponseSpec {
   description: string;
@@ -24,10 +22,14 @@ export interface ApiEndpoint {
   path: string;
   operationId: string;
   summary: string;
-  tag: ApiTag;
-  /** Its row in the operations table (features/sessions/operations.ts), which the page for it names too. */
+  /** The group it is listed under in the document (each feature names its own). */
+  tag: string;
+  /** Its row in the operations table (core/operations.ts), which the page for it names too. */
   operation: Operation;
-  /** Needs `current_password` (and `code` with an authenticator app) in the body. */
+  /**
+   * Needs `current_password` (and `code` with an authenticator app) in `body`: the API
+   * router checks them, after the whole body is valid and before the handler runs.
+   */
   stepUp?: boolean;
   /** A JSON body, validated with the same field rules as the matching form. */
   body?: z.ZodType;

@@ -4,10 +4,10 @@ import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
 import { continueSignedOut, flash } from '../../http/session';
-import type { PasswordChangeService } from '../password/password-change.service';
-import { passwordChangeSchema } from '../password/password.schemas';
-import type { User } from '../users/user';
-import { profileFrame } from './profile-tabs';
+import type { PasswordChangeService } from './password-change.service';
+import { passwordChangeSchema } from './password.schemas';
+import type { User } from '../../core/users/user';
+import { profileFrame } from '../../http/profile-frame';
 
 /** The Password tab. */
 export function createPasswordPages(deps: { passwordChange: PasswordChangeService; clock: Clock; config: Config }) {

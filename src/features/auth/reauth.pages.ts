@@ -10,7 +10,7 @@ import type { Translator } from '../../infra/i18n';
 import { webauthnResponseSchema } from '../mfa/mfa.schemas';
 import type { PasskeysService } from '../mfa/passkeys.service';
 import { rememberChallenge, takeChallenge } from '../mfa/webauthn-challenge';
-import type { User } from '../users/user';
+import type { User } from '../../core/users/user';
 import { reauthSchema } from './reauth.schemas';
 import type { ReauthService } from './reauth.service';
 

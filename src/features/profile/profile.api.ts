@@ -1,30 +1,55 @@
 import express, { type RequestHandler } from 'express';
-import { AppError, PayloadTooLargeError, ValidationError } from '../../http/errors';
+import { z } from 'zod';
+import { OPERATIONS } from '../../core/operations';
+import { avatarUrl } from '../../core/users/avatar-url';
+import type { User } from '../../core/users/user';
+import { bodyOf, callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
+import { stepUpFields, timestamp } from '../../http/api/api-schemas';
 import { singleUpload } from '../../http/middleware/upload';
-import type { AccountDeletionService } from '../account/account-deletion.service';
-import type { DataExportService } from '../account/data-export.service';
-import type { PasswordChangeService } from '../password/password-change.service';
-import type { AccountDetailsService } from '../profile/account-details.service';
-import { AVATAR_MAX_BYTES } from '../profile/avatar-image';
-import { avatarUrl } from '../profile/avatar-files.routes';
-import type { AvatarService } from '../profile/avatar.service';
-import type { EmailChangeService } from '../profile/email-change.service';
-import type { ReauthService } from '../sessions/reauth.service';
-import { OPERATIONS } from '../sessions/operations';
-import { bodyOf, callOf, type ApiEndpoint } from './api-endpoint';
-import { avatarResponse, changeEmailRequest, changePasswordRequest, deleteAccountRequest, pendingEmailResponse, updateNameRequest, userResponse } from './api.schemas';
-import { userView } from './api-views';
-import { proveIdentity } from './step-up';
+import { AppError, PayloadTooLargeError, ValidationError } from '../../infra/errors';
+import type { AccountDetailsService } from './account-details.service';
+import { AVATAR_MAX_BYTES } from './avatar-image';
+import type { AvatarService } from './avatar.service';
+import type { EmailChangeService } from './email-change.service';
+import { emailChangeSchema, nameSchema } from './profile.schemas';
 
-export interface ProfileApiDeps {
-  accountDetails: AccountDetailsService;
-  emailChange: EmailChangeService;
-  passwordChange: PasswordChangeService;
-  avatars: AvatarService;
-  accountDeletion: AccountDeletionService;
-  dataExport: DataExportService;
-  reauth: ReauthService;
-  baseUrl: URL;
+const updateNameRequest = nameSchema;
+const changeEmailRequest = z.object({ ...emailChangeSchema.shape, ...stepUpFields });
+
+const userResponse = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string(),
+  email_verified: z.boolean(),
+  recovery_email: z.string().nullable(),
+  first_name: z.string(),
+  last_name: z.string(),
+  language: z.string().nullable(),
+  theme: z.string().nullable(),
+  avatar_url: z.string().nullable(),
+  two_factor_enabled: z.boolean(),
+  created_at: timestamp,
+});
+const pendingEmailResponse = z.object({ pending_email: z.string() });
+const avatarResponse = z.object({ avatar_url: z.string() });
+
+/** The profile as the JSON API shows it; avatar URLs are absolute (API clients have no page to resolve against). */
+function userView(user: User, baseUrl: URL): z.infer<typeof userResponse> {
+  const avatar = avatarUrl(user.avatarHash, 256);
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    email_verified: user.emailVerifiedAt !== null,
+    recovery_email: user.recoveryEmail,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    language: user.language,
+    theme: user.theme,
+    avatar_url: avatar && new URL(avatar, baseUrl).href,
+    two_factor_enabled: user.mfaEnabled,
+    created_at: user.createdAt.toISOString(),
+  };
 }
 
 const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif'];
@@ -39,8 +64,8 @@ const avatarBody: RequestHandler = (req, res, next) => {
   next(new AppError(415, 'unsupported_media_type', 'api.errors.mediaType'));
 };
 
-/** /users/me: the profile, its email address, password and avatar, and the account itself. */
-export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
+/** /users/me: the Account tab's operations (the profile, its email address and avatar). */
+export function profileApi(deps: { accountDetails: AccountDetailsService; emailChange: EmailChangeService; avatars: AvatarService; baseUrl: URL }): ApiEndpoint[] {
   return [
     {
       method: 'get',
@@ -86,28 +111,8 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);
         const input = bodyOf(changeEmailRequest, req);
-        await proveIdentity(deps.reauth, user, input, ctx);
         await deps.emailChange.request(user, input.email, ctx);
         res.status(202).json({ pending_email: input.email });
-      },
-    },
-    {
-      method: 'put',
-      path: '/users/me/password',
-      operationId: 'changePassword',
-      operation: OPERATIONS.changePassword,
-      summary: 'Change your password',
-      tag: 'Profile',
-      stepUp: true,
-      body: changePasswordRequest,
-      responses: { 204: { description: 'Changed; other sessions are signed out' } },
-      /** PUT /api/v1/users/me/password */
-      handler: async (req, res) => {
-        const { user, ctx } = callOf(req, res);
-        const input = bodyOf(changePasswordRequest, req);
-        await proveIdentity(deps.reauth, user, input, ctx);
-        await deps.passwordChange.change(user, { current_password: input.current_password, password: input.password, password_confirm: input.password }, ctx);
-        res.status(204).end();
       },
     },
     {
@@ -144,38 +149,5 @@ export function profileApi(deps: ProfileApiDeps): ApiEndpoint[] {
         res.status(204).end();
       },
     },
-    {
-      method: 'get',
-      path: '/users/me/export',
-      operationId: 'exportMyData',
-      operation: OPERATIONS.exportData,
-      summary: 'Everything kept about you, as one JSON document (never a secret or a digest)',
-      tag: 'Profile',
-      responses: { 200: { description: 'The same file as "Download my data" on the profile' } },
-      /** GET /api/v1/users/me/export */
-      handler: async (req, res) => {
-        const data = await deps.dataExport.export(callOf(req, res).user, req.sessionID);
-        res.set('Content-Disposition', `attachment; filename="${deps.dataExport.fileName()}"`).json(data);
-      },
-    },
-    {
-      method: 'delete',
-      path: '/users/me',
-      operationId: 'deleteMe',
-      operation: OPERATIONS.deleteAccount,
-      summary: 'Delete your account, irreversibly',
-      tag: 'Profile',
-      stepUp: true,
-      body: deleteAccountRequest,
-      responses: { 204: { description: 'Deleted; every session has ended' } },
-      /** DELETE /api/v1/users/me: the same deletion as /profile/delete. */
-      handler: async (req, res) => {
-        const { user, ctx } = callOf(req, res);
-        await proveIdentity(deps.reauth, user, bodyOf(deleteAccountRequest, req), ctx);
-        await deps.accountDeletion.delete(user, ctx);
-        res.status(204).end();
-      },
-    },
   ];
 }
-

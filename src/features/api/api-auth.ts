@@ -1,9 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
-import type { ApiAccessService, ApiPrincipal } from '../../features/api/api-access.service';
+import type { ApiAccessService, ApiPrincipal } from './api-access.service';
 import type { Limiter } from '../../infra/rate-limit';
-import { hasValidCsrfToken } from '../csrf';
-import { BadRequestError, CsrfError, ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors';
-import { clientIp, contextOf } from '../request-context';
+import { hasValidCsrfToken } from '../../http/csrf';
+import { BadRequestError, CsrfError, ForbiddenError, RateLimitedError, UnauthorizedError } from '../../infra/errors';
+import { clientIp, contextOf } from '../../http/request-context';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,5 +1,5 @@
-import type { Config } from '../../config';
-import type { LimitSpec } from '../../infra/rate-limit';
+import type { Config } from '../config';
+import type { LimitSpec } from '../infra/rate-limit';
 
 const MINUTE = 60;
 const HOUR = 3600;

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
-import type { Clock } from '../../infra/clock';
-import type { Translator } from '../../infra/i18n';
-import { isElevated } from '../../http/middleware/require-recent-auth';
+import type { Clock } from '../infra/clock';
+import type { Translator } from '../infra/i18n';
+import { isElevated } from './middleware/require-recent-auth';
 
 /** The tabs of the profile page, in order. Each is a full page of its own. */
 export const PROFILE_TABS = [

@@ -5,8 +5,8 @@ import type { AuthMethod, FlashMessage } from '../../infra/session-store/session
 import { ensureDevice } from '../../http/device';
 import { contextOf } from '../../http/request-context';
 import { startSignedInSession } from '../../http/session';
-import type { SignInActivity } from '../account/sign-in-activity.service';
-import type { SessionsService } from '../sessions/sessions.service';
+import type { SignInActivity } from './sign-in-activity.service';
+import type { SessionsService } from './sessions.service';
 
 /**
  * The last step of every way in (password, password + second factor, passkey, sign-up):

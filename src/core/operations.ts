@@ -1,4 +1,8 @@
-import type { Operation } from '../../http/middleware/require-recent-auth';
+/** One operation on an account, and whether it needs a recent sign-in. */
+export interface Operation {
+  readonly name: string;
+  readonly recentAuth: boolean;
+}
 
 /** Names the table's rows and turns each into an Operation. */
 function table<Name extends string>(recentAuth: Record<Name, boolean>): Record<Name, Operation> {

@@ -3,12 +3,12 @@ import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
 import { flash } from '../../http/session';
-import { rememberAppearance } from '../appearance/appearance.pages';
-import { noticePreferencesSchema, preferencesSchema } from '../appearance/appearance.schemas';
-import type { AppearanceService } from '../appearance/appearance.service';
-import type { SignInActivity } from '../account/sign-in-activity.service';
-import type { User } from '../users/user';
-import { profileFrame } from './profile-tabs';
+import { rememberAppearance } from './appearance.pages';
+import { noticePreferencesSchema, preferencesSchema } from './appearance.schemas';
+import type { AppearanceService } from './appearance.service';
+import type { SignInActivity } from '../sessions/sign-in-activity.service';
+import type { User } from '../../core/users/user';
+import { profileFrame } from '../../http/profile-frame';
 
 /** The Preferences tab: language and theme, saved on the account, and the new-device notice. */
 export function createPreferencesPages(deps: { appearance: AppearanceService; activity: SignInActivity; config: Config; clock: Clock }) {

@@ -6,6 +6,9 @@ export function newSecretToken(): { token: string; hash: string } {
   return { token, hash: hashSecretToken(token) };
 }
 
+/** What a token in a link looks like; anything else is refused before a database lookup. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
 export function hashSecretToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
