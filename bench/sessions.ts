@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const redis = deps.redis;
   if (!redis?.isReady) throw new Error(`Redis at ${REDIS_URL} is not reachable`);
   const store = deps.sessions as RedisSessionStore;
-  const { app, services } = createApp(deps);
+  const { app, repos } = createApp(deps);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   // The measured people: real accounts with 1, 10 and 100 sessions each, in both worlds.
   const measured: Array<{ size: number; userId: string; cookie: string }> = [];
   for (const size of SIZES) {
-    const user = await services.repos.users.insert({ username: `bench${size}`, email: `bench${size}@example.com`, firstName: 'Bench', lastName: `${size}`, passwordHash: null, language: 'en', theme: null, now: new Date() });
+    const user = await repos.users.insert({ username: `bench${size}`, email: `bench${size}@example.com`, firstName: 'Bench', lastName: `${size}`, passwordHash: null, language: 'en', theme: null, now: new Date() });
     let cookie = '';
     for (let i = 0; i < size; i++) {
       const sid = newSid();

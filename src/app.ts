@@ -5,10 +5,6 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
-import { healthRoutes } from './features/health/health.routes';
-import { clockOffsetFromDatabase } from './infra/clock-offset';
-import { avatarFileRoutes } from './features/profile/avatar-files.routes';
-import { profileUploads } from './features/profile/profile.routes';
 import { csrfProtection } from './http/csrf';
 import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
@@ -22,8 +18,9 @@ import { secretRoutesOf } from './http/secret-routes';
 import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
 import { fromRoot } from './infra/project-root';
-import { mountRoutes } from './routes';
-import { createServices, type Services } from './services';
+import { createFeatures, type Services } from './composition-root';
+import type { Repositories } from './repositories';
+import { rememberProfileTabs } from './http/profile-frame';
 
 /** A short digest of the static files, so their URLs change whenever they do. */
 function assetVersion(dir: string): string {
@@ -42,12 +39,13 @@ function assetVersion(dir: string): string {
 export interface App {
   app: Express;
   services: Services;
+  repos: Repositories;
 }
 
 /** Builds the whole web application from its back-ends; the caller decides where it listens. */
 export function createApp(deps: Deps): App {
   const { config, logger, clock, catalogues } = deps;
-  const services = createServices(deps);
+  const { features, services, repos } = createFeatures(deps);
   const app = express();
 
   app.disable('x-powered-by');
@@ -58,6 +56,7 @@ export function createApp(deps: Deps): App {
   app.locals.assetVersion = assetVersion(fromRoot('public'));
   app.locals.path = pathTo;
   rememberBaseUrl(app, config.baseUrl);
+  rememberProfileTabs(app, features.flatMap((feature) => feature.tabs ?? []));
   const secretRoutes = secretRoutesOf(app);
 
   app.use(requestLogger(logger, secretRoutes));
@@ -68,8 +67,7 @@ export function createApp(deps: Deps): App {
   app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(webauthnBrowser);
   });
-  app.use(healthRoutes(deps.readiness, () => clockOffsetFromDatabase(deps.db, deps.clock)));
-  app.use(avatarFileRoutes(services.avatars));
+  for (const feature of features) if (feature.publicRoutes) app.use(feature.publicRoutes);
   app.use(cookieParser());
   app.use(readDevice(config));
   app.use(baseLocals({ config, catalogues }));
@@ -77,14 +75,13 @@ export function createApp(deps: Deps): App {
   app.use(express.json({ limit: '100kb' }));
   app.use(session(sessionOptions(config, deps.sessions)));
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
-  app.use(currentUser({ catalogues, users: services.repos.users }));
+  app.use(currentUser({ catalogues, users: repos.users }));
   app.use(requireSecondFactor(config.require2fa));
-  app.use(profileUploads());
+  for (const feature of features) if (feature.uploadRoutes) app.use(feature.uploadRoutes);
   app.use(csrfProtection);
-
-  mountRoutes(app, deps, services);
+  for (const feature of features) if (feature.routes) app.use(feature.routes);
 
   app.use(notFound);
   app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes }));
-  return { app, services };
+  return { app, services, repos };
 }

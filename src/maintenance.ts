@@ -1,5 +1,5 @@
 import type { Deps } from './deps';
-import type { Services } from './services';
+import type { Services } from './composition-root';
 
 const SWEEP_INTERVAL_MS = 10 * 60_000;
 const RETENTION_INTERVAL_MS = 60 * 60_000;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Repos } from './core/repos';
 import { createOneTimeTokensRepository } from './core/one-time-links/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createAdvisoryLocksRepository } from './infra/advisory-locks.repository';
@@ -27,15 +28,8 @@ function bind(db: Knex | Knex.Transaction) {
 
 export type BoundRepositories = ReturnType<typeof bind>;
 
-/**
- * All repositories, plus transaction(): the callback gets the same repositories bound
- * to one transaction, so a change and everything it causes commit or fail together.
- * Inside the callback use only the repositories it is given (the embedded database
- * has one connection, held by the transaction).
- */
-export interface Repositories extends BoundRepositories {
-  transaction<T>(work: (tx: BoundRepositories) => Promise<T>): Promise<T>;
-}
+/** Every repository, plus transaction() (see core/repos.ts); each service is handed the tables it names. */
+export type Repositories = Repos<BoundRepositories>;
 
 export function createRepositories(db: Knex): Repositories {
   return {

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { createUserSchema } from '../features/admin/admin.schemas';
 import { parseInput } from '../http/validate';
 import { migrateLatest, migrateRollback, migrateRollbackAll, withMigrationConnection } from '../infra/db';
-import type { Services } from '../services';
+import type { Services } from '../composition-root';
 import { parseArguments, usernameFrom, UsageError, type OptionsConfig, type ParsedArguments } from './arguments';
 
 export interface CommandContext {

@@ -2,7 +2,7 @@ import { EXIT_CONFIG, loadConfig } from '../config';
 import { closeDeps, createDeps, type Deps } from '../deps';
 import { AppError, ValidationError } from '../infra/errors';
 import { pendingMigrations } from '../infra/db';
-import { createServices } from '../services';
+import { createFeatures } from '../composition-root';
 import { checkStartup, startupRefusal } from '../startup';
 import { UsageError } from './arguments';
 import { COMMANDS, usage, type Command } from './commands';
@@ -67,7 +67,7 @@ export async function runCli(argv: string[], io: CliIo = terminal, env: Record<s
   const t = deps.catalogues.translator('en');
   try {
     await requireSchema(command, deps);
-    await execute({ deps, config: deps.config, services: () => createServices(deps), out: io.out });
+    await execute({ deps, config: deps.config, services: () => createFeatures(deps).services, out: io.out });
     return 0;
   } catch (err) {
     if (err instanceof NotMigratedError) {

@@ -10,7 +10,7 @@ const HOUR = 3600;
  * SECURITY.md documents them (a test compares the two). `per: 'address'` limits count
  * IPv6 clients by their /64 network.
  */
-export function authLimits(config: Config) {
+export function rateLimits(config: Config) {
   return {
     signInAccountAndIp: { name: 'signin-account-ip', points: config.signInLimits.perAccountAndIp, windowSeconds: 15 * MINUTE },
     signInAccountAndDevice: { name: 'signin-account-device', points: config.signInLimits.perAccountAndIp, windowSeconds: 15 * MINUTE },

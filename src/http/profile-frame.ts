@@ -1,31 +1,24 @@
-import type { Request, Response } from 'express';
+import type { Application, Request, Response } from 'express';
 import type { Clock } from '../infra/clock';
 import type { Translator } from '../infra/i18n';
+import type { ProfileTab } from './feature';
 import { isElevated } from './middleware/require-recent-auth';
 
-/** The tabs of the profile page, in order. Each is a full page of its own. */
-export const PROFILE_TABS = [
-  { id: 'account', path: '/profile/account', labelKey: 'profile.tabs.account' },
-  { id: 'password', path: '/profile/password', labelKey: 'profile.tabs.password' },
-  { id: 'preferences', path: '/profile/preferences', labelKey: 'profile.tabs.preferences' },
-  { id: 'sessions', path: '/profile/sessions', labelKey: 'profile.tabs.sessions' },
-  { id: 'security', path: '/profile/security', labelKey: 'profile.tabs.security' },
-  { id: 'tokens', path: '/profile/tokens', labelKey: 'profile.tabs.tokens' },
-  { id: 'app-passwords', path: '/profile/app-passwords', labelKey: 'profile.tabs.appPasswords' },
-  { id: 'keys', path: '/profile/keys', labelKey: 'profile.tabs.keys' },
-  { id: 'activity', path: '/profile/activity', labelKey: 'profile.tabs.activity' },
-  { id: 'data', path: '/profile/data', labelKey: 'profile.tabs.data' },
-] as const;
+const TABS_SETTING = 'profile tabs';
 
-export type ProfileTab = (typeof PROFILE_TABS)[number]['id'];
+/** Records the profile's tabs, as the features contribute them, in their order. */
+export function rememberProfileTabs(app: Application, tabs: ProfileTab[]): void {
+  app.set(TABS_SETTING, [...tabs].sort((a, b) => a.order - b.order));
+}
 
 /** What every tab shows around its content: the tab list and the step-up status. */
-export function profileFrame(req: Request, res: Response, clock: Clock, tab: ProfileTab) {
+export function profileFrame(req: Request, res: Response, clock: Clock, tab: string) {
   const t = res.locals.t as Translator;
-  const current = PROFILE_TABS.find((x) => x.id === tab);
+  const tabs = (req.app.get(TABS_SETTING) ?? []) as ProfileTab[];
+  const current = tabs.find((x) => x.id === tab);
   return {
     title: `${t(current?.labelKey ?? 'profile.title')} · ${t('profile.title')}`,
-    tabs: PROFILE_TABS,
+    tabs,
     currentTab: tab,
     elevatedUntil: isElevated(req, clock) ? (req.session.elevatedUntil as number) : null,
   };

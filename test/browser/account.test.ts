@@ -94,8 +94,8 @@ describe('Activity, data and deletion in the browser', () => {
     const { t } = site;
     const user = await personWithHistory();
     // A link as a notice carries it (the browser suite has no mail server to read it from).
-    const links = createOneTimeLinks({ repos: t.services.repos, clock: t.clock });
-    const token = await t.services.repos.transaction((tx) => links.issue(tx, { purpose: 'lockdown', userId: user.id, lifetimeMs: LOCKDOWN_LINK_MS }));
+    const links = createOneTimeLinks({ repos: t.repos, clock: t.clock });
+    const token = await t.repos.transaction((tx) => links.issue(tx, { purpose: 'lockdown', userId: user.id, lifetimeMs: LOCKDOWN_LINK_MS }));
     const context = await newContext(site, { viewport: NARROW });
     const page = await context.newPage();
     await page.goto(`${site.baseUrl}/not-me/${token}`);

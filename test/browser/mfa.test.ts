@@ -84,7 +84,7 @@ describe('Two-step verification screens', () => {
         await page.locator('form[action="/profile/security/recovery-codes/saved"] button[type=submit]').click();
         await page.waitForURL(/\/profile\/security$/);
         site.t.clock.advance(30_000);
-        await site.t.services.repos.authenticators.insertPasskey(user.id, { name: 'iCloud Keychain', credentialId: `cred-${theme}`, publicKey: 'x', counter: 0, transports: [], aaguid: '' }, site.t.clock.now());
+        await site.t.repos.authenticators.insertPasskey(user.id, { name: 'iCloud Keychain', credentialId: `cred-${theme}`, publicKey: 'x', counter: 0, transports: [], aaguid: '' }, site.t.clock.now());
         await page.goto(`${site.baseUrl}/profile/security`);
         await shoot(page, `mfa-security-on-${theme}-${size}`);
         expect(await horizontalOverflow(page)).toBe(0);

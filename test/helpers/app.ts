@@ -12,7 +12,8 @@ import type { Logger } from '../../src/infra/logger';
 import { migratedEmbeddedDatabase } from './embedded-template';
 import { MailCatcher } from './mail-catcher';
 import { loadBreachedPasswords, type BreachedPasswords } from '../../src/features/password/breached-passwords';
-import type { Services } from '../../src/services';
+import type { Services } from '../../src/composition-root';
+import type { Repositories } from '../../src/repositories';
 
 export type Backend = 'embedded' | 'real';
 
@@ -26,6 +27,7 @@ export interface TestApp {
   deliverMail(): Promise<number>;
   deps: Deps;
   services: Services;
+  repos: Repositories;
   config: Config;
   clock: SettableClock;
   close(): Promise<void>;
@@ -81,12 +83,13 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   breached ??= loadBreachedPasswords(config.passwordMinLength);
   const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded' && (await migratedEmbeddedDatabase()), breached, logger: options.logger });
   if (deps.redis) await waitForRedis(deps);
-  const { app, services } = createApp(deps);
+  const { app, services, repos } = createApp(deps);
   return {
     app,
     mail,
     deps,
     services,
+    repos,
     config,
     clock,
     async deliverMail() {

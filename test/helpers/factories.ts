@@ -24,7 +24,7 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
   counter += 1;
   const tag = `${counter}${crypto.randomBytes(2).toString('hex')}`;
   const password = spec.password ?? GOOD_PASSWORD;
-  const user = await t.services.repos.users.insert({
+  const user = await t.repos.users.insert({
     username: spec.username ?? `user${tag}`,
     email: spec.email ?? `user${tag}@example.com`,
     firstName: spec.firstName ?? 'Jane',
@@ -35,7 +35,7 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
     now: t.clock.now(),
   });
   if (!spec.emailVerified) return { ...user, password };
-  await t.services.repos.users.markEmailVerified(user.id, user.email, t.clock.now());
+  await t.repos.users.markEmailVerified(user.id, user.email, t.clock.now());
   return { ...user, emailVerifiedAt: t.clock.now(), password };
 }
 

@@ -48,10 +48,10 @@ function resources(t: TestApp): Record<string, Resource> {
     },
     passkeys: {
       async make(p) {
-        await t.services.repos.authenticators.insertPasskey(p.id, { name: 'Key', credentialId: crypto.randomBytes(16).toString('base64url'), publicKey: 'AA', counter: 0, transports: [], aaguid: '' }, t.clock.now());
-        return ((await t.services.repos.authenticators.listPasskeys(p.id)).at(-1) as { id: string }).id;
+        await t.repos.authenticators.insertPasskey(p.id, { name: 'Key', credentialId: crypto.randomBytes(16).toString('base64url'), publicKey: 'AA', counter: 0, transports: [], aaguid: '' }, t.clock.now());
+        return ((await t.repos.authenticators.listPasskeys(p.id)).at(-1) as { id: string }).id;
       },
-      exists: async (p, id) => (await t.services.repos.authenticators.listPasskeys(p.id)).some((k) => k.id === id),
+      exists: async (p, id) => (await t.repos.authenticators.listPasskeys(p.id)).some((k) => k.id === id),
     },
     tokens: {
       make: async (p) => (await t.services.apiTokens.create(p, { name: 'CI', scope: 'read', expires: '30' }, ctx)).token.id,
@@ -83,7 +83,7 @@ export async function worldFor(t: TestApp) {
   const owner = await createUser(t);
   const other = await createUser(t);
   const admin = await createUser(t);
-  await t.services.repos.users.setRole(admin.id, 'admin', t.clock.now());
+  await t.repos.users.setRole(admin.id, 'admin', t.clock.now());
   const ownerBrowser = await signedIn(t, owner);
   await ownerBrowser.get('/profile/account');
   const adminBrowser = await signedIn(t, admin);

@@ -22,7 +22,7 @@ describe('Rolling back per-account avatars', () => {
     await t.deps.db.migrate.down({ name: MIGRATION });
     expect(await t.deps.db('avatars').where({ content_hash: hashes[0] }).count({ n: '*' })).toEqual([{ n: 1 }]);
     for (const user of users) {
-      const { avatarHash } = (await t.services.repos.users.findById(user.id)) ?? {};
+      const { avatarHash } = (await t.repos.users.findById(user.id)) ?? {};
       expect((await request(t.app).get(`/avatars/${avatarHash}/96.webp`)).status).toBe(200);
     }
 

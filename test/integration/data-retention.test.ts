@@ -15,7 +15,7 @@ const ago = (ms: number) => new Date(t.clock.now().getTime() - ms);
 const from = (ms: number) => new Date(t.clock.now().getTime() + ms);
 
 async function token(userId: string, label: string, times: { expiresAt: Date; usedAt?: Date }) {
-  await t.services.repos.oneTimeTokens.insert({ purpose: 'email_verify', userId, tokenHash: crypto.randomBytes(32).toString('hex'), payload: { label }, expiresAt: times.expiresAt, now: ago(10 * DAY) });
+  await t.repos.oneTimeTokens.insert({ purpose: 'email_verify', userId, tokenHash: crypto.randomBytes(32).toString('hex'), payload: { label }, expiresAt: times.expiresAt, now: ago(10 * DAY) });
   if (times.usedAt) await t.deps.db('one_time_tokens').whereRaw("payload->>'label' = ?", [label]).update({ used_at: times.usedAt });
 }
 
@@ -35,17 +35,17 @@ describe('Data retention', () => {
   it('deletes each kind of row once its period has passed, and touches nothing younger or unrelated', async () => {
     const user = await createUser(t);
     const usersBefore = await column('users', 'id');
-    await t.services.repos.events.record({ userId: user.id, type: 'signed_in', data: { label: 'old' }, now: ago(401 * DAY) });
-    await t.services.repos.events.record({ userId: user.id, type: 'signed_in', data: { label: 'young' }, now: ago(399 * DAY) });
-    await t.services.repos.knownDevices.remember(user.id, 'unseen-for-401-days', ago(401 * DAY));
-    await t.services.repos.knownDevices.remember(user.id, 'seen-last-week', ago(7 * DAY));
+    await t.repos.events.record({ userId: user.id, type: 'signed_in', data: { label: 'old' }, now: ago(401 * DAY) });
+    await t.repos.events.record({ userId: user.id, type: 'signed_in', data: { label: 'young' }, now: ago(399 * DAY) });
+    await t.repos.knownDevices.remember(user.id, 'unseen-for-401-days', ago(401 * DAY));
+    await t.repos.knownDevices.remember(user.id, 'seen-last-week', ago(7 * DAY));
     await token(user.id, 'expired-8-days-ago', { expiresAt: ago(8 * DAY) });
     await token(user.id, 'used-8-days-ago', { expiresAt: from(DAY), usedAt: ago(8 * DAY) });
     await token(user.id, 'used-yesterday', { expiresAt: from(DAY), usedAt: ago(DAY) });
     await token(user.id, 'expired-yesterday', { expiresAt: ago(DAY) });
     await token(user.id, 'still-usable', { expiresAt: from(DAY) });
-    await t.services.repos.deletedIdentities.reserve({ username: 'left-long-ago', email: 'left-long-ago@example.com' }, ago(60_000));
-    await t.services.repos.deletedIdentities.reserve({ username: 'left-today', email: 'left-today@example.com' }, from(DAY));
+    await t.repos.deletedIdentities.reserve({ username: 'left-long-ago', email: 'left-long-ago@example.com' }, ago(60_000));
+    await t.repos.deletedIdentities.reserve({ username: 'left-today', email: 'left-today@example.com' }, from(DAY));
     await mail('sent-25-hours-ago@example.com', { createdAt: ago(26 * HOUR), sentAt: ago(25 * HOUR) });
     await mail('sent-an-hour-ago@example.com', { createdAt: ago(2 * HOUR), sentAt: ago(HOUR) });
     await mail('given-up-31-days-ago@example.com', { createdAt: ago(32 * DAY), failedAt: ago(31 * DAY) });
@@ -57,7 +57,7 @@ describe('Data retention', () => {
     expect(await labels('security_events', 'data', user.id)).toEqual(['young']);
     expect(await column('known_devices', 'device_hash', { user_id: user.id })).toEqual(['seen-last-week']);
     expect(await labels('one_time_tokens', 'payload', user.id)).toEqual(['expired-yesterday', 'still-usable', 'used-yesterday']);
-    expect(await t.services.repos.deletedIdentities.isReserved('username', 'left-today', t.clock.now())).toBe(true);
+    expect(await t.repos.deletedIdentities.isReserved('username', 'left-today', t.clock.now())).toBe(true);
     expect(await t.deps.db('deleted_identities').count({ n: '*' })).toEqual([{ n: 2 }]);
     expect(await column('mail_outbox', 'to')).toEqual(['given-up-29-days-ago@example.com', 'sent-an-hour-ago@example.com', 'still-queued@example.com']);
     expect(await column('users', 'id')).toEqual(usersBefore);

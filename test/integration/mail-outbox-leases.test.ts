@@ -45,7 +45,7 @@ function workerOn(db: Db, clock: Clock, leaseMs?: number): OutboxWorker {
 }
 
 async function queue(to: string) {
-  await t.services.repos.transaction((tx) =>
+  await t.repos.transaction((tx) =>
     t.deps.mail.queue.queue(tx.outbox, { to, template: 'email_verification', locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/x', hours: 24 } }),
   );
 }

@@ -23,7 +23,7 @@ beforeEach(() => mail.clear());
 const MINUTE = 60_000;
 
 async function queue(to: string, template: 'email_verification' = 'email_verification') {
-  await t.services.repos.transaction((tx) =>
+  await t.repos.transaction((tx) =>
     t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 } }),
   );
 }
@@ -86,7 +86,7 @@ describe('The mail outbox', () => {
   it('gives up at once on a message it can never decrypt (queued under another DATA_KEY), and logs why without the secret', async () => {
     const otherKey = createDataCipher('another-installation-data-key-0123456789', 'mail-outbox');
     const data = otherKey.encrypt(JSON.stringify({ firstName: 'Ola', link: 'http://localhost:3000/verify-email/foreign-secret-token', hours: 24 }));
-    await t.services.repos.transaction((tx) => tx.outbox.insert({ to: 'foreign@example.com', template: 'email_verification', locale: 'en', data, now: t.clock.now() }));
+    await t.repos.transaction((tx) => tx.outbox.insert({ to: 'foreign@example.com', template: 'email_verification', locale: 'en', data, now: t.clock.now() }));
     expect(await t.deliverMail()).toBe(0);
     const [row] = await t.deps.db('mail_outbox').where({ to: 'foreign@example.com' });
     expect(row.failed_at).not.toBeNull();
@@ -126,7 +126,7 @@ describe('Without SMTP_URL (the embedded default)', () => {
     const localLogs = captureLogs();
     const local = await startTestApp({}, { logger: localLogs.logger });
     try {
-      await local.services.repos.transaction((tx) =>
+      await local.repos.transaction((tx) =>
         local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 } }),
       );
       expect(await local.deliverMail()).toBe(1);
@@ -147,7 +147,7 @@ describe('Without SMTP_URL (the embedded default)', () => {
 describe('Queueing', () => {
   it('refuses an address that could break mail headers', async () => {
     await expect(
-      t.services.repos.transaction((tx) =>
+      t.repos.transaction((tx) =>
         t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 } }),
       ),
     ).rejects.toThrow(/unsafe address/);

@@ -14,7 +14,7 @@ afterAll(async () => t.close());
 describe('Data retention across processes', () => {
   it('runs in one process at a time: while another holds the lock it deletes nothing, afterwards it does', async () => {
     const user = await createUser(t);
-    await t.services.repos.events.record({ userId: user.id, type: 'signed_in', now: new Date(t.clock.now().getTime() - 500 * 86_400_000) });
+    await t.repos.events.record({ userId: user.id, type: 'signed_in', now: new Date(t.clock.now().getTime() - 500 * 86_400_000) });
     const otherProcess = createDb({ databaseUrl: t.config.databaseUrl });
     try {
       await otherProcess.transaction(async (trx) => {

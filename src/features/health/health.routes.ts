@@ -14,6 +14,7 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
 }
 
 /** `clockOffsetMs`: this server's clock against the shared reference (the database's). */
+/** GET /healthz and /readyz, mounted before cookies and sessions (they need neither). */
 export function healthRoutes(checks: ReadinessCheck[], clockOffsetMs?: () => Promise<number>): Router {
   const router = Router();
 

@@ -7,8 +7,6 @@ import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { parseInput } from '../../http/validate';
-import type { UsersRepository } from '../../core/users/users.repository';
-import type { Repos } from '../../core/repos';
 import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { User } from '../../core/users/user';
 import { secondFactorSchema, webauthnResponseSchema } from './mfa.schemas';
@@ -16,18 +14,15 @@ import type { MfaService } from './mfa.service';
 import { CHALLENGE_LIFETIME_MS, type PasskeysService } from './passkeys.service';
 import { rememberChallenge, takeChallenge } from './webauthn-challenge';
 
-/** The tables this module reads and writes. */
-type Tables = { users: UsersRepository };
-
 /** The second step of a sign-in, and signing in with a passkey alone. */
-export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; repos: Repos<Tables>; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
+export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
   const view = 'mfa/second-factor';
 
   /** Who is half-way in; a step left for more than five minutes starts over. */
   async function pendingUser(req: Request): Promise<User | undefined> {
     const pending = req.session.pendingSignIn;
     if (!pending || deps.clock.now().getTime() - pending.at > CHALLENGE_LIFETIME_MS) return undefined;
-    return deps.repos.users.findById(pending.userId);
+    return deps.mfa.pendingUser(pending.userId);
   }
 
   const restart = (req: Request, res: Response) => {

@@ -56,6 +56,11 @@ export function createMfaService(deps: MfaDeps) {
   }
 
   return {
+    /** The person half-way through signing in (password given, second factor not yet). */
+    async pendingUser(userId: string): Promise<User | undefined> {
+      return repos.users.findById(userId);
+    },
+
     /** Whether an authenticator app is set up (step-up asks for its code). */
     async hasTotp(user: User): Promise<boolean> {
       return (await repos.authenticators.findTotp(user.id)) !== undefined;

@@ -67,7 +67,7 @@ describe('Deleting the account', () => {
     expect(missing.text).toContain('Type your username to confirm.');
     const arrays = await visitor.post('/profile/delete', { _csrf: visitor.csrf(), confirm_username: [user.username, user.username] });
     expect(arrays.status).toBe(422);
-    expect(await t.services.repos.users.findById(user.id)).toBeDefined();
+    expect(await t.repos.users.findById(user.id)).toBeDefined();
 
     const done = await visitor.post('/profile/delete', { _csrf: visitor.csrf(), confirm_username: user.username.toUpperCase() });
     expect(done.status).toBe(303);
@@ -75,7 +75,7 @@ describe('Deleting the account', () => {
     const landing = await visitor.get('/login');
     expect(landing.text).toContain('Your account has been deleted.');
 
-    expect(await t.services.repos.users.findById(user.id)).toBeUndefined();
+    expect(await t.repos.users.findById(user.id)).toBeUndefined();
     for (const { table, column } of tables) {
       expect({ table, rows: Number((await t.deps.db(table).where(column, user.id).count({ n: '*' }))[0]?.n) }).toEqual({ table, rows: 0 });
     }
@@ -96,7 +96,7 @@ describe('Deleting the account', () => {
     const otherName = await new Visitor(t.app).submit('/signup', { first_name: 'Eve', last_name: 'I', email: `eve-${user.email}`, username: `eve${user.username}`, password: 'copper meadow whistle 64', password_confirm: 'copper meadow whistle 64' });
     expect(otherName.status).toBe(303);
     // Moving the address onto another account is held back just the same.
-    const eve = await t.services.repos.users.findByUsername(`eve${user.username}`);
+    const eve = await t.repos.users.findByUsername(`eve${user.username}`);
     if (!eve) throw new Error('no eve');
     await t.services.emailChange.request(eve, user.email, ctx);
     await t.deliverMail();
@@ -115,7 +115,7 @@ describe('Deleting the account', () => {
     expect(refused.status).toBe(422);
     const done = await request(t.app).delete('/api/v1/users/me').set('Authorization', `Bearer ${secret}`).send({ current_password: user.password });
     expect(done.status).toBe(204);
-    expect(await t.services.repos.users.findById(user.id)).toBeUndefined();
+    expect(await t.repos.users.findById(user.id)).toBeUndefined();
     expect(await t.deps.sessions.listByUser(user.id)).toEqual([]);
   });
 });

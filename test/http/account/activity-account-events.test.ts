@@ -42,12 +42,12 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     since = await mark();
     await follow(new Visitor(t.app, USER_AGENTS.iphoneSafari), confirmLink);
     await expectRecorded(user, 'email_changed', since, { userAgent: USER_AGENTS.iphoneSafari, data: { email: newEmail } });
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe(newEmail);
+    expect((await t.repos.users.findById(user.id))?.email).toBe(newEmail);
     const undoLink = linkIn(await mailTo(oldEmail, 'The email address of your Atrium account was changed'), `${ORIGIN}/undo-email-change/`);
     since = await mark();
     await follow(new Visitor(t.app, USER_AGENTS.chromeWindows), undoLink);
     await expectRecorded(user, 'email_change_undone', since, { userAgent: USER_AGENTS.chromeWindows, data: { email: oldEmail } });
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe(oldEmail);
+    expect((await t.repos.users.findById(user.id))?.email).toBe(oldEmail);
 
     // Password changed on the Password tab (knowing the old one).
     const again = await signedIn(t, user, USER_AGENTS.iphoneSafari);

@@ -90,7 +90,7 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     expect(added.status).toBe(200);
     await expectRecorded(user, 'passkey_added', since, { userAgent: USER_AGENTS.firefoxLinuxArm, data: { name: 'Work laptop' } });
     if (added.body.redirect === '/profile/security/recovery-codes') await acknowledgeCodes(owner);
-    const [passkey] = await t.services.repos.authenticators.listPasskeys(user.id);
+    const [passkey] = await t.repos.authenticators.listPasskeys(user.id);
     if (!passkey) throw new Error('no passkey');
     tab = await owner.get('/profile/security');
     since = await mark();

@@ -70,6 +70,6 @@ describe('The new-device notice', () => {
     expect(wrongType.status).toBe(422);
     const unmute = await visitor.post('/profile/preferences/notices', { _csrf: visitor.csrf(), new_device: 'on' });
     expect(unmute.status).toBe(303);
-    expect((await t.services.repos.users.findById(user.id))?.notifyNewDevice).toBe(true);
+    expect((await t.repos.users.findById(user.id))?.notifyNewDevice).toBe(true);
   });
 });

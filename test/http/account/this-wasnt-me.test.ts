@@ -106,7 +106,7 @@ describe('"This wasn\'t me" in a security notice', () => {
     t.clock.advance(7 * DAY + 60_000);
     const expired = await new Visitor(t.app).get(notMePath(link));
     expect(expired.status).toBe(404);
-    const nothingChanged = await t.services.repos.users.findById(user.id);
+    const nothingChanged = await t.repos.users.findById(user.id);
     expect(nothingChanged?.passwordResetRequired).toBe(false);
   });
 

@@ -50,7 +50,7 @@ describe('Authentication', () => {
       await api('post', '/users/me/ssh-keys').send({ title: 'x', key: ed25519Key().line }),
     ];
     for (const res of attempts) expect([401, 403]).toContain(res.status);
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Jane');
     expect((await api('get', '/users/me', secret)).status).toBe(200);
     expect(await t.services.sshKeys.list(user)).toHaveLength(0);
   });
@@ -94,7 +94,7 @@ describe('Authentication', () => {
     expect(res.body.error.message).toBe('This account has been locked by an administrator. Contact them to unlock it.');
     expectApiHeaders(res);
     expectError(await api('put', '/users/me', secret).send({ first_name: 'X', last_name: 'Y' }), 403, 'account_locked');
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Jane');
   });
 
   it.each(['access_token', 'token', 'api_key', 'apikey', 'password'])('refuses credentials in the query string (?%s=), even with a valid header', async (name) => {
@@ -122,7 +122,7 @@ describe('App passwords over HTTP Basic', () => {
     expectError(await api('put', '/users/me').set('Authorization', basic(user.username, readPw)).send({ first_name: 'R', last_name: 'O' }), 403, 'insufficient_scope');
     const write = await api('put', '/users/me').set('Authorization', basic(user.username, writePw)).send({ first_name: 'Basic', last_name: 'Auth' });
     expect(write.status).toBe(200);
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Basic');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Basic');
     const [used] = (await t.services.appPasswords.list(user)).filter((p) => p.name === 'Sync tool');
     expect(used?.lastUsedAt).not.toBeNull();
   });
@@ -167,7 +167,7 @@ describe('The browser session on the API', () => {
     expectError(forged, 403, 'csrf_failed');
     const wrongToken = await visitor.agent.put(`${BASE}/users/me`).set('Accept', 'application/json').set('X-CSRF-Token', 'x'.repeat(64)).send({ first_name: 'Forged', last_name: 'Request' });
     expectError(wrongToken, 403, 'csrf_failed');
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Jane');
 
     await visitor.get('/profile/account');
     const ok = await visitor.agent.put(`${BASE}/users/me`).set('Accept', 'application/json').set('X-CSRF-Token', visitor.csrf()).send({ first_name: 'Cookie', last_name: 'Monster' });

@@ -45,7 +45,7 @@ describe('PUT and DELETE /users/me/avatar', () => {
     const res = await api('put', '/users/me/avatar', secret).attach('avatar', await solidPng(64, 64, { r: 200, g: 0, b: 0 }), { filename: 'me.png', contentType: 'image/png' });
     expect(res.status).toBe(200);
     expect(res.body.avatar_url).toMatch(/\/avatars\/[^/]+\/256\.webp$/);
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
   });
 
   it('refuses other media types (415), non-images (422), a missing part (422) and oversized images (413)', async () => {
@@ -60,7 +60,7 @@ describe('PUT and DELETE /users/me/avatar', () => {
     expectError(await api('put', '/users/me/avatar', secret).field('picture', 'none'), 422, 'validation_failed', { avatar: 'Choose an image to upload' });
     expectError(await api('put', '/users/me/avatar', secret).set('Content-Type', 'image/jpeg').send(oversizedJpeg(6)), 413, 'payload_too_large');
     expectError(await api('put', '/users/me/avatar', secret).attach('avatar', oversizedJpeg(6), { filename: 'big.jpg', contentType: 'image/jpeg' }), 413, 'payload_too_large');
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeNull();
   });
 
   it('from the browser session: multipart and raw uploads need the CSRF token', async () => {
@@ -73,10 +73,10 @@ describe('PUT and DELETE /users/me/avatar', () => {
     expectError(noToken, 403, 'csrf_failed');
     const rawNoToken = await visitor.agent.put(`${BASE}/users/me/avatar`).set('Accept', 'application/json').set('Content-Type', 'image/png').send(png);
     expectError(rawNoToken, 403, 'csrf_failed');
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeNull();
     const ok = await visitor.agent.put(`${BASE}/users/me/avatar`).set('Accept', 'application/json').set('X-CSRF-Token', csrf).attach('avatar', png, { filename: 'a.png', contentType: 'image/png' });
     expect(ok.status).toBe(200);
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
   });
 });
 
@@ -108,6 +108,6 @@ describe('DELETE /users/me', () => {
     expectApiHeaders(missing);
     expectError(await api('delete', '/users/me', secret).send({ current_password: 12345 }), 422, 'validation_failed', { current_password: 'Enter this as text' });
     expectError(await api('delete', '/users/me', secret).send({ current_password: 'x'.repeat(1025) }), 422, 'validation_failed', { current_password: 'Must be 1024 characters or fewer' });
-    expect(await t.services.repos.users.findById(user.id)).toBeDefined();
+    expect(await t.repos.users.findById(user.id)).toBeDefined();
   });
 });

@@ -66,7 +66,7 @@ describe('PUT /users/me', () => {
     expectError(await put({ first_name: 'Ann\r\nBcc: x', last_name: 'Doe' }), 422, 'validation_failed', { first_name: 'Must not contain line breaks or control characters' });
     expectError(await put('not an object'), 415, 'unsupported_media_type');
     expectError(await put(['first_name', 'last_name']), 422, 'validation_failed');
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Jane');
   });
 
   it('refuses a malformed JSON body with 400, changing nothing', async () => {
@@ -74,7 +74,7 @@ describe('PUT /users/me', () => {
     const res = await api('put', '/users/me', await tokenFor(user)).set('Content-Type', 'application/json').send('{"first_name": ');
     expect(res.status).toBe(400);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Jane');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Jane');
   });
 
   // The JSON body parser runs before the API router; its failure must still be JSON.
@@ -109,7 +109,7 @@ describe('PUT /users/me/email', () => {
     expect(res.status).toBe(202);
     expectApiHeaders(res);
     expect(res.body).toEqual({ pending_email: newEmail });
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe(user.email);
+    expect((await t.repos.users.findById(user.id))?.email).toBe(user.email);
     await t.deliverMail();
     const [mail] = t.mail.to(newEmail);
     expect(mail?.subject).toBe('Confirm your new email address for Atrium');

@@ -43,7 +43,7 @@ describe('Scopes', () => {
     expectError(res, 403, 'insufficient_scope');
     expect(res.body.error.message).toBe('This token has read-only access.');
     expectApiHeaders(res);
-    const after = await t.services.repos.users.findById(user.id);
+    const after = await t.repos.users.findById(user.id);
     expect([after?.firstName, after?.email, after?.avatarHash]).toEqual(['Jane', user.email, null]);
     expect(await t.services.apiTokens.list(user)).toHaveLength(1);
     expect(await t.services.sshKeys.list(user)).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('Step-up on sensitive endpoints', () => {
       method: 'put',
       path: '/users/me/password',
       body: () => ({ password: 'stepped up passphrase 2044' }),
-      done: async (user) => (await t.services.repos.users.findById(user.id))?.passwordHash !== user.passwordHash,
+      done: async (user) => (await t.repos.users.findById(user.id))?.passwordHash !== user.passwordHash,
     },
     {
       name: 'POST /users/me/tokens',
@@ -80,7 +80,7 @@ describe('Step-up on sensitive endpoints', () => {
       method: 'delete',
       path: '/users/me',
       body: () => ({}),
-      done: async (user) => (await t.services.repos.users.findById(user.id)) === undefined,
+      done: async (user) => (await t.repos.users.findById(user.id)) === undefined,
     },
   ];
   const cases = SENSITIVE.map((s) => [s.name, s] as const);

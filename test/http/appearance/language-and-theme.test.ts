@@ -38,7 +38,7 @@ describe('Language', () => {
 
     const saved = await visitor.post('/appearance', { _csrf: csrfTokenIn(home.text), language: 'sr', next: '/' });
     expect(saved.status).toBe(303);
-    expect((await t.services.repos.users.findById(user.id))?.language).toBe('sr');
+    expect((await t.repos.users.findById(user.id))?.language).toBe('sr');
     expect((await visitor.get('/')).text).toContain('Zdravo, Jane!');
   });
 
@@ -62,7 +62,7 @@ describe('Theme', () => {
     const visitor = await signedIn(t, user);
     const home = await visitor.get('/');
     await visitor.post('/appearance', { _csrf: csrfTokenIn(home.text), theme: 'dark' });
-    expect((await t.services.repos.users.findById(user.id))?.theme).toBe('dark');
+    expect((await t.repos.users.findById(user.id))?.theme).toBe('dark');
     expect((await visitor.get('/')).text).toContain('data-theme="dark"');
   });
 

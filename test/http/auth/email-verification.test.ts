@@ -47,14 +47,14 @@ describe('Verifying the email address after sign-up', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Confirm that vera@example.com is your email address.');
     // Opening the link (as a mail scanner would) changes nothing.
-    expect((await t.services.repos.users.findByUsername('vera'))?.emailVerifiedAt).toBeNull();
+    expect((await t.repos.users.findByUsername('vera'))?.emailVerifiedAt).toBeNull();
 
     const confirmed = await visitor.post(link, { _csrf: csrfTokenIn(page.text) });
     expect(confirmed.status).toBe(303);
     const after = await visitor.get('/');
     expect(after.text).toContain('Your email address is verified.');
     expect(after.text).not.toContain('Please verify your email address');
-    expect((await t.services.repos.users.findByUsername('vera'))?.emailVerifiedAt).not.toBeNull();
+    expect((await t.repos.users.findByUsername('vera'))?.emailVerifiedAt).not.toBeNull();
   });
 
   it('works when the person is signed out, and says so', async () => {
@@ -65,7 +65,7 @@ describe('Verifying the email address after sign-up', () => {
     const res = await stranger.post(link, { _csrf: csrfTokenIn(page.text) });
     expect(res.status).toBe(200);
     expect(res.text).toContain('Your email address is verified.');
-    expect((await t.services.repos.users.findByUsername('signedout'))?.emailVerifiedAt).not.toBeNull();
+    expect((await t.repos.users.findByUsername('signedout'))?.emailVerifiedAt).not.toBeNull();
   });
 
   it('refuses a used, expired or made-up link with a page that says what to do', async () => {

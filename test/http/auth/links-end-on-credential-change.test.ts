@@ -73,7 +73,7 @@ describe('Changing the password', () => {
     const verify = await lastLink(user.email, '/verify-email/');
     await changePassword(visitor, user.password);
     await expectDead(verify);
-    expect((await t.services.repos.users.findById(user.id))?.emailVerifiedAt).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.emailVerifiedAt).toBeNull();
   });
 
   it('ends a pending change of the email address, whose link the old password’s holder may have', async () => {
@@ -94,6 +94,6 @@ describe('Changing the password', () => {
     await changePassword(await signedIn(t, user), user.password);
     const res = await follow(undo);
     expect(res.status).toBe(200);
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe('rightful@example.com');
+    expect((await t.repos.users.findById(user.id))?.email).toBe('rightful@example.com');
   });
 });

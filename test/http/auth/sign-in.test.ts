@@ -72,9 +72,9 @@ describe('Signing in', () => {
   it('upgrades an old password hash after a successful sign-in', async () => {
     const user = await createUser(t);
     const older = await createPasswordHasher({ cost: 5 }).hash(user.password);
-    await t.services.repos.users.rehashPassword(user.id, older);
+    await t.repos.users.rehashPassword(user.id, older);
     await signedIn(t, user);
-    const stored = await t.services.repos.users.findById(user.id);
+    const stored = await t.repos.users.findById(user.id);
     expect(stored?.passwordHash).toMatch(/\$2b\$04\$/);
   });
 });

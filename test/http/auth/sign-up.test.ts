@@ -37,7 +37,7 @@ describe('Signing up', () => {
     expect(home.text).toContain('Hello, Jane!');
     expect(home.headers['cache-control']).toBe('no-store');
 
-    const stored = await t.services.repos.users.findByUsername('jane.doe');
+    const stored = await t.repos.users.findByUsername('jane.doe');
     expect(stored?.email).toBe('Jane.Doe@Example.COM');
     expect(stored?.passwordHash).toMatch(/^bcrypt-sha256-v1\$\$2b\$04\$/);
     expect(stored?.passwordHash).not.toContain(GOOD_PASSWORD);
@@ -47,7 +47,7 @@ describe('Signing up', () => {
     const visitor = new Visitor(t.app);
     const res = await visitor.submit('/signup', form({ username: 'Mixed.Case', email: 'mixed@example.com' }));
     expect(res.status).toBe(303);
-    expect(await t.services.repos.users.findByUsername('mixed.case')).toMatchObject({ username: 'mixed.case' });
+    expect(await t.repos.users.findByUsername('mixed.case')).toMatchObject({ username: 'mixed.case' });
   });
 
   it('refuses an email address or username that differs from an existing one only in case', async () => {

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../../helpers/app';
 import { createUser } from '../../helpers/factories';
-import { authLimits } from '../../../src/core/rate-limits';
+import { rateLimits } from '../../../src/core/rate-limits';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const authorizedKeys = (username: string, ip: string) => request(t.app).get(`/us
 
 describe('The public authorized_keys files', () => {
   it('may be fetched a limited number of times per address, known names and unknown alike, then answer 429 with Retry-After', async () => {
-    const { points, windowSeconds } = authLimits(t.config).authorizedKeysIp;
+    const { points, windowSeconds } = rateLimits(t.config).authorizedKeysIp;
     const user = await createUser(t);
     for (let i = 0; i < points; i++) {
       const res = await authorizedKeys(i % 2 === 0 ? user.username : `nobody${i}`, '203.0.113.40');
@@ -31,7 +31,7 @@ describe('The public authorized_keys files', () => {
   });
 
   it('count every address of an IPv6 /64 network as one', async () => {
-    const { points } = authLimits(t.config).authorizedKeysIp;
+    const { points } = rateLimits(t.config).authorizedKeysIp;
     const user = await createUser(t);
     for (let i = 0; i < points; i++) expect((await authorizedKeys(user.username, `2001:db8:77:1:${(i + 1).toString(16)}::1`)).status).toBe(200);
     expect((await authorizedKeys(user.username, '2001:db8:77:1:ffff:1:2:3')).status).toBe(429);

@@ -84,7 +84,7 @@ describe('Personal access tokens', () => {
     const res = await apiPut('/api/v1/users/me', secret, { first_name: 'Ann', last_name: 'Other' });
     expect(res.status).toBe(200);
     expect(res.body.first_name).toBe('Ann');
-    expect((await t.services.repos.users.findById(user.id))?.firstName).toBe('Ann');
+    expect((await t.repos.users.findById(user.id))?.firstName).toBe('Ann');
   });
 
   it('expires with the clock, is shown as expired, and a reminder is mailed a week before', async () => {

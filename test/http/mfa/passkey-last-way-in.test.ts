@@ -17,12 +17,12 @@ describe('Removing the last two passkeys of an account without a password, at th
     await addPasskey(here, ORIGIN, false);
     await addPasskey(here, ORIGIN, false);
     await t.deps.db('users').where({ id: user.id }).update({ password_hash: null });
-    const passkeys = await t.services.repos.authenticators.listPasskeys(user.id);
+    const passkeys = await t.repos.authenticators.listPasskeys(user.id);
     const tab = await here.get('/profile/security');
 
     const answers = await Promise.all(passkeys.map((p) => here.post(`/profile/security/passkeys/${p.id}/remove`, { _csrf: csrfTokenIn(tab.text) })));
 
     expect(answers.map((a) => a.status).sort()).toEqual([303, 409]);
-    expect(await t.services.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
+    expect(await t.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
   });
 });

@@ -45,7 +45,7 @@ describe('Removing a passkey (a plain form, no JavaScript needed)', () => {
     const browsers = await twoBrowsers();
     await addPasskey(browsers.here, ORIGIN, false);
     await addPasskey(browsers.here, ORIGIN, false);
-    const [passkey] = await t.services.repos.authenticators.listPasskeys(browsers.user.id);
+    const [passkey] = await t.repos.authenticators.listPasskeys(browsers.user.id);
     return { ...browsers, passkeyId: passkey?.id as string };
   }
 
@@ -64,7 +64,7 @@ describe('Removing a passkey (a plain form, no JavaScript needed)', () => {
     expect(res.headers.location).toBe('/profile/security');
     expect(await stillSignedIn(here)).toBe(true);
     expect(await stillSignedIn(elsewhere)).toBe(false);
-    expect(await t.services.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
+    expect(await t.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
   });
 
   it('with the box unticked, leaves the other sessions alone', async () => {
@@ -73,6 +73,6 @@ describe('Removing a passkey (a plain form, no JavaScript needed)', () => {
     const res = await here.post(`/profile/security/passkeys/${passkeyId}/remove`, { _csrf: csrfTokenIn(tab.text) });
     expect(res.headers.location).toBe('/profile/security');
     expect(await stillSignedIn(elsewhere)).toBe(true);
-    expect(await t.services.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
+    expect(await t.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
   });
 });

@@ -51,7 +51,7 @@ describe('Passkeys', () => {
     expect(tab.text).toContain('Passkey 1');
     expect((await register(visitor, newCredential(), 'Work laptop')).body.redirect).toBe('/profile/security');
     expect((await visitor.get('/profile/security')).text).toContain('Work laptop');
-    expect((await t.services.repos.users.findById(user.id))?.mfaEnabled).toBe(true);
+    expect((await t.repos.users.findById(user.id))?.mfaEnabled).toBe(true);
     await t.deliverMail();
     expect(t.mail.last(user.email).subject).toBe('A passkey was added to your Atrium account');
   });
@@ -149,7 +149,7 @@ describe('Passkeys', () => {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
     await register(visitor, newCredential());
-    const [passkey] = await t.services.repos.authenticators.listPasskeys(user.id);
+    const [passkey] = await t.repos.authenticators.listPasskeys(user.id);
     const tab = await visitor.get('/profile/security');
     await visitor.post(`/profile/security/passkeys/${passkey?.id}/rename`, { _csrf: csrfTokenIn(tab.text), name: 'Phone' });
     expect((await visitor.get('/profile/security')).text).toContain('The passkey is now called &#34;Phone&#34;.');
@@ -163,18 +163,18 @@ describe('Passkeys', () => {
     await t.deps.db('users').where({ id: user.id }).update({ password_hash: 'x' });
     const removed = await visitor.post(`/profile/security/passkeys/${passkey?.id}/remove`, { _csrf: csrfTokenIn(tab.text) });
     expect(removed.headers.location).toBe('/profile/security');
-    expect((await t.services.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
+    expect((await t.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
   });
 
   it('of another account cannot be renamed or removed', async () => {
     const owner = await createUser(t);
     await register(await signedIn(t, owner), newCredential());
-    const [passkey] = await t.services.repos.authenticators.listPasskeys(owner.id);
+    const [passkey] = await t.repos.authenticators.listPasskeys(owner.id);
     const other = await signedIn(t, await createUser(t));
     const tab = await other.get('/profile/security');
     expect((await other.post(`/profile/security/passkeys/${passkey?.id}/rename`, { _csrf: csrfTokenIn(tab.text), name: 'Mine' })).status).toBe(404);
     expect((await other.post(`/profile/security/passkeys/${passkey?.id}/remove`, { _csrf: csrfTokenIn(tab.text) })).status).toBe(404);
-    expect(await t.services.repos.authenticators.listPasskeys(owner.id)).toHaveLength(1);
+    expect(await t.repos.authenticators.listPasskeys(owner.id)).toHaveLength(1);
   });
 
   it('confirm identity on their own for a step-up', async () => {

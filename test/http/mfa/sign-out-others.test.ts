@@ -58,7 +58,7 @@ describe('Changing the second factor', () => {
     expect(offersSignOutOthers(tab.text, '/profile/security/totp/disable')).toBe(true);
     t.clock.advance(STEP);
     await here.post('/profile/security/totp/disable', { _csrf: csrfTokenIn(tab.text), code: totpAt(secret, t.clock.now()), sign_out_others: 'on' });
-    expect(await t.services.repos.authenticators.findTotp(user.id)).toBeFalsy();
+    expect(await t.repos.authenticators.findTotp(user.id)).toBeFalsy();
     expect(await signedInStill(elsewhere)).toBe(false);
     expect(await signedInStill(here)).toBe(true);
   });
@@ -69,7 +69,7 @@ describe('Changing the second factor', () => {
     const elsewhere = await anotherDevice(user);
     const setup = await here.get('/profile/security/totp');
     await here.post('/profile/security/totp', { _csrf: csrfTokenIn(setup.text), code: totpAt(secretOnPage(setup.text), t.clock.now()) });
-    expect(await t.services.repos.authenticators.findTotp(user.id)).toBeTruthy();
+    expect(await t.repos.authenticators.findTotp(user.id)).toBeTruthy();
     expect(await signedInStill(elsewhere)).toBe(true);
   });
 });

@@ -216,7 +216,7 @@ describe('Turning the authenticator app off', () => {
     expect(wrong.status).toBe(422);
     const ok = await visitor.post('/profile/security/totp/disable', { _csrf: csrfTokenIn(tab.text), code: totpAt(secret, t.clock.now()) });
     expect(ok.headers.location).toBe('/profile/security');
-    expect((await t.services.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
+    expect((await t.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
     expect((await passwordStep(user)).res.headers.location).toBe('/');
     await t.deliverMail();
     // The sign-in afterwards comes from a new browser and gets its own notice.

@@ -43,7 +43,7 @@ describe('The Account tab', () => {
     const res = await visitor.post('/profile/account/name', { _csrf: csrfTokenIn(tab.text), first_name: '  Ana ', last_name: 'Marić', username: 'stolen' });
     expect(res.headers.location).toBe('/profile/account');
     expect((await visitor.get('/profile/account')).text).toContain('Your name has been saved.');
-    const saved = await t.services.repos.users.findById(user.id);
+    const saved = await t.repos.users.findById(user.id);
     expect([saved?.firstName, saved?.lastName, saved?.username]).toEqual(['Ana', 'Marić', 'fixed.name']);
   });
 

@@ -26,8 +26,8 @@ async function upload(file: Buffer) {
 }
 
 async function storedAvatar() {
-  const user = await t.services.repos.users.findById(userId);
-  return user?.avatarHash ? t.services.repos.avatars.findByHash(user.avatarHash) : undefined;
+  const user = await t.repos.users.findById(userId);
+  return user?.avatarHash ? t.repos.avatars.findByHash(user.avatarHash) : undefined;
 }
 
 /** A real PNG padded with bytes after its end to exactly `size` bytes (decoders stop at the end marker). */
@@ -63,7 +63,7 @@ describe('What is served from an upload', () => {
       expect(bytes?.toString('latin1')).not.toContain('EICAR');
       expect(bytes?.includes(png)).toBe(false);
     }
-    const user = await t.services.repos.users.findById(userId);
+    const user = await t.repos.users.findById(userId);
     const served = await visitor.agent.get(`/avatars/${user?.avatarHash}/256.webp`).buffer(true);
     expect(served.status).toBe(200);
     expect(Buffer.isBuffer(served.body)).toBe(true);

@@ -21,7 +21,7 @@ async function apiUpload(secret: string, file: Buffer, contentType = 'image/png'
 }
 
 async function tokenFor(user: { id: string }) {
-  const owner = await t.services.repos.users.findById(user.id);
+  const owner = await t.repos.users.findById(user.id);
   const { secret } = await t.services.apiTokens.create(owner as NonNullable<typeof owner>, { name: 'avatar script', scope: 'write', expires: '30' }, { ip: '127.0.0.1', userAgent: 'test', locale: 'en' });
   return secret;
 }
@@ -37,14 +37,14 @@ describe('The pixels an avatar may have', () => {
     const api = await apiUpload(await tokenFor(user), bomb);
     expect(api.status).toBe(422);
     expect(api.body.error.fields).toEqual({ avatar: 'That image has too many pixels (more than 9 million). Choose a smaller one.' });
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeNull();
   });
 
   it('still takes a 16-bit PNG of a sensible size', async () => {
     const user = await createUser(t);
     const res = await upload(await signedIn(t, user), images.sixteenBitPng(1600, 1200));
     expect(res.status).toBe(303);
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('allows AVIF, whose decoder costs far more per pixel, at most 4 megapixels', async () => {

@@ -57,7 +57,7 @@ describe('Two accounts choosing the same picture', () => {
     const b = await put(second);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.body.avatar_url).toBe(a.body.avatar_url);
-    await t.services.repos.users.delete(first.id);
+    await t.repos.users.delete(first.id);
     expect((await request(t.app).get(new URL(b.body.avatar_url as string).pathname)).status).toBe(200);
   });
 });

@@ -23,8 +23,8 @@ async function upload(file: Buffer, filename: string, contentType: string, who =
 }
 
 async function storedAvatar() {
-  const user = await t.services.repos.users.findById(userId);
-  return user?.avatarHash ? t.services.repos.avatars.findByHash(user.avatarHash) : undefined;
+  const user = await t.repos.users.findById(userId);
+  return user?.avatarHash ? t.repos.avatars.findByHash(user.avatarHash) : undefined;
 }
 
 describe('Uploading a profile picture', () => {

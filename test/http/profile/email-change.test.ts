@@ -33,7 +33,7 @@ describe('Changing the primary email address', () => {
     expect(res.headers.location).toBe('/profile/account');
     const tab = await visitor.get('/profile/account');
     expect(tab.text).toContain('Change to New@Example.com pending');
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe('old@example.com');
+    expect((await t.repos.users.findById(user.id))?.email).toBe('old@example.com');
 
     await t.deliverMail();
     const verify = mail.last('new@example.com');
@@ -42,14 +42,14 @@ describe('Changing the primary email address', () => {
 
     const page = await visitor.get(pathOf(link));
     expect(page.text).toContain('Make New@Example.com the email address of your account.');
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe('old@example.com');
+    expect((await t.repos.users.findById(user.id))?.email).toBe('old@example.com');
 
     const done = await visitor.post(pathOf(link), { _csrf: csrfTokenIn(page.text) });
     expect(done.headers.location).toBe('/profile/account');
     const after = await visitor.get('/profile/account');
     expect(after.text).toContain('Your email address is now New@Example.com.');
     expect(after.text).not.toContain('pending');
-    const changed = await t.services.repos.users.findById(user.id);
+    const changed = await t.repos.users.findById(user.id);
     expect(changed?.email).toBe('New@Example.com');
     expect(changed?.emailVerifiedAt).not.toBeNull();
 
@@ -78,7 +78,7 @@ describe('Changing the primary email address', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Your email address is keep@example.com again and every session has been ended.');
     expect(res.text).toContain('href="/forgot-password"');
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe('keep@example.com');
+    expect((await t.repos.users.findById(user.id))?.email).toBe('keep@example.com');
     expect(await t.deps.sessions.listByUser(user.id)).toEqual([]);
     expect((await owner.get('/profile/account')).headers.location).toMatch(/^\/login/);
     expect((await other.get('/profile/account')).headers.location).toMatch(/^\/login/);
@@ -123,7 +123,7 @@ describe('Changing the primary email address', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.subject).toBe('Someone tried to use your email address at Atrium');
     expect(messages[0]?.text).not.toContain('/confirm-email/');
-    expect((await t.services.repos.users.findById(owner.id))?.email).toBe('taken@example.com');
+    expect((await t.repos.users.findById(owner.id))?.email).toBe('taken@example.com');
   });
 
   it('refuses the current address and malformed ones', async () => {
@@ -187,6 +187,6 @@ describe('The recovery email address', () => {
     tab = await visitor.get('/profile/account');
     await visitor.post('/profile/account/recovery-email/remove', { _csrf: csrfTokenIn(tab.text) });
     expect((await visitor.get('/profile/account')).text).toContain('No recovery address yet.');
-    expect((await t.services.repos.users.findById(user.id))?.recoveryEmail).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.recoveryEmail).toBeNull();
   });
 });

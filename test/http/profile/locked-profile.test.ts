@@ -35,7 +35,7 @@ describe('With PROFILE_LOCKED=true', () => {
       expect({ name, status: res.status }).toEqual({ name, status: 403 });
       expect(res.text).toContain('Your administrator manages these details.');
     }
-    const after = await t.services.repos.users.findById(user.id);
+    const after = await t.repos.users.findById(user.id);
     expect([after?.firstName, after?.email, after?.recoveryEmail, after?.avatarHash]).toEqual(['Locked', user.email, null, null]);
   });
 

@@ -52,7 +52,7 @@ describe('The Preferences tab', () => {
     const visitor = await signedIn(t, user);
     await save(visitor, { language: 'en', theme: 'warm' });
     await save(visitor, { language: 'en', theme: 'auto' });
-    expect((await t.services.repos.users.findById(user.id))?.theme).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.theme).toBeNull();
     expect((await visitor.get('/profile/preferences')).text).not.toMatch(/<html[^>]*data-theme=/);
   });
 

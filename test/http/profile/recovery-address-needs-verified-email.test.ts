@@ -27,7 +27,7 @@ describe('Adding a recovery address', () => {
     expect(page.text).toContain('value="someone-else@example.net"');
     await t.deliverMail();
     expect(t.mail.to('someone-else@example.net')).toHaveLength(0);
-    expect((await t.services.repos.users.findById(user.id))?.recoveryEmail).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.recoveryEmail).toBeNull();
   });
 
   it('says so in German too', async () => {
@@ -49,13 +49,13 @@ describe('Adding a recovery address', () => {
     const user = await createUser(t);
     const { token, hash } = newSecretToken();
     const now = t.clock.now();
-    await t.services.repos.users.setRecoveryEmail(user.id, 'pre-claimed@example.net', null, now);
-    await t.services.repos.oneTimeTokens.insert({ purpose: 'recovery_email_verify', userId: user.id, tokenHash: hash, payload: { email: 'pre-claimed@example.net' }, expiresAt: new Date(now.getTime() + 3_600_000), now });
+    await t.repos.users.setRecoveryEmail(user.id, 'pre-claimed@example.net', null, now);
+    await t.repos.oneTimeTokens.insert({ purpose: 'recovery_email_verify', userId: user.id, tokenHash: hash, payload: { email: 'pre-claimed@example.net' }, expiresAt: new Date(now.getTime() + 3_600_000), now });
     const path = `/confirm-recovery-email/${token}`;
     const visitor = new Visitor(t.app);
     const page = await visitor.get(path);
     const res = await visitor.post(path, { _csrf: csrfTokenIn(page.text) });
     expect(res.status).toBe(404);
-    expect((await t.services.repos.users.findById(user.id))?.recoveryEmailVerifiedAt).toBeNull();
+    expect((await t.repos.users.findById(user.id))?.recoveryEmailVerifiedAt).toBeNull();
   });
 });

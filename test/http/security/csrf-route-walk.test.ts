@@ -72,7 +72,7 @@ describe('The CSRF route walk', () => {
     expect(failures).toEqual({});
     // Nothing was done on the way: the person is still signed in, with the same account.
     expect((await visitor.get('/profile/account')).status).toBe(200);
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe(user.email);
+    expect((await t.repos.users.findById(user.id))?.email).toBe(user.email);
   });
 });
 
@@ -80,7 +80,7 @@ describe('Multipart posts without a token (the reproduced attack)', () => {
   it('do not sign out, change notices, make new recovery codes or cancel an email change', async () => {
     const { user, visitor } = await signedInWithCredentials();
     await t.services.emailChange.request(user, 'new-address@example.com', ctx);
-    const codesBefore = await t.services.repos.authenticators.findRecoveryCodes(user.id);
+    const codesBefore = await t.repos.authenticators.findRecoveryCodes(user.id);
     for (const action of ['/profile/preferences/notices', '/profile/security/recovery-codes', '/profile/account/email/cancel', '/logout']) {
       const res = await visitor.agent.post(action).set('Accept', 'text/html').field('new_device', 'off').attach('file', Buffer.from('x'), { filename: 'x.txt', contentType: 'text/plain' });
       expect({ action, status: res.status }).toEqual({ action, status: 403 });
@@ -88,14 +88,14 @@ describe('Multipart posts without a token (the reproduced attack)', () => {
     }
     expect((await visitor.get('/profile/account')).status).toBe(200);
     expect(await t.services.emailChange.pending(user)).not.toBeNull();
-    expect(await t.services.repos.authenticators.findRecoveryCodes(user.id)).toEqual(codesBefore);
+    expect(await t.repos.authenticators.findRecoveryCodes(user.id)).toEqual(codesBefore);
   });
 
   it('an upload route still accepts its form with the token in the multipart body', async () => {
     const { user, visitor } = await signedInWithCredentials();
     const res = await visitor.agent.post('/profile/account/avatar').set('Accept', 'text/html').field('_csrf', visitor.csrf()).attach('avatar', await solidPng(64, 64), { filename: 'a.png', contentType: 'image/png' });
     expect(res.status).toBe(303);
-    expect((await t.services.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
+    expect((await t.repos.users.findById(user.id))?.avatarHash).toBeTruthy();
   });
 
   it('a multipart body on a route that takes no upload is not read for a token: the post is refused even with the right one', async () => {

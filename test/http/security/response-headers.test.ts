@@ -64,7 +64,7 @@ function headerProblems(res: request.Response): string[] {
 describe('Every response over HTTPS', () => {
   it('carries HSTS for a year with subdomains, a CSP with object-src, base-uri and frame-ancestors none, nosniff and a referrer policy', async () => {
     const person = await signInOverTls();
-    const user = await t.services.repos.users.findById(person.userId);
+    const user = await t.repos.users.findById(person.userId);
     const avatarHash = await t.services.avatars.upload(user as NonNullable<typeof user>, await images.solidPng());
     const { secret } = await t.services.apiTokens.create(user as NonNullable<typeof user>, { name: 'headers', scope: 'read', expires: '30' }, ctx);
     const routes = liveRoutes(t.app);
@@ -95,7 +95,7 @@ describe('Every response over HTTPS', () => {
 describe('What must never be rendered as a page', () => {
   it('uploaded pictures, API answers and downloads come with a type, nosniff, and a sandbox or an attachment disposition', async () => {
     const person = await signInOverTls();
-    const user = await t.services.repos.users.findById(person.userId);
+    const user = await t.repos.users.findById(person.userId);
     const avatarHash = await t.services.avatars.upload(user as NonNullable<typeof user>, await images.gifJavaScriptPolyglot());
     const { secret } = await t.services.apiTokens.create(user as NonNullable<typeof user>, { name: 'render', scope: 'read', expires: '30' }, ctx);
 

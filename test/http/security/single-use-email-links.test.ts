@@ -80,7 +80,7 @@ describe('An emailed link used from several browsers at the same moment works ex
 
     expect(countStatus(answers, 200)).toBe(1);
     expect(countStatus(answers, 404)).toBe(CLICKS - 1);
-    expect((await t.services.repos.users.findById(user.id))?.emailVerifiedAt).not.toBeNull();
+    expect((await t.repos.users.findById(user.id))?.emailVerifiedAt).not.toBeNull();
   });
 
   it('a link confirming a new address changes it once, and the old address gets one undo link', async () => {
@@ -111,12 +111,12 @@ describe('An emailed link used from several browsers at the same moment works ex
     expect(countStatus(answers, 200)).toBe(1);
     expect(countStatus(answers, 404)).toBe(CLICKS - 1);
     expect(await events(user.id, 'email_change_undone')).toHaveLength(1);
-    expect((await t.services.repos.users.findById(user.id))?.email).toBe('keep-race@example.com');
+    expect((await t.repos.users.findById(user.id))?.email).toBe('keep-race@example.com');
   });
 
   it('a link confirming a recovery address confirms it once', async () => {
     const user = await createUser(t);
-    await t.services.repos.users.markEmailVerified(user.id, user.email, t.clock.now());
+    await t.repos.users.markEmailVerified(user.id, user.email, t.clock.now());
     const owner = await signedIn(t, user);
     await owner.submit('/profile/account', { recovery_email: 'backup-race@example.com' }, '/profile/account/recovery-email');
     const path = await mailedLink('backup-race@example.com', '/confirm-recovery-email/');
@@ -125,7 +125,7 @@ describe('An emailed link used from several browsers at the same moment works ex
 
     expect(countStatus(answers, 200)).toBe(1);
     expect(countStatus(answers, 404)).toBe(CLICKS - 1);
-    expect((await t.services.repos.users.findById(user.id))?.recoveryEmailVerifiedAt).not.toBeNull();
+    expect((await t.repos.users.findById(user.id))?.recoveryEmailVerifiedAt).not.toBeNull();
     expect(await t.deps.db('one_time_tokens').where({ user_id: user.id, purpose: 'recovery_email_verify' }).whereNotNull('used_at')).toHaveLength(1);
   });
 });

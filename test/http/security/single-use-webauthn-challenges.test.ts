@@ -87,7 +87,7 @@ describe('One passkey response sent several times at once with the same session'
     expect(countStatus(answers, 200)).toBe(1);
     expect(countStatus(answers, 400)).toBe(REQUESTS - 1);
     for (const refused of answers.filter((a) => a.status === 400)) expect(refused.body.error.code).toBe('passkey_failed');
-    expect(await t.services.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
+    expect(await t.repos.authenticators.listPasskeys(user.id)).toHaveLength(1);
     expect(await t.deps.db('security_events').where({ user_id: user.id, type: 'passkey_added' })).toHaveLength(1);
   });
 });

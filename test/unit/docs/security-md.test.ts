@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultConfig, defaultEnv } from '../../../src/config';
-import { authLimits } from '../../../src/core/rate-limits';
+import { rateLimits } from '../../../src/core/rate-limits';
 import { CONTEXT_WORDS } from '../../../src/features/password/password-policy';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -26,7 +26,7 @@ describe('SECURITY.md', () => {
   });
 
   it('states every rate limit as the code has it', () => {
-    const limits = Object.values(authLimits(defaultConfig()));
+    const limits = Object.values(rateLimits(defaultConfig()));
     const rows = codeRows(doc).filter(([name]) => limits.some((l) => l.name === name));
     expect(rows.map(([name]) => name).sort()).toEqual(limits.map((l) => l.name).sort());
     for (const [name, , points, window] of rows) {

@@ -1,0 +1,80 @@
+import type { CoreDeps } from './core/feature-deps';
+import { createOneTimeLinks } from './core/one-time-links/one-time-links';
+import { rateLimits } from './core/rate-limits';
+import { createSecurityNotices } from './core/security/security-notices';
+import type { Deps } from './deps';
+import { createAccountFeature } from './features/account';
+import { createAdminFeature } from './features/admin';
+import { createApiFeature } from './features/api';
+import { createAppearanceFeature } from './features/appearance';
+import { createAuthFeature } from './features/auth';
+import { createCredentialsFeature } from './features/credentials';
+import { createHealthFeature } from './features/health';
+import { createHomeFeature } from './features/home';
+import { createMfaFeature } from './features/mfa';
+import { createPasswordFeature } from './features/password';
+import { createProfileFeature } from './features/profile';
+import { createRetentionFeature } from './features/retention';
+import { createSessionsFeature } from './features/sessions';
+import type { Feature } from './http/feature';
+import { clockOffsetFromDatabase } from './infra/clock-offset';
+import { createRepositories } from './repositories';
+
+/**
+ * Every feature, built once from the back-ends, each from the features below it (the
+ * layers in .dependency-cruiser.cjs). A new feature is one folder with an index.ts and one
+ * line here. Routes are mounted in the order of the list.
+ */
+export function createFeatures(deps: Deps) {
+  const { config, clock } = deps;
+  const repos = createRepositories(deps.db);
+  const oneTimeLinks = createOneTimeLinks({ repos, clock });
+  const mail = deps.mail.queue;
+  const core: CoreDeps = {
+    config,
+    clock,
+    limiters: deps.limiters,
+    limits: rateLimits(config),
+    mail,
+    links: deps.links,
+    sessionRegistry: deps.sessions,
+    claims: deps.claims,
+    background: deps.background,
+    oneTimeLinks,
+    notices: createSecurityNotices({ mail, links: deps.links, clock, oneTimeLinks }),
+  };
+  const base = { ...core, repos };
+
+  const health = createHealthFeature({ readiness: deps.readiness, clockOffsetMs: () => clockOffsetFromDatabase(deps.db, clock) });
+  const home = createHomeFeature();
+  const password = createPasswordFeature({ ...base, breached: deps.breached });
+  const sessions = createSessionsFeature(base);
+  const mfa = createMfaFeature({ ...base, complete: sessions.complete });
+  const auth = createAuthFeature({ ...base, password: password.services, sessions: sessions.services, mfa: mfa.services, complete: sessions.complete });
+  const appearance = createAppearanceFeature({ ...base, sessions: sessions.services });
+  const profile = createProfileFeature(base);
+  const credentials = createCredentialsFeature(base);
+  const admin = createAdminFeature({ ...base, auth: auth.services });
+  const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services });
+  const retention = createRetentionFeature(base);
+  const beforeApi: Feature[] = [health, home, auth, appearance, password, sessions, mfa, profile, credentials, account, admin, retention];
+  const api = createApiFeature({ ...base, password: password.services, auth: auth.services, endpoints: beforeApi.flatMap((feature) => feature.api ?? []) });
+
+  const services = {
+    ...password.services,
+    ...sessions.services,
+    ...mfa.services,
+    ...auth.services,
+    ...appearance.services,
+    ...profile.services,
+    ...credentials.services,
+    ...admin.services,
+    ...account.services,
+    ...retention.services,
+    ...api.services,
+  };
+  const features: Feature[] = [...beforeApi, api];
+  return { features, services, repos };
+}
+
+export type Services = ReturnType<typeof createFeatures>['services'];
