@@ -4,6 +4,7 @@ import { isBackendUnavailable } from '../infra/db-errors';
 import type { Catalogues, Translator } from '../infra/i18n';
 import { AppError, BadRequestError, CsrfError, NotFoundError, PayloadTooLargeError, RateLimitedError, ServiceUnavailableError, ValidationError } from '../infra/errors';
 import { safeNext } from './paths';
+import { InvalidLinkError } from '../core/one-time-links/one-time-links';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';
 
@@ -65,7 +66,8 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
     try {
       await renderPage(
         res,
-        error.view ?? 'errors/error',
+        // A dead emailed link gets a page with a way forward (ask for a new one).
+        error instanceof InvalidLinkError ? 'auth/invalid-link' : 'errors/error',
         {
           title: t(error.titleKey ?? `errors.titles.${error.status in TITLED ? error.status : 500}`),
           status: error.status,
@@ -74,7 +76,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
           retryAfterSeconds: error instanceof RateLimitedError ? error.retryAfterSeconds : undefined,
           // The path comes from the request: `//evil.example` must not become a link to another site.
           retryPath: req.method === 'GET' ? undefined : safeNext(req.path, site.baseUrl, '') || undefined,
-          ...error.viewLocals,
+          ...error.details,
         },
         error.status,
       );

@@ -14,12 +14,10 @@ export type FieldErrors = Record<string, Message>;
  * decides how a failure looks.
  */
 export class AppError extends Error {
-  /** A view of its own for this failure (with a way forward); the generic error page otherwise. */
-  view?: string;
   /** The page title; by default the one for the status code. */
   titleKey?: string;
-  /** Extra locals for that view. */
-  viewLocals?: Record<string, unknown>;
+  /** Plain facts the error page may show besides the message (never a secret). */
+  details?: Record<string, unknown>;
 
   constructor(
     readonly status: number,

@@ -103,7 +103,7 @@ export type World = Awaited<ReturnType<typeof worldFor>>;
 
 /** Turns the owner's authenticator app on, as the enrolment page does (their session stays signed in). */
 export async function withAuthenticatorApp(t: TestApp, world: World): Promise<void> {
-  const { secret, sealed } = t.services.mfa.newSealedSecret();
+  const { secret, sealed } = t.services.mfa.beginTotpEnrolment(world.owner);
   await t.services.mfa.enableTotp(world.owner, sealed, totpAt(secret, t.clock.now()), ctx, false);
 }
 

@@ -22,11 +22,9 @@ const ENDED_BY_CREDENTIAL_CHANGE: TokenPurpose[] = ['password_reset', 'password_
 
 /** An emailed link that is unknown, used or expired: its own page, offering a way on. */
 export class InvalidLinkError extends NotFoundError {
-  override view = 'auth/invalid-link';
-
   constructor(kind: LinkKind = 'password') {
     super('auth.invalidLink.message');
-    this.viewLocals = { linkKind: kind };
+    this.details = { linkKind: kind };
   }
 }
 

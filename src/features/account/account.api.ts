@@ -20,7 +20,8 @@ export function accountApi(deps: { accountDeletion: AccountDeletionService; data
       responses: { 200: { description: 'The same file as "Download my data" on the profile' } },
       /** GET /api/v1/users/me/export */
       handler: async (req, res) => {
-        const data = await deps.dataExport.export(callOf(req, res).user, req.sessionID);
+        const { user, ctx } = callOf(req, res);
+        const data = await deps.dataExport.export(user, ctx);
         res.set('Content-Disposition', `attachment; filename="${deps.dataExport.fileName()}"`).json(data);
       },
     },

@@ -4,9 +4,9 @@ import type { Translator } from '../../infra/i18n';
 import { clientSummary } from '../../infra/user-agent';
 import { renderPage } from '../../http/render';
 import { profileFrame } from '../../http/profile-frame';
-import type { User } from '../../core/users/user';
 import type { ActivityService } from './activity.service';
 import type { SecurityEvent } from '../../core/security/security-events.repository';
+import { signedInUser } from '../../http/pages';
 
 /** Events that deserve a second look, shown in the error colour. */
 const ALARMING = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
@@ -28,10 +28,10 @@ export function createActivityPages(deps: { activity: ActivityService; clock: Cl
   return {
     /** GET /profile/activity?kind=&before=: a page of events, newest first, optionally of one kind. */
     show: (async (req: Request, res: Response) => {
-      const t = res.locals.t as Translator;
+      const t = res.locals.t;
       const kind = queryString(req.query.kind);
       const before = queryString(req.query.before);
-      const page = await deps.activity.page(req.user as User, { kind, before });
+      const page = await deps.activity.page(signedInUser(req), { kind, before });
       await renderPage(res, 'account/activity', {
         ...profileFrame(req, res, deps.clock, 'activity'),
         groups: deps.activity.groups,

@@ -1,3 +1,4 @@
+import type { RequestContext } from '../../http/request-context';
 import type { Clock } from '../../infra/clock';
 import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
 import type { CredentialsRepository } from '../credentials/credentials.repository';
@@ -23,9 +24,9 @@ export function createDataExportService(deps: { repos: Repos<Tables>; sessions: 
     /** A file name without the person's details (it lands in download folders and histories). */
     fileName: () => `${deps.productName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-my-data.json`,
 
-    async export(user: User, currentSid: string) {
+    async export(user: User, ctx: RequestContext) {
       const [sessions, tokens, appPasswords, sshKeys, passkeys, totp, codes, events] = await Promise.all([
-        deps.sessions.list(user.id, currentSid),
+        deps.sessions.list(user.id, ctx.sessionId),
         repos.credentials.listTokens(user.id),
         repos.credentials.listAppPasswords(user.id),
         repos.credentials.listSshKeys(user.id),

@@ -1,10 +1,11 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import { PREFERENCE_COOKIE_MS, cookieName, cookieOptions } from '../../http/cookies';
 import { safeNext } from '../../http/paths';
 import { parseInput } from '../../http/validate';
 import { appearanceSchema, type AppearanceInput, type ThemeChoice } from './appearance.schemas';
 import type { AppearanceService } from './appearance.service';
+import { page } from '../../http/pages';
 
 /** Remembers the choice in cookies too, so that the sign-in page keeps it after signing out. */
 export function rememberAppearance(res: Response, config: Config, choice: { language?: string; theme?: ThemeChoice }): void {
@@ -24,18 +25,18 @@ export function createAppearancePages(deps: { appearance: AppearanceService; con
 
   return {
     /** GET /appearance: for visitors who are not signed in (no session needed); only sets cookies. */
-    choose: ((req, res) => {
+    choose: page((req, res) => {
       const input = parseInput(appearanceSchema, req.query);
       remember(res, input);
       res.redirect(303, back(req, input));
-    }) as RequestHandler,
+    }),
 
     /** POST /appearance: a signed-in person's choice, saved on the account. */
-    save: (async (req, res) => {
+    save: page(async (req, res) => {
       const input = parseInput(appearanceSchema, req.body);
       if (req.user) await deps.appearance.save(req.user.id, input);
       remember(res, input);
       res.redirect(303, back(req, input));
-    }) as RequestHandler,
+    }),
   };
 }

@@ -7,14 +7,14 @@ import { rememberAppearance } from './appearance.pages';
 import { noticePreferencesSchema, preferencesSchema } from './appearance.schemas';
 import type { AppearanceService } from './appearance.service';
 import type { SignInActivity } from '../sessions/sign-in-activity.service';
-import type { User } from '../../core/users/user';
 import { profileFrame } from '../../http/profile-frame';
+import { signedInUser } from '../../http/pages';
 
 /** The Preferences tab: language and theme, saved on the account, and the new-device notice. */
 export function createPreferencesPages(deps: { appearance: AppearanceService; activity: SignInActivity; config: Config; clock: Clock }) {
   const view = 'profile/preferences';
   const locals = (req: Request, res: Response) => {
-    const user = req.user as User;
+    const user = signedInUser(req);
     return { ...profileFrame(req, res, deps.clock, 'preferences'), chosen: { language: user.language ?? res.locals.locale, theme: user.theme ?? 'auto' }, newDeviceNotices: user.notifyNewDevice };
   };
   return {
@@ -28,7 +28,7 @@ export function createPreferencesPages(deps: { appearance: AppearanceService; ac
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.appearance.save((req.user as User).id, input);
+        await deps.appearance.save(signedInUser(req).id, input);
         rememberAppearance(res, deps.config, input);
         flash(req, { type: 'success', key: 'profile.preferences.saved' });
         res.redirect(303, '/profile/preferences');
@@ -42,7 +42,7 @@ export function createPreferencesPages(deps: { appearance: AppearanceService; ac
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.activity.setNewDeviceNotices(req.user as User, input.new_device === 'on');
+        await deps.activity.setNewDeviceNotices(signedInUser(req), input.new_device === 'on');
         flash(req, { type: 'success', key: 'profile.preferences.noticesSaved' });
         res.redirect(303, '/profile/preferences');
       },

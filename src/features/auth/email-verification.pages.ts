@@ -1,38 +1,36 @@
-import type { Request, RequestHandler } from 'express';
 import { renderPage } from '../../http/render';
 import { flash } from '../../http/session';
-import type { Translator } from '../../infra/i18n';
 import type { EmailVerificationService } from './email-verification.service';
+import { linkPage, page } from '../../http/pages';
 
-const tokenOf = (req: Request) => String(req.params.token ?? '');
 
 export function createEmailVerificationPages(deps: { emailVerification: EmailVerificationService }) {
   return {
     /** GET /verify-email/:token: a page with a button; opening the link changes nothing. */
-    show: (async (req, res) => {
-      const email = await deps.emailVerification.addressForToken(tokenOf(req));
-      await renderPage(res, 'auth/verify-email', { title: (res.locals.t as Translator)('auth.verifyEmail.title'), token: tokenOf(req), email });
-    }) as RequestHandler,
+    show: linkPage(async (_req, res, token) => {
+      const email = await deps.emailVerification.addressForToken(token);
+      await renderPage(res, 'auth/verify-email', { title: res.locals.t('auth.verifyEmail.title'), token: token, email });
+    }),
 
     /** POST /verify-email/:token: marks the address verified, signed in or not. */
-    confirm: (async (req, res) => {
-      const outcome = await deps.emailVerification.confirm(tokenOf(req));
+    confirm: linkPage(async (req, res, token) => {
+      const outcome = await deps.emailVerification.confirm(token);
       if (req.user) {
         flash(req, { type: 'success', key: outcome === 'verified' ? 'auth.verifyEmail.done' : 'auth.verifyEmail.alreadyDone' });
         res.redirect(303, '/');
         return;
       }
-      await renderPage(res, 'auth/verify-email-done', { title: (res.locals.t as Translator)('auth.verifyEmail.title'), outcome });
-    }) as RequestHandler,
+      await renderPage(res, 'auth/verify-email-done', { title: res.locals.t('auth.verifyEmail.title'), outcome });
+    }),
 
     /** POST /verify-email: sends the signed-in person a new verification link. */
-    resend: (async (req, res) => {
+    resend: page(async (req, res) => {
       const user = req.user;
       if (user) {
         await deps.emailVerification.resend(user);
         flash(req, { type: 'success', key: 'auth.verifyEmail.resent', params: { email: user.email } });
       }
       res.redirect(303, '/');
-    }) as RequestHandler,
+    }),
   };
 }

@@ -2,13 +2,12 @@ import type { Request, Response } from 'express';
 import { formHandler, formPage } from '../../http/form';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
-import type { Translator } from '../../infra/i18n';
 import { forgotPasswordSchema } from './auth.schemas';
 import type { PasswordResetService } from './password-reset.service';
 
 export function createForgotPasswordPages(deps: { passwordReset: PasswordResetService; tokenHours: number }) {
   const view = 'auth/forgot-password';
-  const locals = (_req: Request, res: Response) => ({ title: (res.locals.t as Translator)('auth.forgotPassword.title') });
+  const locals = (_req: Request, res: Response) => ({ title: res.locals.t('auth.forgotPassword.title') });
   return {
     /** GET /forgot-password: asks for the email address. */
     show: formPage({ view, locals }),

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
@@ -6,22 +6,21 @@ import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
 import { flash, rotateSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
-import type { Translator } from '../../infra/i18n';
 import { webauthnResponseSchema } from '../mfa/mfa.schemas';
 import type { PasskeysService } from '../mfa/passkeys.service';
 import { rememberChallenge, takeChallenge } from '../mfa/webauthn-challenge';
-import type { User } from '../../core/users/user';
 import { reauthSchema } from './reauth.schemas';
 import type { ReauthService } from './reauth.service';
+import { page, signedInPage, signedInUser } from '../../http/pages';
 
 export function createReauthPages(deps: { reauth: ReauthService; passkeys: PasskeysService; config: Config; clock: Clock }) {
   const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.config.baseUrl, '/profile');
   const view = 'sessions/reauth';
   const locals = async (req: Request, res: Response) => ({
-    title: (res.locals.t as Translator)('reauth.title'),
+    title: res.locals.t('reauth.title'),
     next: nextOf(req),
     minutes: deps.config.reauthMs / 60_000,
-    asks: await deps.reauth.requirements(req.user as User),
+    asks: await deps.reauth.requirements(signedInUser(req)),
     webauthn: true,
   });
 
@@ -43,32 +42,32 @@ export function createReauthPages(deps: { reauth: ReauthService; passkeys: Passk
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.reauth.confirm(req.user as User, input, contextOf(req, res));
+        await deps.reauth.confirm(signedInUser(req), input, contextOf(req, res));
         await elevate(req);
         res.redirect(303, nextOf(req));
       },
     }),
 
     /** POST /reauth/passkey/options (JSON): a challenge for one of the person's passkeys. */
-    passkeyOptions: (async (req, res) => {
-      const options = await deps.passkeys.authenticationOptions(req.user as User);
+    passkeyOptions: signedInPage(async (req, res, user) => {
+      const options = await deps.passkeys.authenticationOptions(user);
       rememberChallenge(req, 'reauth', options.challenge, deps.clock);
       res.json(options);
-    }) as RequestHandler,
+    }),
 
     /** POST /reauth/passkey (JSON): a passkey confirms identity on its own. */
-    passkeyVerify: (async (req, res) => {
+    passkeyVerify: signedInPage(async (req, res, user, ctx) => {
       const input = parseInput(webauthnResponseSchema, req.body);
-      await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'reauth', deps.clock), contextOf(req, res).ip, req.user as User);
+      await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'reauth', deps.clock), ctx.ip, user);
       await elevate(req);
       res.json({ redirect: nextOf(req) });
-    }) as RequestHandler,
+    }),
 
     /** POST /reauth/drop: ends the step-up window now. */
-    drop: (async (req, res) => {
+    drop: page(async (req, res) => {
       await rotateSession(req, { elevatedUntil: 0 });
       flash(req, { type: 'info', key: 'reauth.dropped' });
       res.redirect(303, nextOf(req));
-    }) as RequestHandler,
+    }),
   };
 }

@@ -1,33 +1,32 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import { ensureDevice } from '../../http/device';
 import { formHandler } from '../../http/form';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
-import type { Translator } from '../../infra/i18n';
 import { setPasswordSchema } from './auth.schemas';
 import type { PasswordResetService } from './password-reset.service';
+import { linkToken, page } from '../../http/pages';
 
 /** The token is a path segment: as a secret route parameter, it is cut out of logs and never sent on as a Referer. */
-const tokenOf = (req: Request) => String(req.params.token ?? '');
 
 export function createResetPasswordPages(deps: { passwordReset: PasswordResetService; passwordMinLength: number; config: Config }) {
   const view = 'auth/reset-password';
   const locals = async (req: Request, res: Response) => {
-    const user = await deps.passwordReset.accountForToken(tokenOf(req));
+    const user = await deps.passwordReset.accountForToken(linkToken(req));
     return {
-      title: (res.locals.t as Translator)('auth.setPassword.title'),
-      token: tokenOf(req),
+      title: res.locals.t('auth.setPassword.title'),
+      token: linkToken(req),
       username: user.username,
       passwordMinLength: deps.passwordMinLength,
     };
   };
   return {
     /** GET /reset-password/:token: the new-password form, or a page saying the link is no good. */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
-    }) as RequestHandler,
+    }),
 
     /**
      * POST /reset-password/:token: set the password, end every session, send the person to
@@ -41,7 +40,7 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
       locals,
       handle: async (req, res, input) => {
         ensureDevice(req, res, deps.config);
-        await deps.passwordReset.completeWithToken(tokenOf(req), input, contextOf(req, res));
+        await deps.passwordReset.completeWithToken(linkToken(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'auth.setPassword.done' });
         res.redirect(303, '/login');
       },

@@ -3,7 +3,6 @@ import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
-import type { Translator } from '../../infra/i18n';
 import { signInSchema } from './auth.schemas';
 import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { SignInService } from './sign-in.service';
@@ -13,7 +12,7 @@ export function createSignInPages(deps: { signIn: SignInService; complete: SignI
   const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.baseUrl);
   const view = 'auth/sign-in';
   const locals = (req: Request, res: Response) => ({
-    title: (res.locals.t as Translator)('auth.signIn.title'),
+    title: res.locals.t('auth.signIn.title'),
     next: nextOf(req),
     signedOut: req.query.signed_out === '1',
     webauthn: true,

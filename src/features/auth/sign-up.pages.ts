@@ -1,15 +1,15 @@
+import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
-import type { Translator } from '../../infra/i18n';
 import { signUpSchema } from './auth.schemas';
 import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { SignUpService } from './sign-up.service';
 
 export function createSignUpPages(deps: { signUp: SignUpService; complete: SignInCompletion; config: Config }) {
   const view = 'auth/sign-up';
-  const locals = (_req: unknown, res: { locals: Record<string, unknown> }) => ({
-    title: (res.locals.t as Translator)('auth.signUp.title'),
+  const locals = (_req: Request, res: Response) => ({
+    title: res.locals.t('auth.signUp.title'),
     passwordMinLength: deps.config.passwordMinLength,
   });
   return {

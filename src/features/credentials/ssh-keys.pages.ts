@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Clock } from '../../infra/clock';
 import { formHandler } from '../../http/form';
 import { takePendingForm } from '../../http/middleware/require-recent-auth';
@@ -7,26 +7,25 @@ import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { profileFrame } from '../../http/profile-frame';
-import type { User } from '../../core/users/user';
 import { sshKeyFormSchema } from './credentials.schemas';
 import type { SshKeysService } from './ssh-keys.service';
+import { page, signedInPage, signedInUser } from '../../http/pages';
 
 const KEYS = '/profile/keys';
-const userOf = (req: Request) => req.user as User;
 
 /** The SSH keys tab, and the public authorized_keys file of each account. */
 export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock }) {
   const locals = async (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'keys'),
-    username: userOf(req).username,
-    keys: await deps.sshKeys.list(userOf(req)),
+    username: signedInUser(req).username,
+    keys: await deps.sshKeys.list(signedInUser(req)),
   });
 
   return {
     /** GET /profile/keys */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       await renderPage(res, 'credentials/keys', { ...(await locals(req, res)), values: takePendingForm(req, KEYS), errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/keys: adds a public key. */
     add: formHandler({
@@ -36,24 +35,24 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
       keep: ['title'],
       locals,
       handle: async (req, res, input) => {
-        const key = await deps.sshKeys.add(userOf(req), input, contextOf(req, res));
+        const key = await deps.sshKeys.add(signedInUser(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'keys.added', params: { title: key.title } });
         res.redirect(303, KEYS);
       },
     }),
 
     /** POST /profile/keys/:id/delete */
-    remove: (async (req, res) => {
-      await deps.sshKeys.remove(userOf(req), String(req.params.id), contextOf(req, res));
+    remove: signedInPage(async (req, res, user, ctx) => {
+      await deps.sshKeys.remove(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'keys.removed' });
       res.redirect(303, KEYS);
-    }) as RequestHandler,
+    }),
 
     /** GET /users/:username.keys: the account's public keys as authorized_keys lines, for provisioning. */
-    authorizedKeys: (async (req, res) => {
+    authorizedKeys: page(async (req, res) => {
       const lines = await deps.sshKeys.authorizedKeys(String(req.params.username), contextOf(req, res));
       if (lines === undefined) throw new NotFoundError();
       res.set('Cache-Control', 'no-cache').type('text/plain; charset=utf-8').send(lines);
-    }) as RequestHandler,
+    }),
   };
 }

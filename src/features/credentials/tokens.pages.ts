@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Clock } from '../../infra/clock';
 import { clientSummary } from '../../infra/user-agent';
 import { formHandler } from '../../http/form';
@@ -7,21 +7,20 @@ import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { profileFrame } from '../../http/profile-frame';
-import type { User } from '../../core/users/user';
 import { TOKEN_LIFETIMES, lastExpiryDay, type ApiTokensService } from './api-tokens.service';
 import { tokenFormSchema } from './credentials.schemas';
 import type { NewSecrets } from './new-secret';
+import { page, signedInPage, signedInUser } from '../../http/pages';
 
 const TOKENS = '/profile/tokens';
 const DAY = 86_400_000;
-const userOf = (req: Request) => req.user as User;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The Tokens tab: personal access tokens for the JSON API. */
 export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: NewSecrets; clock: Clock }) {
   const locals = async (req: Request, res: Response) => {
     const now = deps.clock.now();
-    const tokens = await deps.apiTokens.list(userOf(req));
+    const tokens = await deps.apiTokens.list(signedInUser(req));
     return {
       ...profileFrame(req, res, deps.clock, 'tokens'),
       now,
@@ -40,10 +39,10 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
 
   return {
     /** GET /profile/tokens: the tokens, a new secret once, and the form for another. */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       const created = deps.secrets.take(req, 'token');
       await renderPage(res, 'credentials/tokens', { ...(await locals(req, res)), created, values: takePendingForm(req, TOKENS), errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/tokens: creates a token; its secret is shown on the next page only. */
     create: formHandler({
@@ -52,24 +51,24 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       keep: ['name', 'scope', 'expires', 'expires_on', 'allowed_ips'],
       locals: async (req, res) => ({ ...(await locals(req, res)), created: undefined }),
       handle: async (req, res, input) => {
-        const { token, secret } = await deps.apiTokens.create(userOf(req), { name: input.name, scope: input.scope, expires: input.expires, expiresOn: input.expires_on, allowedIps: input.allowed_ips }, contextOf(req, res));
+        const { token, secret } = await deps.apiTokens.create(signedInUser(req), { name: input.name, scope: input.scope, expires: input.expires, expiresOn: input.expires_on, allowedIps: input.allowed_ips }, contextOf(req, res));
         deps.secrets.remember(req, { kind: 'token', id: token.id, name: token.name, secret });
         res.redirect(303, TOKENS);
       },
     }),
 
     /** POST /profile/tokens/:id/regenerate: a new secret for the same token; the old one stops working at once. */
-    regenerate: (async (req, res) => {
-      const { token, secret } = await deps.apiTokens.regenerate(userOf(req), String(req.params.id), contextOf(req, res));
+    regenerate: signedInPage(async (req, res, user, ctx) => {
+      const { token, secret } = await deps.apiTokens.regenerate(user, String(req.params.id), ctx);
       deps.secrets.remember(req, { kind: 'token', id: token.id, name: token.name, secret });
       res.redirect(303, TOKENS);
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/tokens/:id/revoke */
-    revoke: (async (req, res) => {
-      await deps.apiTokens.revoke(userOf(req), String(req.params.id), contextOf(req, res));
+    revoke: signedInPage(async (req, res, user, ctx) => {
+      await deps.apiTokens.revoke(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'tokens.revoked' });
       res.redirect(303, TOKENS);
-    }) as RequestHandler,
+    }),
   };
 }

@@ -1,10 +1,9 @@
 import type { RequestHandler } from 'express';
 import { renderPage } from '../../http/render';
-import type { Translator } from '../../infra/i18n';
 
 /** GET /: the signed-in person's start page, or a welcome with the ways in. */
 export const showHome: RequestHandler = async (req, res) => {
-  const t = res.locals.t as Translator;
+  const t = res.locals.t;
   if (req.user) {
     await renderPage(res, 'home/home', { title: t('home.title') });
   } else {

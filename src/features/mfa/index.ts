@@ -37,6 +37,7 @@ export function createMfaFeature(deps: Deps) {
     limiter: deps.limiters(limits.passkeyIp),
     baseUrl: config.baseUrl,
     productName: config.productName,
+    bcryptCost: config.bcryptCost,
   });
 
   const signIn = createMfaSignInPages({ mfa, passkeys, complete: deps.complete, clock, baseUrl: config.baseUrl });

@@ -1,6 +1,5 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Clock } from '../../infra/clock';
-import type { Translator } from '../../infra/i18n';
 import { formHandler } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { renderPage } from '../../http/render';
@@ -13,6 +12,7 @@ import { secondFactorSchema, webauthnResponseSchema } from './mfa.schemas';
 import type { MfaService } from './mfa.service';
 import { CHALLENGE_LIFETIME_MS, type PasskeysService } from './passkeys.service';
 import { rememberChallenge, takeChallenge } from './webauthn-challenge';
+import { page } from '../../http/pages';
 
 /** The second step of a sign-in, and signing in with a passkey alone. */
 export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
@@ -35,7 +35,7 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
     const user = (await pendingUser(req)) as User;
     const status = await deps.mfa.status(user);
     const useRecovery = req.query.method === 'recovery' || (req.body as Record<string, unknown> | undefined)?.recovery_code !== undefined || !status.totp;
-    return { title: (res.locals.t as Translator)('mfa.signIn.title'), webauthn: true, status, useRecovery: useRecovery && status.recoveryCodesLeft > 0, onlyPasskey: !status.totp && status.recoveryCodesLeft === 0 };
+    return { title: res.locals.t('mfa.signIn.title'), webauthn: true, status, useRecovery: useRecovery && status.recoveryCodesLeft > 0, onlyPasskey: !status.totp && status.recoveryCodesLeft === 0 };
   };
 
   const finish = async (req: Request, res: Response, user: User, method: 'password+totp' | 'recovery_code' | 'password+passkey', notes: Parameters<SignInCompletion>[4] = []) => {
@@ -48,10 +48,10 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
 
   return {
     /** GET /login/2fa: the code from the authenticator app, or a recovery code, or a passkey. */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       if (!(await pendingUser(req))) return restart(req, res);
       await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** POST /login/2fa: checks the code (used once) and only then starts the signed-in session. */
     submit: formHandler({
@@ -74,37 +74,37 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
     }),
 
     /** POST /login/2fa/passkey/options (JSON): a challenge for one of this person's passkeys. */
-    secondFactorOptions: (async (req, res) => {
+    secondFactorOptions: page(async (req, res) => {
       const user = await pendingUser(req);
-      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: (res.locals.t as Translator)('mfa.signIn.startAgain') } });
+      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: res.locals.t('mfa.signIn.startAgain') } });
       const options = await deps.passkeys.authenticationOptions(user);
       rememberChallenge(req, 'second-factor', options.challenge, deps.clock);
       res.json(options);
-    }) as RequestHandler,
+    }),
 
     /** POST /login/2fa/passkey (JSON): the passkey as second step. */
-    secondFactorVerify: (async (req, res) => {
+    secondFactorVerify: page(async (req, res) => {
       const user = await pendingUser(req);
-      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: (res.locals.t as Translator)('mfa.signIn.startAgain') } });
+      if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: res.locals.t('mfa.signIn.startAgain') } });
       const input = parseInput(webauthnResponseSchema, req.body);
       await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'second-factor', deps.clock), contextOf(req, res).ip, user);
       res.json({ redirect: await finish(req, res, user, 'password+passkey') });
-    }) as RequestHandler,
+    }),
 
     /** POST /login/passkey/options (JSON): a challenge any of the browser's passkeys for this site can sign. */
-    passkeyOptions: (async (req, res) => {
+    passkeyOptions: page(async (req, res) => {
       const options = await deps.passkeys.authenticationOptions();
       rememberChallenge(req, 'sign-in', options.challenge, deps.clock);
       res.json(options);
-    }) as RequestHandler,
+    }),
 
     /** POST /login/passkey (JSON): signs in with a passkey alone (possession and user verification). */
-    passkeyVerify: (async (req, res) => {
+    passkeyVerify: page(async (req, res) => {
       const input = parseInput(webauthnResponseSchema, req.body);
       const user = await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'sign-in', deps.clock), contextOf(req, res).ip);
-      if (user.lockedAt) return res.status(403).json({ error: { code: 'account_locked', message: (res.locals.t as Translator)('auth.signIn.errors.locked') } });
+      if (user.lockedAt) return res.status(403).json({ error: { code: 'account_locked', message: res.locals.t('auth.signIn.errors.locked') } });
       await deps.complete(req, res, user.id, 'passkey');
       res.json({ redirect: safeNext(req.query.next, deps.baseUrl) });
-    }) as RequestHandler,
+    }),
   };
 }

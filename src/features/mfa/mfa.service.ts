@@ -9,7 +9,7 @@ import type { Repos } from '../../core/repos';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 import type { User } from '../../core/users/user';
 import { endOtherSessions } from './other-sessions';
-import { RECOVERY_CODE_COUNT, createRecoveryCodeHasher, newRecoveryCode } from './recovery-codes';
+import { createRecoveryCodeHasher, newRecoveryCodeSet } from './recovery-codes';
 import { matchTotp, newTotpSecret } from './totp';
 
 /** The tables this module reads and writes. */
@@ -33,6 +33,15 @@ export interface MfaStatus {
   passkeys: number;
 }
 
+/** How long a setup page's secret stays good for: long enough to find the phone and scan it. */
+const ENROLMENT_LIFETIME_MS = 60 * 60_000;
+
+interface SealedEnrolment {
+  userId: string;
+  secret: string;
+  startedAt: number;
+}
+
 const invalidCode = (field: string) => ValidationError.field(field, 'mfa.errors.wrongCode');
 
 /** Authenticator-app codes and recovery codes: enrolment, sign-in, step-up, switching off. */
@@ -49,9 +58,21 @@ export function createMfaService(deps: MfaDeps) {
     if (step === null || !(await repos.authenticators.claimTotpStep(totp.id, step, clock.now()))) throw invalidCode(field);
   }
 
+  /** The secret of a sealed enrolment, if it is this person's and not older than ENROLMENT_LIFETIME_MS. */
+  function openEnrolment(user: User, sealed: string): string | undefined {
+    let enrolment: Partial<SealedEnrolment>;
+    try {
+      enrolment = JSON.parse(cipher.decrypt(sealed)) as Partial<SealedEnrolment>;
+    } catch {
+      return undefined;
+    }
+    const fresh = typeof enrolment.startedAt === 'number' && clock.now().getTime() - enrolment.startedAt < ENROLMENT_LIFETIME_MS;
+    return enrolment.userId === user.id && fresh && typeof enrolment.secret === 'string' ? enrolment.secret : undefined;
+  }
+
   async function issueRecoveryCodes(tx: Tables, userId: string): Promise<string[]> {
-    const plain = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    await tx.authenticators.replaceRecoveryCodes(userId, await Promise.all(plain.map((c) => codes.hash(c))), clock.now());
+    const { plain, hashes } = await newRecoveryCodeSet(codes);
+    await tx.authenticators.replaceRecoveryCodes(userId, hashes, clock.now());
     return plain;
   }
 
@@ -71,23 +92,29 @@ export function createMfaService(deps: MfaDeps) {
       return { totp: totp ? { since: totp.createdAt } : null, recoveryCodesLeft: set ? set.codes.filter((c) => !c.usedAt).length : 0, passkeys };
     },
 
-    /** A secret for the enrolment page, sealed so that it can wait in the session until confirmed. */
-    newSealedSecret(): { secret: string; sealed: string } {
+    /**
+     * The enrolment in progress: the secret the setup page shows, sealed with the person's
+     * id and when it began, so it can wait in their session until a code confirms it. One
+     * still valid for this person is kept (reloading the page shows the same QR code).
+     */
+    beginTotpEnrolment(user: User, current?: string): { secret: string; sealed: string } {
+      const pending = current === undefined ? undefined : openEnrolment(user, current);
+      if (pending) return { secret: pending, sealed: current as string };
       const secret = newTotpSecret();
-      return { secret, sealed: cipher.encrypt(secret) };
+      const enrolment: SealedEnrolment = { userId: user.id, secret, startedAt: clock.now().getTime() };
+      return { secret, sealed: cipher.encrypt(JSON.stringify(enrolment)) };
     },
-
-    revealSealed: (sealed: string) => cipher.decrypt(sealed),
 
     /** Turns the authenticator app on once a current code proves it is set up; returns the new recovery codes. */
     async enableTotp(user: User, sealed: string | undefined, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
-      // No secret was shown in this session (it expired, or the setup page was skipped): start over.
-      if (!sealed) throw ValidationError.field('code', 'mfa.errors.setupRestarted');
+      // No secret was shown to this person lately (it expired, or the setup page was skipped): start over.
+      const secret = sealed === undefined ? undefined : openEnrolment(user, sealed);
+      if (!secret) throw ValidationError.field('code', 'mfa.errors.setupRestarted');
       await limiter.consume(user.id);
-      const step = await matchTotp(cipher.decrypt(sealed), code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);
+      const step = await matchTotp(secret, code.replace(/\s/g, ''), clock.now().getTime(), deps.driftSteps, -1);
       if (step === null) throw invalidCode('code');
       const plain = await repos.transaction(async (tx) => {
-        if (!(await tx.authenticators.insertTotp(user.id, sealed, step, clock.now()))) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
+        if (!(await tx.authenticators.insertTotp(user.id, cipher.encrypt(secret), step, clock.now()))) throw ValidationError.field('code', 'mfa.errors.alreadyOn');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'mfa_enabled', ctx);
         return issueRecoveryCodes(tx, user.id);
@@ -116,12 +143,6 @@ export function createMfaService(deps: MfaDeps) {
       });
       await endOtherSessions(deps.sessions, user.id, ctx, signOutOthers);
       return plain;
-    },
-
-    /** First codes for someone whose first second factor is a passkey. */
-    async ensureRecoveryCodes(user: User): Promise<string[] | null> {
-      if (await repos.authenticators.findRecoveryCodes(user.id)) return null;
-      return repos.transaction((tx) => issueRecoveryCodes(tx, user.id));
     },
 
     /** Sign-in second step and step-up with the authenticator app. */

@@ -21,6 +21,7 @@ import type { User } from '../../core/users/user';
 import type { PasskeyRecord } from './authenticators.repository';
 import { endOtherSessions } from './other-sessions';
 import { defaultPasskeyName } from './passkey-names';
+import { createRecoveryCodeHasher, newRecoveryCodeSet } from './recovery-codes';
 
 /** The tables this module reads and writes. */
 type Tables = NoticeTables & { authenticators: AuthenticatorsRepository };
@@ -52,8 +53,9 @@ const CLAIM_TTL_MS = 3 * CHALLENGE_LIFETIME_MS;
  * guard against two requests carrying that session at the same moment, and many
  * authenticators keep no counter.
  */
-export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string }) {
+export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string; bcryptCost: number }) {
   const { repos, clock, notices } = deps;
+  const recoveryCodes = createRecoveryCodeHasher(deps.bcryptCost);
   const rpID = deps.baseUrl.hostname;
   const origin = deps.baseUrl.origin;
 
@@ -80,7 +82,18 @@ export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock
     },
 
     /** Checks the new credential against the challenge this session was given, and stores it. */
-    async register(user: User, response: RegistrationResponseJSON, expectedChallenge: string, ctx: RequestContext, options: { name?: string; signOutOthers?: boolean } = {}): Promise<PasskeyRecord> {
+    /**
+     * Stores a new passkey. A first second factor also brings the account its recovery
+     * codes, in the same transaction (two-step never goes on without them); they are
+     * returned to be shown once, or null when the account already has codes.
+     */
+    async register(
+      user: User,
+      response: RegistrationResponseJSON,
+      expectedChallenge: string,
+      ctx: RequestContext,
+      options: { name?: string; signOutOthers?: boolean } = {},
+    ): Promise<{ passkey: PasskeyRecord; recoveryCodes: string[] | null }> {
       await useChallenge(expectedChallenge);
       let verification;
       try {
@@ -92,14 +105,18 @@ export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock
       const { credential, aaguid } = verification.registrationInfo;
       const existing = (await repos.authenticators.listPasskeys(user.id)).map((p) => p.name);
       const finalName = options.name?.trim() || defaultPasskeyName(aaguid, existing);
-      await repos.transaction(async (tx) => {
+      const codes = (await repos.authenticators.findRecoveryCodes(user.id)) ? null : await newRecoveryCodeSet(recoveryCodes);
+      const issued = await repos.transaction(async (tx) => {
         const added = await tx.authenticators.insertPasskey(user.id, { name: finalName, credentialId: credential.id, publicKey: b64(credential.publicKey), counter: credential.counter, transports: credential.transports ?? [], aaguid }, clock.now());
         if (!added) throw new PasskeyError('passkeys.errors.duplicate');
         await tx.users.setMfaEnabled(user.id, true, clock.now());
         await notices.record(tx, user, 'passkey_added', ctx, { name: finalName });
+        if (!codes || (await tx.authenticators.findRecoveryCodes(user.id))) return null;
+        await tx.authenticators.replaceRecoveryCodes(user.id, codes.hashes, clock.now());
+        return codes.plain;
       });
       await endOtherSessions(deps.sessions, user.id, ctx, options.signOutOthers ?? false);
-      return (await repos.authenticators.findPasskeyByCredentialId(credential.id)) as PasskeyRecord;
+      return { passkey: (await repos.authenticators.findPasskeyByCredentialId(credential.id)) as PasskeyRecord, recoveryCodes: issued };
     },
 
     /** Options for a sign-in: any discoverable passkey, or only this person's (second step, step-up). */

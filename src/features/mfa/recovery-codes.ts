@@ -29,3 +29,11 @@ export function createRecoveryCodeHasher(cost: number) {
     matches: (input: string, hash: string) => bcrypt.compare(normalizeRecoveryCode(input), hash),
   };
 }
+
+export type RecoveryCodeHasher = ReturnType<typeof createRecoveryCodeHasher>;
+
+/** A fresh set: the codes to show once, and their digests to store. Hashed before any transaction opens. */
+export async function newRecoveryCodeSet(hasher: RecoveryCodeHasher): Promise<{ plain: string[]; hashes: string[] }> {
+  const plain = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
+  return { plain, hashes: await Promise.all(plain.map((code) => hasher.hash(code))) };
+}

@@ -1,40 +1,38 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import type { DataCipher } from '../../infra/crypto/data-cipher';
-import type { Translator } from '../../infra/i18n';
 import { formHandler } from '../../http/form';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { profileFrame } from '../../http/profile-frame';
-import type { User } from '../../core/users/user';
 import { acknowledgeCodesSchema, passkeyNameSchema, passkeyRegistrationSchema, signOutOthersSchema, totpCodeSchema } from './mfa.schemas';
 import type { MfaService } from './mfa.service';
 import type { PasskeysService } from './passkeys.service';
 import { groupSecret, provisioning } from './totp';
 import { rememberChallenge, takeChallenge } from './webauthn-challenge';
+import { page, signedInPage, signedInUser } from '../../http/pages';
 
-const userOf = (req: Request) => req.user as User;
 const SECURITY = '/profile/security';
 
 /** The Security tab: authenticator app, recovery codes and passkeys. */
 export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysService; cipher: DataCipher; config: Config; clock: Clock }) {
-  const t = (res: Response) => res.locals.t as Translator;
+  const t = (res: Response) => res.locals.t;
 
   const tabLocals = async (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'security'),
-    status: await deps.mfa.status(userOf(req)),
-    passkeys: await deps.passkeys.list(userOf(req)),
-    required: deps.config.require2fa && !userOf(req).mfaEnabled,
+    status: await deps.mfa.status(signedInUser(req)),
+    passkeys: await deps.passkeys.list(signedInUser(req)),
+    required: deps.config.require2fa && !signedInUser(req).mfaEnabled,
     webauthn: true,
   });
 
   const setupLocals = async (req: Request, res: Response) => {
-    if (!req.session.totpSetup) req.session.totpSetup = deps.mfa.newSealedSecret().sealed;
-    const secret = deps.mfa.revealSealed(req.session.totpSetup);
-    const { qrSvg } = await provisioning(secret, deps.config.productName, userOf(req).email);
+    const { secret, sealed } = deps.mfa.beginTotpEnrolment(signedInUser(req), req.session.totpSetup);
+    req.session.totpSetup = sealed;
+    const { qrSvg } = await provisioning(secret, deps.config.productName, signedInUser(req).email);
     return { ...profileFrame(req, res, deps.clock, 'security'), qrSvg, groupedSecret: groupSecret(secret) };
   };
 
@@ -47,15 +45,15 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
 
   return {
     /** GET /profile/security: what protects the account, and how to change it. */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       if (req.session.newRecoveryCodes) return res.redirect(303, `${SECURITY}/recovery-codes`);
       await renderPage(res, 'mfa/security', { ...(await tabLocals(req, res)), values: {}, errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** GET /profile/security/totp: a QR code and the secret as text, to set up an authenticator app. */
-    showTotpSetup: (async (req, res) => {
+    showTotpSetup: page(async (req, res) => {
       await renderPage(res, 'mfa/totp-setup', { ...(await setupLocals(req, res)), values: {}, errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/security/totp: a current code proves the app is set up; 2FA goes on and recovery codes are shown. */
     enableTotp: formHandler({
@@ -64,7 +62,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       keep: [],
       locals: setupLocals,
       handle: async (req, res, input) => {
-        const codes = await deps.mfa.enableTotp(userOf(req), req.session.totpSetup, input.code, contextOf(req, res), input.sign_out_others);
+        const codes = await deps.mfa.enableTotp(signedInUser(req), req.session.totpSetup, input.code, contextOf(req, res), input.sign_out_others);
         delete req.session.totpSetup;
         flash(req, { type: 'success', key: 'mfa.totp.enabled' });
         showCodes(req, res, codes);
@@ -78,34 +76,34 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       keep: [],
       locals: tabLocals,
       handle: async (req, res, input) => {
-        await deps.mfa.disableTotp(userOf(req), input.code, contextOf(req, res), input.sign_out_others);
+        await deps.mfa.disableTotp(signedInUser(req), input.code, contextOf(req, res), input.sign_out_others);
         flash(req, { type: 'success', key: 'mfa.totp.disabled' });
         res.redirect(303, SECURITY);
       },
     }),
 
     /** POST /profile/security/recovery-codes: new codes; the old ones stop working. */
-    regenerateCodes: (async (req, res) => {
+    regenerateCodes: signedInPage(async (req, res, user, ctx) => {
       const input = parseInput(signOutOthersSchema, req.body);
-      const codes = await deps.mfa.regenerateRecoveryCodes(userOf(req), contextOf(req, res), input.sign_out_others);
+      const codes = await deps.mfa.regenerateRecoveryCodes(user, ctx, input.sign_out_others);
       flash(req, { type: 'success', key: 'mfa.codes.regenerated' });
       showCodes(req, res, codes);
-    }) as RequestHandler,
+    }),
 
     /** GET /profile/security/recovery-codes: the new codes, once, with copy, download and print. */
-    showCodes: (async (req, res) => {
+    showCodes: page(async (req, res) => {
       const codes = pendingCodes(req);
       if (!codes) return res.redirect(303, SECURITY);
       await renderPage(res, 'mfa/recovery-codes', { ...profileFrame(req, res, deps.clock, 'security'), codes, values: {}, errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** GET /profile/security/recovery-codes.txt: the same codes as a file. */
-    downloadCodes: ((req, res) => {
+    downloadCodes: signedInPage((req, res, user) => {
       const codes = pendingCodes(req);
       if (!codes) return res.redirect(303, SECURITY);
-      const text = [t(res)('mfa.codes.fileTitle', { product: deps.config.productName, username: userOf(req).username }), '', ...codes, '', t(res)('mfa.codes.fileNote')].join('\n');
+      const text = [t(res)('mfa.codes.fileTitle', { product: deps.config.productName, username: user.username }), '', ...codes, '', t(res)('mfa.codes.fileNote')].join('\n');
       res.set('Content-Disposition', `attachment; filename="${deps.config.productName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-recovery-codes.txt"`).type('text/plain; charset=utf-8').send(`${text}\n`);
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/security/recovery-codes/saved: the person has put the codes somewhere safe. */
     acknowledgeCodes: formHandler({
@@ -121,21 +119,20 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
     }),
 
     /** POST /profile/security/passkeys/options (JSON): what the browser needs to create a passkey. */
-    passkeyOptions: (async (req, res) => {
-      const options = await deps.passkeys.registrationOptions(userOf(req));
+    passkeyOptions: signedInPage(async (req, res, user) => {
+      const options = await deps.passkeys.registrationOptions(user);
       rememberChallenge(req, 'register', options.challenge, deps.clock);
       res.json(options);
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/security/passkeys (JSON): stores the new passkey, maybe ends other sessions; first-time 2FA also gets recovery codes. */
-    registerPasskey: (async (req, res) => {
+    registerPasskey: signedInPage(async (req, res, user, ctx) => {
       const input = parseInput(passkeyRegistrationSchema, req.body);
-      const passkey = await deps.passkeys.register(userOf(req), input.response as never, takeChallenge(req, 'register', deps.clock), contextOf(req, res), { name: input.name, signOutOthers: input.sign_out_others });
+      const { passkey, recoveryCodes } = await deps.passkeys.register(user, input.response as never, takeChallenge(req, 'register', deps.clock), ctx, { name: input.name, signOutOthers: input.sign_out_others });
       flash(req, { type: 'success', key: 'passkeys.added', params: { name: passkey.name } });
-      const codes = await deps.mfa.ensureRecoveryCodes(userOf(req));
-      if (codes) req.session.newRecoveryCodes = deps.cipher.encrypt(JSON.stringify(codes));
-      res.json({ redirect: codes ? `${SECURITY}/recovery-codes` : SECURITY });
-    }) as RequestHandler,
+      if (recoveryCodes) req.session.newRecoveryCodes = deps.cipher.encrypt(JSON.stringify(recoveryCodes));
+      res.json({ redirect: recoveryCodes ? `${SECURITY}/recovery-codes` : SECURITY });
+    }),
 
     /** POST /profile/security/passkeys/:id/rename */
     renamePasskey: formHandler({
@@ -144,18 +141,18 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       keep: ['name'],
       locals: tabLocals,
       handle: async (req, res, input) => {
-        await deps.passkeys.rename(userOf(req), String(req.params.id), input.name);
+        await deps.passkeys.rename(signedInUser(req), String(req.params.id), input.name);
         flash(req, { type: 'success', key: 'passkeys.renamed', params: { name: input.name } });
         res.redirect(303, SECURITY);
       },
     }),
 
     /** POST /profile/security/passkeys/:id/remove: never the last way in; maybe ends other sessions. */
-    removePasskey: (async (req, res) => {
+    removePasskey: signedInPage(async (req, res, user, ctx) => {
       const input = parseInput(signOutOthersSchema, req.body);
-      await deps.passkeys.remove(userOf(req), String(req.params.id), contextOf(req, res), input.sign_out_others);
+      await deps.passkeys.remove(user, String(req.params.id), ctx, input.sign_out_others);
       flash(req, { type: 'success', key: 'passkeys.removed' });
       res.redirect(303, SECURITY);
-    }) as RequestHandler,
+    }),
   };
 }

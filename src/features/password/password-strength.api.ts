@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import type { Translator } from '../../infra/i18n';
 import type { Limiter } from '../../infra/rate-limit';
 import { clientIp } from '../../http/request-context';
 import { parseInput } from '../../http/validate';
@@ -20,7 +19,7 @@ export function createPasswordStrengthApi(deps: { policy: PasswordPolicy; limite
     const context = user
       ? { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName }
       : { username: input.username, email: input.email, firstName: input.first_name, lastName: input.last_name };
-    const t = res.locals.t as Translator;
+    const t = res.locals.t;
     const problem = input.password ? deps.policy.check(input.password, context) : { key: 'password.strength.empty' };
     const score = input.password ? deps.policy.strength(input.password, context).score : 0;
     res.set('Cache-Control', 'no-store').json({

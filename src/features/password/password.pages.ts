@@ -6,8 +6,8 @@ import { contextOf } from '../../http/request-context';
 import { continueSignedOut, flash } from '../../http/session';
 import type { PasswordChangeService } from './password-change.service';
 import { passwordChangeSchema } from './password.schemas';
-import type { User } from '../../core/users/user';
 import { profileFrame } from '../../http/profile-frame';
+import { signedInUser } from '../../http/pages';
 
 /** The Password tab. */
 export function createPasswordPages(deps: { passwordChange: PasswordChangeService; clock: Clock; config: Config }) {
@@ -15,7 +15,7 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
   const locals = (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'password'),
     passwordMinLength: deps.config.passwordMinLength,
-    passwordChangedAt: (req.user as User).passwordChangedAt,
+    passwordChangedAt: signedInUser(req).passwordChangedAt,
   });
   return {
     /** GET /profile/password: the change-password form. */
@@ -28,7 +28,7 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
       keep: [],
       locals,
       handle: async (req, res, input) => {
-        await deps.passwordChange.change(req.user as User, input, contextOf(req, res));
+        await deps.passwordChange.change(signedInUser(req), input, contextOf(req, res));
         await continueSignedOut(req, res, deps.config);
         flash(req, { type: 'success', key: 'profile.password.changed' });
         res.redirect(303, '/login');

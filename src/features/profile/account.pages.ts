@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
@@ -8,7 +8,6 @@ import { takePendingForm } from '../../http/middleware/require-recent-auth';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
-import type { User } from '../../core/users/user';
 import { AVATAR_MAX_BYTES } from './avatar-image';
 import type { AvatarService } from './avatar.service';
 import type { EmailChangeService } from './email-change.service';
@@ -17,6 +16,7 @@ import { profileFrame } from '../../http/profile-frame';
 import { emailChangeSchema, nameSchema, recoveryEmailSchema } from './profile.schemas';
 import type { AccountDetailsService } from './account-details.service';
 import type { RecoveryEmailService } from './recovery-email.service';
+import { page, signedInPage, signedInUser } from '../../http/pages';
 
 export interface AccountPagesDeps {
   accountDetails: AccountDetailsService;
@@ -28,13 +28,12 @@ export interface AccountPagesDeps {
 }
 
 const ACCOUNT = '/profile/account';
-const userOf = (req: Request) => req.user as User;
 
 /** The Account tab: name, username, avatar, primary and recovery email addresses. */
 export function createAccountPages(deps: AccountPagesDeps) {
   const view = 'profile/account';
   const locals = async (req: Request, res: Response) => {
-    const user = userOf(req);
+    const user = signedInUser(req);
     return {
       ...profileFrame(req, res, deps.clock, 'account'),
       account: {
@@ -58,9 +57,9 @@ export function createAccountPages(deps: AccountPagesDeps) {
 
   return {
     /** GET /profile/account: the tab, with a form held back for re-authentication filled in again. */
-    show: (async (req, res) => {
+    show: page(async (req, res) => {
       await renderPage(res, view, { ...(await locals(req, res)), values: takePendingForm(req, ACCOUNT), errors: {} });
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/account/name: first and last name. */
     updateName: formHandler({
@@ -69,7 +68,7 @@ export function createAccountPages(deps: AccountPagesDeps) {
       keep: ['first_name', 'last_name'],
       locals,
       handle: async (req, res, input) => {
-        await deps.accountDetails.updateName(userOf(req), input);
+        await deps.accountDetails.updateName(signedInUser(req), input);
         done(req, res, 'profile.name.saved');
       },
     }),
@@ -81,16 +80,16 @@ export function createAccountPages(deps: AccountPagesDeps) {
       keep: ['email'],
       locals,
       handle: async (req, res, input) => {
-        await deps.emailChange.request(userOf(req), input.email, contextOf(req, res));
+        await deps.emailChange.request(signedInUser(req), input.email, contextOf(req, res));
         done(req, res, 'profile.email.requested', { email: input.email });
       },
     }),
 
     /** POST /profile/account/email/cancel: forgets a pending change. */
-    cancelEmailChange: (async (req, res) => {
-      await deps.emailChange.cancel(userOf(req));
+    cancelEmailChange: signedInPage(async (req, res, user) => {
+      await deps.emailChange.cancel(user);
       done(req, res, 'profile.email.cancelled');
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/account/recovery-email: sets the recovery address and sends it a verification link. */
     setRecoveryEmail: formHandler({
@@ -99,16 +98,16 @@ export function createAccountPages(deps: AccountPagesDeps) {
       keep: ['recovery_email'],
       locals,
       handle: async (req, res, input) => {
-        await deps.recoveryEmail.set(userOf(req), input.recovery_email, contextOf(req, res));
+        await deps.recoveryEmail.set(signedInUser(req), input.recovery_email, contextOf(req, res));
         done(req, res, 'profile.recovery.requested', { email: input.recovery_email });
       },
     }),
 
     /** POST /profile/account/recovery-email/remove: resets go to the primary address again. */
-    removeRecoveryEmail: (async (req, res) => {
-      await deps.recoveryEmail.remove(userOf(req), contextOf(req, res));
+    removeRecoveryEmail: signedInPage(async (req, res, user, ctx) => {
+      await deps.recoveryEmail.remove(user, ctx);
       done(req, res, 'profile.recovery.removed');
-    }) as RequestHandler,
+    }),
 
     /** POST /profile/account/avatar: one image, cleaned and re-encoded (multipart). */
     uploadAvatar: formHandler({
@@ -119,15 +118,15 @@ export function createAccountPages(deps: AccountPagesDeps) {
       handle: async (req, res) => {
         if (req.uploadError) throw req.uploadError;
         if (!req.file) throw ValidationError.field('avatar', 'profile.avatar.errors.required');
-        await deps.avatars.upload(userOf(req), req.file.buffer);
+        await deps.avatars.upload(signedInUser(req), req.file.buffer);
         done(req, res, 'profile.avatar.saved');
       },
     }),
 
     /** POST /profile/account/avatar/remove: back to initials. */
-    removeAvatar: (async (req, res) => {
-      await deps.avatars.remove(userOf(req));
+    removeAvatar: signedInPage(async (req, res, user) => {
+      await deps.avatars.remove(user);
       done(req, res, 'profile.avatar.removed');
-    }) as RequestHandler,
+    }),
   };
 }

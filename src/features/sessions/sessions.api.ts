@@ -47,7 +47,8 @@ export function sessionsApi(deps: { sessions: SessionsService }): ApiEndpoint[] 
       responses: { 200: { description: 'Live sessions, the calling one first', schema: sessionResponse, list: true } },
       /** GET /api/v1/users/me/sessions */
       handler: async (req, res) => {
-        res.json((await deps.sessions.list(callOf(req, res).user.id, req.sessionID)).map(sessionView));
+        const { user, ctx } = callOf(req, res);
+        res.json((await deps.sessions.list(user.id, ctx.sessionId)).map(sessionView));
       },
     },
     {
@@ -61,7 +62,7 @@ export function sessionsApi(deps: { sessions: SessionsService }): ApiEndpoint[] 
       /** DELETE /api/v1/users/me/sessions/{id} */
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);
-        await deps.sessions.revoke(user, String(req.params.id), req.sessionID, ctx);
+        await deps.sessions.revoke(user, String(req.params.id), ctx);
         res.status(204).end();
       },
     },

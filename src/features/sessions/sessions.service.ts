@@ -61,25 +61,26 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
   }
 
   return {
-    /** This device first, then the most recently active. */
-    async list(userId: string, currentSid: string): Promise<SessionView[]> {
-      const current = sessionHandle(currentSid);
+    /** This device (`currentSid`) first, then the most recently active. */
+    async list(userId: string, currentSid: string | undefined): Promise<SessionView[]> {
+      const current = currentSid && sessionHandle(currentSid);
       return (await live(userId))
         .map((view) => ({ ...view, current: view.id === current }))
         .sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
     },
 
     /** Signs out one other device. An unknown handle, or someone else's, is a 404 that reveals nothing. */
-    async revoke(user: User, handle: string, currentSid: string, ctx: RequestContext): Promise<void> {
-      if (handle === sessionHandle(currentSid)) throw new CurrentSessionError();
+    async revoke(user: User, handle: string, ctx: RequestContext): Promise<void> {
+      if (ctx.sessionId && handle === sessionHandle(ctx.sessionId)) throw new CurrentSessionError();
       if (!/^[0-9a-f]{64}$/.test(handle) || !(await registry.destroyByHandle(user.id, handle, 'revoked'))) {
         throw new NotFoundError('sessions.errors.notFound');
       }
       await deps.repos.transaction((tx) => deps.notices.record(tx, user, 'session_revoked', ctx, { count: '1' }));
     },
 
-    async revokeOthers(user: User, currentSid: string, ctx: RequestContext): Promise<number> {
-      const count = await registry.destroyAllForUser(user.id, currentSid, 'revoked');
+    /** Signs out every device but the one asking (`ctx.sessionId`). */
+    async revokeOthers(user: User, ctx: RequestContext): Promise<number> {
+      const count = await registry.destroyAllForUser(user.id, ctx.sessionId, 'revoked');
       if (count > 0) await deps.repos.transaction((tx) => deps.notices.record(tx, user, 'session_revoked', ctx, { count: String(count) }));
       return count;
     },

@@ -2,6 +2,7 @@ import type { Operation } from '../../core/operations';
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { contextOf, type RequestContext } from '../request-context';
+import { signedInUser } from '../pages';
 import { parseInput } from '../validate';
 import type { User } from '../../core/users/user';
 
@@ -41,9 +42,9 @@ export interface ApiEndpoint {
   handler: RequestHandler;
 }
 
-/** What a handler works with: the caller, their context, and the parsed body. */
+/** What a handler works with: the caller (the API router lets no one through unauthenticated) and their context. */
 export function callOf(req: Request, res: Response): { user: User; ctx: RequestContext } {
-  return { user: req.user as User, ctx: contextOf(req, res) };
+  return { user: signedInUser(req), ctx: contextOf(req, res) };
 }
 
 export function bodyOf<T>(schema: z.ZodType<T>, req: Request): T {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../../config';
-import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Catalogues, type Locale } from '../../infra/i18n';
+import { LOCALE_NAMES, LOCALE_TAGS, LOCALES, isLocale, negotiateLocale, type Catalogues, type Locale, type Translator } from '../../infra/i18n';
 import { THEMES, initialsOf, isTheme, type Theme } from '../../core/users/user';
 import type { UsersRepository } from '../../core/users/users.repository';
 import { avatarUrl } from '../../core/users/avatar-url';
@@ -8,6 +8,14 @@ import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
 import { safeNext } from '../paths';
 import { regenerateSession, takeFlash } from '../session';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    /** The page's translator, in the visitor's language: set first thing on every request. */
+    t: Translator;
+    locale: Locale;
+  }
+}
 
 /** The signed-in person's menu in the header, above "Log out". */
 const MENU_ITEMS = [
@@ -72,7 +80,7 @@ export function currentUser(options: { catalogues: Catalogues; users: UsersRepos
         await regenerateSession(req);
       } else {
         req.user = user;
-        applyAppearance(res, options.catalogues, user.language ?? (res.locals.locale as Locale), user.theme ?? (res.locals.theme as Theme | null));
+        applyAppearance(res, options.catalogues, user.language ?? res.locals.locale, user.theme ?? (res.locals.theme as Theme | null));
         res.locals.viewer = {
           id: user.id,
           username: user.username,

@@ -106,7 +106,7 @@ export function apiHelpers(app: () => TestApp) {
   /** Turns the authenticator app on through the service, as the enrolment page does; returns the secret. */
   async function withTotp(user: Person): Promise<{ user: Person; secret: string }> {
     const t = app();
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     // The enrolment code's time step is used up: the next code comes from the next step.
     t.clock.advance(STEP);

@@ -36,7 +36,7 @@ async function rowsAbout(userId: string): Promise<string> {
 describe('Recovery codes at rest', () => {
   it('are kept only as bcrypt digests with their own salts, one per code, and never as text', async () => {
     const user = await createUser(t);
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     const codes = await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     expect(codes).toHaveLength(10);
 

@@ -18,7 +18,7 @@ describe('Names of files', () => {
   it('in downloads are fixed by the service, cleaned to letters, digits and dashes, and sent as attachments', async () => {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     const tab = await visitor.get('/profile/security');
     await visitor.post('/profile/security/recovery-codes', { _csrf: csrfTokenIn(tab.text) });

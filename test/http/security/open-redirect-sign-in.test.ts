@@ -48,7 +48,7 @@ describe('Signing in never sends anyone to another site, however "next" is spell
     // A new account each time: second-factor attempts are limited per account.
     const signIn = async (next: string) => {
       const user = await createUser(t);
-      const { secret, sealed } = t.services.mfa.newSealedSecret();
+      const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
       await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
       t.clock.advance(STEP);
       const visitor = new Visitor(t.app);

@@ -61,7 +61,7 @@ function credentialFieldProblems(form: Form): string[] {
 }
 
 async function withAuthenticatorApp(user: Awaited<ReturnType<typeof createUser>>): Promise<string> {
-  const { secret, sealed } = t.services.mfa.newSealedSecret();
+  const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
   await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
   t.clock.advance(30_000);
   return secret;

@@ -49,7 +49,7 @@ describe('One authenticator code sent by several requests at the same moment', (
 
   it('authorises exactly one sensitive API call (a new token needs the password and a code)', async () => {
     const user = await createUser(t);
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     t.clock.advance(30_000);
     const { secret: bearer } = await t.services.apiTokens.create({ ...user, mfaEnabled: true }, { name: 'script', scope: 'write', expires: '30' }, ctx);

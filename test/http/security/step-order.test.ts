@@ -14,7 +14,7 @@ afterAll(async () => t.close());
 describe('Skipping a step', () => {
   it('a second-factor code sent without the password step signs nobody in', async () => {
     const user = await createUser(t);
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     t.clock.advance(30_000);
 
@@ -57,7 +57,7 @@ describe('Skipping a step', () => {
 
   it('a half-finished sign-in opens no page and no API call until the second step is done', async () => {
     const user = await createUser(t);
-    const { secret, sealed } = t.services.mfa.newSealedSecret();
+    const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     const visitor = new Visitor(t.app);
     const halfway = await visitor.submit('/login', { identifier: user.username, password: user.password });
