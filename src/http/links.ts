@@ -1,18 +1,20 @@
-/** Every link the service hands out (mail, CLI) is built from BASE_URL, never from the Host header. */
+import { pathTo, type UrlName } from './urls';
+
+/** Every link the service hands out (mail, CLI) is built from BASE_URL and the URL table, never from the Host header. */
 export function createLinks(baseUrl: URL) {
-  const at = (path: string) => new URL(path, baseUrl).href;
+  const at = (name: UrlName, params?: Record<string, string>) => new URL(pathTo(name, params), baseUrl).href;
   return {
-    home: () => at('/'),
-    signIn: () => at('/login'),
-    signUp: () => at('/signup'),
-    forgotPassword: () => at('/forgot-password'),
-    resetPassword: (token: string) => at(`/reset-password/${token}`),
-    verifyEmail: (token: string) => at(`/verify-email/${token}`),
-    confirmEmailChange: (token: string) => at(`/confirm-email/${token}`),
-    undoEmailChange: (token: string) => at(`/undo-email-change/${token}`),
-    confirmRecoveryEmail: (token: string) => at(`/confirm-recovery-email/${token}`),
-    tokens: () => at('/profile/tokens'),
-    lockdown: (token: string) => at(`/not-me/${token}`),
+    home: () => at('home'),
+    signIn: () => at('signIn'),
+    signUp: () => at('signUp'),
+    forgotPassword: () => at('forgotPassword'),
+    resetPassword: (token: string) => at('resetPassword', { token }),
+    verifyEmail: (token: string) => at('verifyEmail', { token }),
+    confirmEmailChange: (token: string) => at('confirmEmailChange', { token }),
+    undoEmailChange: (token: string) => at('undoEmailChange', { token }),
+    confirmRecoveryEmail: (token: string) => at('confirmRecoveryEmail', { token }),
+    tokens: () => at('tokens'),
+    lockdown: (token: string) => at('lockdown', { token }),
   };
 }
 

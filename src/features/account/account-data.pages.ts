@@ -11,6 +11,7 @@ import { profileFrame } from '../../http/profile-frame';
 import type { AccountDeletionService } from './account-deletion.service';
 import type { DataExportService } from './data-export.service';
 import { signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 const deleteSchema = z.object({ confirm_username: text({ requiredKey: 'deletion.errors.usernameRequired', max: 254 }) });
 
@@ -44,7 +45,7 @@ export function createAccountDataPages(deps: { dataExport: DataExportService; ac
         await deps.accountDeletion.delete(user, contextOf(req, res));
         await continueSignedOut(req, res, deps.config);
         flash(req, { type: 'success', key: 'deletion.done' });
-        res.redirect(303, '/login');
+        res.redirect(303, URLS.signIn);
       },
     }),
   };

@@ -8,6 +8,7 @@ import type { ApiEndpoint } from '../../http/api/api-endpoint';
 import type { ReauthService } from '../auth/reauth.service';
 import { apiStepUp } from './api-step-up';
 import { API_BASE, type openApiDocument } from './openapi';
+import { URLS } from '../../http/urls';
 
 /** Swagger UI styles its widgets inline and draws icons as data: images; only this page allows that. */
 const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -36,7 +37,7 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
     res.set('Cache-Control', 'no-cache').json(deps.document);
   });
   /** GET /api/docs: the document, readable (Swagger UI from the installed package; a plain list without JavaScript). */
-  router.get('/api/docs', async (_req, res) => {
+  router.get(URLS.apiDocs, async (_req, res) => {
     res.set('Content-Security-Policy', DOCS_CSP);
     await renderPage(res, 'api/docs', { title: deps.document.info.title, document: deps.document, apiDocs: true });
   });

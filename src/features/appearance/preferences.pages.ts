@@ -9,6 +9,7 @@ import type { AppearanceService } from './appearance.service';
 import type { SignInActivity } from '../sessions/sign-in-activity.service';
 import { profileFrame } from '../../http/profile-frame';
 import { signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 /** The Preferences tab: language and theme, saved on the account, and the new-device notice. */
 export function createPreferencesPages(deps: { appearance: AppearanceService; activity: SignInActivity; config: Config; clock: Clock }) {
@@ -31,7 +32,7 @@ export function createPreferencesPages(deps: { appearance: AppearanceService; ac
         await deps.appearance.save(signedInUser(req).id, input);
         rememberAppearance(res, deps.config, input);
         flash(req, { type: 'success', key: 'profile.preferences.saved' });
-        res.redirect(303, '/profile/preferences');
+        res.redirect(303, URLS.preferences);
       },
     }),
 
@@ -44,7 +45,7 @@ export function createPreferencesPages(deps: { appearance: AppearanceService; ac
       handle: async (req, res, input) => {
         await deps.activity.setNewDeviceNotices(signedInUser(req), input.new_device === 'on');
         flash(req, { type: 'success', key: 'profile.preferences.noticesSaved' });
-        res.redirect(303, '/profile/preferences');
+        res.redirect(303, URLS.preferences);
       },
     }),
   };

@@ -12,9 +12,10 @@ import { rememberChallenge, takeChallenge } from '../mfa/webauthn-challenge';
 import { reauthSchema } from './reauth.schemas';
 import type { ReauthService } from './reauth.service';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 export function createReauthPages(deps: { reauth: ReauthService; passkeys: PasskeysService; config: Config; clock: Clock }) {
-  const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.config.baseUrl, '/profile');
+  const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.config.baseUrl, URLS.profile);
   const view = 'sessions/reauth';
   const locals = async (req: Request, res: Response) => ({
     title: res.locals.t('reauth.title'),

@@ -8,6 +8,7 @@ import { flash } from '../../http/session';
 import { setPasswordSchema } from './auth.schemas';
 import type { PasswordResetService } from './password-reset.service';
 import { linkToken, page } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 /** The token is a path segment: as a secret route parameter, it is cut out of logs and never sent on as a Referer. */
 
@@ -42,7 +43,7 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
         ensureDevice(req, res, deps.config);
         await deps.passwordReset.completeWithToken(linkToken(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'auth.setPassword.done' });
-        res.redirect(303, '/login');
+        res.redirect(303, URLS.signIn);
       },
     }),
   };

@@ -6,6 +6,7 @@ import { contextOf } from '../../http/request-context';
 import { signInSchema } from './auth.schemas';
 import type { SignInCompletion } from '../sessions/sign-in-completion';
 import type { SignInService } from './sign-in.service';
+import { URLS } from '../../http/urls';
 
 export function createSignInPages(deps: { signIn: SignInService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
   /** `next` arrives in the query on GET and as a hidden field on POST. */
@@ -36,7 +37,7 @@ export function createSignInPages(deps: { signIn: SignInService; complete: SignI
         const next = nextOf(req);
         if (user.mfaEnabled) {
           req.session.pendingSignIn = { userId: user.id, at: deps.clock.now().getTime(), next };
-          return res.redirect(303, '/login/2fa');
+          return res.redirect(303, URLS.secondFactor);
         }
         await deps.complete(req, res, user.id, 'password');
         res.redirect(303, next);

@@ -3,6 +3,7 @@ import { contextOf } from '../../http/request-context';
 import { endSession } from '../../http/session';
 import type { SignInActivity } from '../sessions/sign-in-activity.service';
 import { page } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 export function createSignOutPages(deps: { config: Config; activity: SignInActivity }) {
   return {
@@ -11,7 +12,7 @@ export function createSignOutPages(deps: { config: Config; activity: SignInActiv
       if (req.user) await deps.activity.signedOut(req.user, contextOf(req, res));
       await endSession(req, res, deps.config);
       res.set('Clear-Site-Data', '"cache", "storage"');
-      res.redirect(303, '/login?signed_out=1');
+      res.redirect(303, `${URLS.signIn}?signed_out=1`);
     }),
   };
 }

@@ -11,8 +11,8 @@ import type { AppPasswordsService } from './app-passwords.service';
 import { appPasswordFormSchema } from './credentials.schemas';
 import type { NewSecrets } from './new-secret';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
-const APP_PASSWORDS = '/profile/app-passwords';
 
 /** The App passwords tab: one password per client that can only do HTTP Basic. */
 export function createAppPasswordsPages(deps: { appPasswords: AppPasswordsService; secrets: NewSecrets; clock: Clock }) {
@@ -26,7 +26,7 @@ export function createAppPasswordsPages(deps: { appPasswords: AppPasswordsServic
     /** GET /profile/app-passwords */
     show: page(async (req, res) => {
       const created = deps.secrets.take(req, 'app_password');
-      await renderPage(res, 'credentials/app-passwords', { ...(await locals(req, res)), created, values: takePendingForm(req, APP_PASSWORDS), errors: {} });
+      await renderPage(res, 'credentials/app-passwords', { ...(await locals(req, res)), created, values: takePendingForm(req, URLS.appPasswords), errors: {} });
     }),
 
     /** POST /profile/app-passwords: creates one; it is shown on the next page only. */
@@ -38,7 +38,7 @@ export function createAppPasswordsPages(deps: { appPasswords: AppPasswordsServic
       handle: async (req, res, input) => {
         const { appPassword, secret } = await deps.appPasswords.create(signedInUser(req), input, contextOf(req, res));
         deps.secrets.remember(req, { kind: 'app_password', id: appPassword.id, name: appPassword.name, secret });
-        res.redirect(303, APP_PASSWORDS);
+        res.redirect(303, URLS.appPasswords);
       },
     }),
 
@@ -46,7 +46,7 @@ export function createAppPasswordsPages(deps: { appPasswords: AppPasswordsServic
     revoke: signedInPage(async (req, res, user, ctx) => {
       await deps.appPasswords.revoke(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'appPasswords.revoked' });
-      res.redirect(303, APP_PASSWORDS);
+      res.redirect(303, URLS.appPasswords);
     }),
   };
 }

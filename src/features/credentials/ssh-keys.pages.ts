@@ -10,8 +10,8 @@ import { profileFrame } from '../../http/profile-frame';
 import { sshKeyFormSchema } from './credentials.schemas';
 import type { SshKeysService } from './ssh-keys.service';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
-const KEYS = '/profile/keys';
 
 /** The SSH keys tab, and the public authorized_keys file of each account. */
 export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock }) {
@@ -24,7 +24,7 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
   return {
     /** GET /profile/keys */
     show: page(async (req, res) => {
-      await renderPage(res, 'credentials/keys', { ...(await locals(req, res)), values: takePendingForm(req, KEYS), errors: {} });
+      await renderPage(res, 'credentials/keys', { ...(await locals(req, res)), values: takePendingForm(req, URLS.keys), errors: {} });
     }),
 
     /** POST /profile/keys: adds a public key. */
@@ -37,7 +37,7 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
       handle: async (req, res, input) => {
         const key = await deps.sshKeys.add(signedInUser(req), input, contextOf(req, res));
         flash(req, { type: 'success', key: 'keys.added', params: { title: key.title } });
-        res.redirect(303, KEYS);
+        res.redirect(303, URLS.keys);
       },
     }),
 
@@ -45,7 +45,7 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
     remove: signedInPage(async (req, res, user, ctx) => {
       await deps.sshKeys.remove(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'keys.removed' });
-      res.redirect(303, KEYS);
+      res.redirect(303, URLS.keys);
     }),
 
     /** GET /users/:username.keys: the account's public keys as authorized_keys lines, for provisioning. */

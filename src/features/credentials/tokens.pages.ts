@@ -11,8 +11,8 @@ import { TOKEN_LIFETIMES, lastExpiryDay, type ApiTokensService } from './api-tok
 import { tokenFormSchema } from './credentials.schemas';
 import type { NewSecrets } from './new-secret';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
-const TOKENS = '/profile/tokens';
 const DAY = 86_400_000;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -41,7 +41,7 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
     /** GET /profile/tokens: the tokens, a new secret once, and the form for another. */
     show: page(async (req, res) => {
       const created = deps.secrets.take(req, 'token');
-      await renderPage(res, 'credentials/tokens', { ...(await locals(req, res)), created, values: takePendingForm(req, TOKENS), errors: {} });
+      await renderPage(res, 'credentials/tokens', { ...(await locals(req, res)), created, values: takePendingForm(req, URLS.tokens), errors: {} });
     }),
 
     /** POST /profile/tokens: creates a token; its secret is shown on the next page only. */
@@ -53,7 +53,7 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       handle: async (req, res, input) => {
         const { token, secret } = await deps.apiTokens.create(signedInUser(req), { name: input.name, scope: input.scope, expires: input.expires, expiresOn: input.expires_on, allowedIps: input.allowed_ips }, contextOf(req, res));
         deps.secrets.remember(req, { kind: 'token', id: token.id, name: token.name, secret });
-        res.redirect(303, TOKENS);
+        res.redirect(303, URLS.tokens);
       },
     }),
 
@@ -61,14 +61,14 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
     regenerate: signedInPage(async (req, res, user, ctx) => {
       const { token, secret } = await deps.apiTokens.regenerate(user, String(req.params.id), ctx);
       deps.secrets.remember(req, { kind: 'token', id: token.id, name: token.name, secret });
-      res.redirect(303, TOKENS);
+      res.redirect(303, URLS.tokens);
     }),
 
     /** POST /profile/tokens/:id/revoke */
     revoke: signedInPage(async (req, res, user, ctx) => {
       await deps.apiTokens.revoke(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'tokens.revoked' });
-      res.redirect(303, TOKENS);
+      res.redirect(303, URLS.tokens);
     }),
   };
 }

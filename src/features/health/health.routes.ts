@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { URLS } from '../../http/urls';
 
 export interface ReadinessCheck {
   name: string;
@@ -19,7 +20,7 @@ export function healthRoutes(checks: ReadinessCheck[], clockOffsetMs?: () => Pro
   const router = Router();
 
   /** GET /healthz: the process is up and serving. */
-  router.get('/healthz', (_req, res) => {
+  router.get(URLS.healthz, (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
 
@@ -35,7 +36,7 @@ export function healthRoutes(checks: ReadinessCheck[], clockOffsetMs?: () => Pro
   }
 
   /** GET /readyz: every back-end (database, Redis) answers; 503 naming the ones that do not; a skewed clock is reported. */
-  router.get('/readyz', async (_req, res) => {
+  router.get(URLS.readyz, async (_req, res) => {
     const [results, clock] = await Promise.all([
       Promise.all(
         checks.map(async ({ name, check }) => {

@@ -13,6 +13,7 @@ import type { MfaService } from './mfa.service';
 import { CHALLENGE_LIFETIME_MS, type PasskeysService } from './passkeys.service';
 import { rememberChallenge, takeChallenge } from './webauthn-challenge';
 import { page } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 /** The second step of a sign-in, and signing in with a passkey alone. */
 export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: PasskeysService; complete: SignInCompletion; clock: Clock; baseUrl: URL }) {
@@ -28,7 +29,7 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
   const restart = (req: Request, res: Response) => {
     delete req.session.pendingSignIn;
     flash(req, { type: 'info', key: 'mfa.signIn.startAgain' });
-    res.redirect(303, '/login');
+    res.redirect(303, URLS.signIn);
   };
 
   const locals = async (req: Request, res: Response) => {
@@ -66,7 +67,7 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
         if (input.recovery_code !== undefined) {
           const left = await deps.mfa.useRecoveryCode(user, input.recovery_code, ctx);
           const next = await finish(req, res, user, 'recovery_code', [{ type: left <= 3 ? 'warning' : 'info', key: 'mfa.signIn.recoveryCodesLeft', count: left }]);
-          return res.redirect(303, left <= 3 ? '/profile/security' : next);
+          return res.redirect(303, left <= 3 ? URLS.security : next);
         }
         await deps.mfa.verifyTotp(user, input.code ?? '');
         res.redirect(303, await finish(req, res, user, 'password+totp'));

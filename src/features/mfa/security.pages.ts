@@ -14,8 +14,8 @@ import type { PasskeysService } from './passkeys.service';
 import { groupSecret, provisioning } from './totp';
 import { rememberChallenge, takeChallenge } from './webauthn-challenge';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
-const SECURITY = '/profile/security';
 
 /** The Security tab: authenticator app, recovery codes and passkeys. */
 export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysService; cipher: DataCipher; config: Config; clock: Clock }) {
@@ -39,14 +39,14 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
   /** New codes wait in the session, encrypted, until the person says they saved them. */
   const showCodes = (req: Request, res: Response, codes: string[]) => {
     req.session.newRecoveryCodes = deps.cipher.encrypt(JSON.stringify(codes));
-    res.redirect(303, `${SECURITY}/recovery-codes`);
+    res.redirect(303, URLS.recoveryCodes);
   };
   const pendingCodes = (req: Request): string[] | undefined => (req.session.newRecoveryCodes ? (JSON.parse(deps.cipher.decrypt(req.session.newRecoveryCodes)) as string[]) : undefined);
 
   return {
     /** GET /profile/security: what protects the account, and how to change it. */
     show: page(async (req, res) => {
-      if (req.session.newRecoveryCodes) return res.redirect(303, `${SECURITY}/recovery-codes`);
+      if (req.session.newRecoveryCodes) return res.redirect(303, URLS.recoveryCodes);
       await renderPage(res, 'mfa/security', { ...(await tabLocals(req, res)), values: {}, errors: {} });
     }),
 
@@ -78,7 +78,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       handle: async (req, res, input) => {
         await deps.mfa.disableTotp(signedInUser(req), input.code, contextOf(req, res), input.sign_out_others);
         flash(req, { type: 'success', key: 'mfa.totp.disabled' });
-        res.redirect(303, SECURITY);
+        res.redirect(303, URLS.security);
       },
     }),
 
@@ -93,14 +93,14 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
     /** GET /profile/security/recovery-codes: the new codes, once, with copy, download and print. */
     showCodes: page(async (req, res) => {
       const codes = pendingCodes(req);
-      if (!codes) return res.redirect(303, SECURITY);
+      if (!codes) return res.redirect(303, URLS.security);
       await renderPage(res, 'mfa/recovery-codes', { ...profileFrame(req, res, deps.clock, 'security'), codes, values: {}, errors: {} });
     }),
 
     /** GET /profile/security/recovery-codes.txt: the same codes as a file. */
     downloadCodes: signedInPage((req, res, user) => {
       const codes = pendingCodes(req);
-      if (!codes) return res.redirect(303, SECURITY);
+      if (!codes) return res.redirect(303, URLS.security);
       const text = [t(res)('mfa.codes.fileTitle', { product: deps.config.productName, username: user.username }), '', ...codes, '', t(res)('mfa.codes.fileNote')].join('\n');
       res.set('Content-Disposition', `attachment; filename="${deps.config.productName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-recovery-codes.txt"`).type('text/plain; charset=utf-8').send(`${text}\n`);
     }),
@@ -114,7 +114,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       handle: async (req, res) => {
         delete req.session.newRecoveryCodes;
         flash(req, { type: 'success', key: 'mfa.codes.saved' });
-        res.redirect(303, SECURITY);
+        res.redirect(303, URLS.security);
       },
     }),
 
@@ -131,7 +131,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       const { passkey, recoveryCodes } = await deps.passkeys.register(user, input.response as never, takeChallenge(req, 'register', deps.clock), ctx, { name: input.name, signOutOthers: input.sign_out_others });
       flash(req, { type: 'success', key: 'passkeys.added', params: { name: passkey.name } });
       if (recoveryCodes) req.session.newRecoveryCodes = deps.cipher.encrypt(JSON.stringify(recoveryCodes));
-      res.json({ redirect: recoveryCodes ? `${SECURITY}/recovery-codes` : SECURITY });
+      res.json({ redirect: recoveryCodes ? URLS.recoveryCodes : URLS.security });
     }),
 
     /** POST /profile/security/passkeys/:id/rename */
@@ -143,7 +143,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       handle: async (req, res, input) => {
         await deps.passkeys.rename(signedInUser(req), String(req.params.id), input.name);
         flash(req, { type: 'success', key: 'passkeys.renamed', params: { name: input.name } });
-        res.redirect(303, SECURITY);
+        res.redirect(303, URLS.security);
       },
     }),
 
@@ -152,7 +152,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
       const input = parseInput(signOutOthersSchema, req.body);
       await deps.passkeys.remove(user, String(req.params.id), ctx, input.sign_out_others);
       flash(req, { type: 'success', key: 'passkeys.removed' });
-      res.redirect(303, SECURITY);
+      res.redirect(303, URLS.security);
     }),
   };
 }

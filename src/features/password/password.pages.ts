@@ -8,6 +8,7 @@ import type { PasswordChangeService } from './password-change.service';
 import { passwordChangeSchema } from './password.schemas';
 import { profileFrame } from '../../http/profile-frame';
 import { signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 /** The Password tab. */
 export function createPasswordPages(deps: { passwordChange: PasswordChangeService; clock: Clock; config: Config }) {
@@ -31,7 +32,7 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
         await deps.passwordChange.change(signedInUser(req), input, contextOf(req, res));
         await continueSignedOut(req, res, deps.config);
         flash(req, { type: 'success', key: 'profile.password.changed' });
-        res.redirect(303, '/login');
+        res.redirect(303, URLS.signIn);
       },
     }),
   };

@@ -17,6 +17,7 @@ import { emailChangeSchema, nameSchema, recoveryEmailSchema } from './profile.sc
 import type { AccountDetailsService } from './account-details.service';
 import type { RecoveryEmailService } from './recovery-email.service';
 import { page, signedInPage, signedInUser } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 export interface AccountPagesDeps {
   accountDetails: AccountDetailsService;
@@ -27,7 +28,6 @@ export interface AccountPagesDeps {
   clock: Clock;
 }
 
-const ACCOUNT = '/profile/account';
 
 /** The Account tab: name, username, avatar, primary and recovery email addresses. */
 export function createAccountPages(deps: AccountPagesDeps) {
@@ -52,13 +52,13 @@ export function createAccountPages(deps: AccountPagesDeps) {
   };
   const done = (req: Request, res: Response, key: string, params?: Record<string, string>) => {
     flash(req, { type: 'success', key, params });
-    res.redirect(303, ACCOUNT);
+    res.redirect(303, URLS.account);
   };
 
   return {
     /** GET /profile/account: the tab, with a form held back for re-authentication filled in again. */
     show: page(async (req, res) => {
-      await renderPage(res, view, { ...(await locals(req, res)), values: takePendingForm(req, ACCOUNT), errors: {} });
+      await renderPage(res, view, { ...(await locals(req, res)), values: takePendingForm(req, URLS.account), errors: {} });
     }),
 
     /** POST /profile/account/name: first and last name. */

@@ -6,6 +6,7 @@ import { continueSignedOut, flash } from '../../http/session';
 import type { EmailChangeService } from './email-change.service';
 import type { RecoveryEmailService } from './recovery-email.service';
 import { linkPage } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 const title = (res: Response, key: string) => res.locals.t(key);
 
@@ -26,7 +27,7 @@ export function createEmailLinkPages(deps: { emailChange: EmailChangeService; re
       const { newEmail } = await deps.emailChange.confirm(token, contextOf(req, res));
       if (req.user) {
         flash(req, { type: 'success', key: 'profile.emailLinks.confirmed', params: { email: newEmail } });
-        return res.redirect(303, '/profile/account');
+        return res.redirect(303, URLS.account);
       }
       await renderPage(res, 'profile/email-link-done', { title: title(res, 'profile.emailLinks.confirmTitle'), message: 'profile.emailLinks.confirmed', email: newEmail });
     }),
@@ -64,7 +65,7 @@ export function createEmailLinkPages(deps: { emailChange: EmailChangeService; re
       const { email } = await deps.recoveryEmail.confirm(token);
       if (req.user) {
         flash(req, { type: 'success', key: 'profile.emailLinks.recoveryConfirmed', params: { email } });
-        return res.redirect(303, '/profile/account');
+        return res.redirect(303, URLS.account);
       }
       await renderPage(res, 'profile/email-link-done', { title: title(res, 'profile.emailLinks.recoveryTitle'), message: 'profile.emailLinks.recoveryConfirmed', email });
     }),

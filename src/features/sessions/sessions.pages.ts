@@ -4,6 +4,7 @@ import { flash } from '../../http/session';
 import { profileFrame } from '../../http/profile-frame';
 import type { SessionsService } from './sessions.service';
 import { signedInPage } from '../../http/pages';
+import { URLS } from '../../http/urls';
 
 
 /** The Sessions tab of the profile. */
@@ -19,14 +20,14 @@ export function createSessionsPages(deps: { sessions: SessionsService; clock: Cl
     revoke: signedInPage(async (req, res, user, ctx) => {
       await deps.sessions.revoke(user, String(req.params.id), ctx);
       flash(req, { type: 'success', key: 'sessions.revoked' });
-      res.redirect(303, '/profile/sessions');
+      res.redirect(303, URLS.sessions);
     }),
 
     /** POST /profile/sessions/revoke-others: signs out every device but this one. */
     revokeOthers: signedInPage(async (req, res, user, ctx) => {
       const count = await deps.sessions.revokeOthers(user, ctx);
       flash(req, { type: 'success', key: 'sessions.revokedOthers', count });
-      res.redirect(303, '/profile/sessions');
+      res.redirect(303, URLS.sessions);
     }),
   };
 }

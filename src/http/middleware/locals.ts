@@ -8,6 +8,7 @@ import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
 import { safeNext } from '../paths';
 import { regenerateSession, takeFlash } from '../session';
+import { URLS } from '../urls';
 
 declare module 'express-serve-static-core' {
   interface Locals {
@@ -19,8 +20,8 @@ declare module 'express-serve-static-core' {
 
 /** The signed-in person's menu in the header, above "Log out". */
 const MENU_ITEMS = [
-  { href: '/profile', labelKey: 'layout.profile' },
-  { href: '/profile/tokens', labelKey: 'layout.tokens' },
+  { href: URLS.profile, labelKey: 'layout.profile' },
+  { href: URLS.tokens, labelKey: 'layout.tokens' },
 ];
 
 function applyAppearance(res: Parameters<RequestHandler>[1], catalogues: Catalogues, locale: Locale, theme: Theme | null): void {

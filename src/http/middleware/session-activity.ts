@@ -9,6 +9,7 @@ import { UnauthorizedError } from '../../infra/errors';
 import { loginUrlFor } from '../paths';
 import { clientIp } from '../request-context';
 import { flash, regenerateSession } from '../session';
+import { URLS } from '../urls';
 
 /** Activity is written at most this often, so reading pages does not write on every request. */
 export const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
@@ -64,9 +65,9 @@ export function sessionActivity(options: { config: Config; clock: Clock; session
     function ended(reason: EndReason | 'expired') {
       flash(req, { type: 'info', key: END_MESSAGES[reason] });
       res.clearCookie(hintCookie, cookieOptions(config));
-      if (req.path === '/login') return next();
+      if (req.path === URLS.signIn) return next();
       if (req.accepts(['html', 'json']) === 'json') return next(new UnauthorizedError(END_MESSAGES[reason], 'session_ended'));
-      res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl, config.baseUrl) : '/login');
+      res.redirect(303, req.method === 'GET' ? loginUrlFor(req.originalUrl, config.baseUrl) : URLS.signIn);
     }
   };
 }
