@@ -84,7 +84,7 @@
       clearTimeout(timer);
       if (!input.value) { meter.hidden = true; return; }
       timer = setTimeout(function () {
-        fetch('/password/strength', {
+        fetch(input.getAttribute('data-strength-meter'), {
           method: 'POST',
           credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': token.value },

@@ -5,13 +5,6 @@
   var lib = window.SimpleWebAuthnBrowser;
   if (!lib || !lib.browserSupportsWebAuthn()) return;
 
-  var ENDPOINTS = {
-    'sign-in': '/login/passkey',
-    'second-factor': '/login/2fa/passkey',
-    reauth: '/reauth/passkey',
-    register: '/profile/security/passkeys'
-  };
-
   function csrfToken() {
     var input = document.querySelector('input[name="_csrf"]');
     return input ? input.value : '';
@@ -35,14 +28,16 @@
 
   document.querySelectorAll('[data-passkey]').forEach(function (button) {
     var mode = button.getAttribute('data-passkey');
-    var base = ENDPOINTS[mode];
+    // The page names both URLs (from the server's URL table).
+    var endpoint = button.getAttribute('data-endpoint');
+    var optionsUrl = button.getAttribute('data-options');
     var container = button.parentElement;
     var error = container.querySelector('[data-passkey-error]');
     button.hidden = false;
     button.addEventListener('click', function () {
       button.disabled = true;
       if (error) error.hidden = true;
-      post(base + '/options')
+      post(optionsUrl)
         .then(function (options) {
           return mode === 'register' ? lib.startRegistration({ optionsJSON: options }) : lib.startAuthentication({ optionsJSON: options });
         })
@@ -54,7 +49,7 @@
           if (mode === 'register' && signOutOthers) body.sign_out_others = signOutOthers.checked;
           var next = button.getAttribute('data-next');
           if (next) body.next = next;
-          var url = base + (mode === 'sign-in' && next ? '?next=' + encodeURIComponent(next) : '');
+          var url = endpoint + (mode === 'sign-in' && next ? '?next=' + encodeURIComponent(next) : '');
           return post(url, body);
         })
         .then(function (result) { window.location.assign(result.redirect || '/'); })

@@ -67,7 +67,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
       await renderPage(
         res,
         // A dead emailed link gets a page with a way forward (ask for a new one).
-        error instanceof InvalidLinkError ? 'auth/invalid-link' : 'errors/error',
+        error instanceof InvalidLinkError ? 'errors/invalid-link' : 'errors/error',
         {
           title: t(error.titleKey ?? `errors.titles.${error.status in TITLED ? error.status : 500}`),
           status: error.status,

@@ -72,7 +72,8 @@ export const URLS = {
   dataExport: '/profile/data/export',
   deleteAccount: '/profile/delete',
 
-  api: '/api',
+  api: '/api/v1',
+  openApiDocument: '/api/v1/openapi.json',
   apiDocs: '/api/docs',
 } as const;
 

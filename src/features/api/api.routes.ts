@@ -33,7 +33,7 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
   const router = Router();
 
   /** GET /api/v1/openapi.json: the description of everything below, public. */
-  router.get(`${API_BASE}/openapi.json`, (_req, res) => {
+  router.get(URLS.openApiDocument, (_req, res) => {
     res.set('Cache-Control', 'no-cache').json(deps.document);
   });
   /** GET /api/docs: the document, readable (Swagger UI from the installed package; a plain list without JavaScript). */

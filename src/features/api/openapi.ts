@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ApiEndpoint } from '../../http/api/api-endpoint';
 import { errorResponse } from '../../http/api/api-schemas';
+import { URLS } from '../../http/urls';
 
-export const API_BASE = '/api/v1';
+export const API_BASE = URLS.api;
 
 /** A JSON Schema (2020-12, the dialect OpenAPI 3.1 uses) without its own `$schema` line. */
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {

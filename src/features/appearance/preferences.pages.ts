@@ -13,7 +13,7 @@ import { URLS } from '../../http/urls';
 
 /** The Preferences tab: language and theme, saved on the account, and the new-device notice. */
 export function createPreferencesPages(deps: { appearance: AppearanceService; activity: SignInActivity; config: Config; clock: Clock }) {
-  const view = 'profile/preferences';
+  const view = 'appearance/preferences';
   const locals = (req: Request, res: Response) => {
     const user = signedInUser(req);
     return { ...profileFrame(req, res, deps.clock, 'preferences'), chosen: { language: user.language ?? res.locals.locale, theme: user.theme ?? 'auto' }, newDeviceNotices: user.notifyNewDevice };

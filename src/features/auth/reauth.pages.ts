@@ -16,7 +16,7 @@ import { URLS } from '../../http/urls';
 
 export function createReauthPages(deps: { reauth: ReauthService; passkeys: PasskeysService; config: Config; clock: Clock }) {
   const nextOf = (req: Request) => safeNext((req.body as Record<string, unknown> | undefined)?.next ?? req.query.next, deps.config.baseUrl, URLS.profile);
-  const view = 'sessions/reauth';
+  const view = 'auth/reauth';
   const locals = async (req: Request, res: Response) => ({
     title: res.locals.t('reauth.title'),
     next: nextOf(req),

@@ -12,7 +12,7 @@ import { URLS } from '../../http/urls';
 
 /** The Password tab. */
 export function createPasswordPages(deps: { passwordChange: PasswordChangeService; clock: Clock; config: Config }) {
-  const view = 'profile/password';
+  const view = 'password/password';
   const locals = (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'password'),
     passwordMinLength: deps.config.passwordMinLength,

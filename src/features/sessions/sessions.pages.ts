@@ -13,7 +13,7 @@ export function createSessionsPages(deps: { sessions: SessionsService; clock: Cl
     /** GET /profile/sessions: every signed-in device, this one first. */
     show: signedInPage(async (req, res, user, ctx) => {
       const sessions = await deps.sessions.list(user.id, ctx.sessionId);
-      await renderPage(res, 'profile/sessions', { ...profileFrame(req, res, deps.clock, 'sessions'), sessions, now: deps.clock.now() });
+      await renderPage(res, 'sessions/sessions', { ...profileFrame(req, res, deps.clock, 'sessions'), sessions, now: deps.clock.now() });
     }),
 
     /** POST /profile/sessions/:id/revoke: signs out one other device. */
