@@ -7,7 +7,7 @@ import { requireUser } from '../../http/middleware/require-user';
 import { singleUpload } from '../../http/middleware/upload';
 import { URLS } from '../../http/urls';
 import { createAccountDetailsService } from './account-details.service';
-import { createAccountPages } from './account.pages';
+import { createAccountPages } from './account-details.pages';
 import { avatarFileRoutes } from './avatar-files.routes';
 import { AVATAR_MAX_BYTES } from './avatar-image';
 import { createAvatarService } from './avatar.service';
