@@ -1,0 +1,31 @@
+import { startTestApp, type TestApp } from '../../helpers/app';
+import { csrfTokenIn } from '../../helpers/browser-agent';
+import { createUser, signedIn } from '../../helpers/factories';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => t.close());
+
+/** The message shown beside one field (not the summary at the top). */
+const inlineError = (html: string, name: string) => new RegExp(`<p class="field__error" id="field-${name}-error">([\\s\\S]*?)</p>`).exec(html)?.[1]?.replace(/<[^>]+>/g, '').trim();
+
+describe('A message beside a field', () => {
+  it('says the same as the summary, with its numbers filled in (a textarea)', async () => {
+    const visitor = await signedIn(t, await createUser(t));
+    const tab = await visitor.get('/profile/keys');
+    const res = await visitor.post('/profile/keys', { _csrf: csrfTokenIn(tab.text), title: 'Laptop', key: 'x'.repeat(16_385) });
+    expect(res.status).toBe(422);
+    expect(inlineError(res.text, 'key')).toMatch(/Must be 16[,.\u00a0]?384 characters or fewer$/);
+  });
+
+  it('says so for a select and a radio group too (a new token without an expiry or scope)', async () => {
+    const visitor = await signedIn(t, await createUser(t));
+    const tab = await visitor.get('/profile/tokens');
+    const res = await visitor.post('/profile/tokens', { _csrf: csrfTokenIn(tab.text), name: 'CI', scope: 'everything', expires: 'never' });
+    expect(res.status).toBe(422);
+    expect(inlineError(res.text, 'scope')).toBeTruthy();
+    expect(inlineError(res.text, 'expires')).toBeTruthy();
+  });
+});
