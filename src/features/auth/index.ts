@@ -6,7 +6,7 @@ import { URLS } from '../../http/urls';
 import type { MfaServices } from '../mfa';
 import type { PasswordServices } from '../password';
 import type { SessionsServices } from '../sessions';
-import type { SignInCompletion } from '../sessions/sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import { createEmailVerificationPages } from './email-verification.pages';
 import { createEmailVerificationService } from './email-verification.service';
 import { createForgotPasswordPages } from './forgot-password.pages';

@@ -4,7 +4,7 @@ import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
 import { signInSchema } from './auth.schemas';
-import type { SignInCompletion } from '../sessions/sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import type { SignInService } from './sign-in.service';
 import { URLS } from '../../http/urls';
 

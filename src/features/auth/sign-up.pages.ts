@@ -3,7 +3,7 @@ import type { Config } from '../../config';
 import { formHandler, formPage } from '../../http/form';
 import { contextOf } from '../../http/request-context';
 import { signUpSchema } from './auth.schemas';
-import type { SignInCompletion } from '../sessions/sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import type { SignUpService } from './sign-up.service';
 
 export function createSignUpPages(deps: { signUp: SignUpService; complete: SignInCompletion; config: Config }) {

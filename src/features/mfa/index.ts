@@ -7,7 +7,7 @@ import { requireUser } from '../../http/middleware/require-user';
 import { uuidParam } from '../../http/middleware/uuid-param';
 import { URLS } from '../../http/urls';
 import { createDataCipher } from '../../infra/crypto/data-cipher';
-import type { SignInCompletion } from '../sessions/sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import { createMfaSignInPages } from './mfa-sign-in.pages';
 import { createMfaService } from './mfa.service';
 import { createPasskeysService } from './passkeys.service';

@@ -6,7 +6,7 @@ import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { parseInput } from '../../http/validate';
-import type { SignInCompletion } from '../sessions/sign-in-completion';
+import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import type { User } from '../../core/users/user';
 import { secondFactorSchema, webauthnResponseSchema } from './mfa.schemas';
 import type { MfaService } from './mfa.service';

@@ -9,7 +9,7 @@ import { sessionsApi } from './sessions.api';
 import { createSessionsPages } from './sessions.pages';
 import { createSessionsService } from './sessions.service';
 import { createSignInActivity } from './sign-in-activity.service';
-import { createSignInCompletion } from './sign-in-completion';
+import { createSignInCompletion } from './sign-in-completion.pages';
 
 type Deps = CoreDeps & { repos: Parameters<typeof createSessionsService>[0]['repos'] & Parameters<typeof createSignInActivity>[0]['repos'] };
 

@@ -12,7 +12,8 @@ import type { SessionsService } from './sessions.service';
  * The last step of every way in (password, password + second factor, passkey, sign-up):
  * the account is checked once more (locked, or waiting for a reset), the sign-in goes into
  * the activity log with a notice for a new device, then a fresh session id, the sign-in
- * method recorded, and the oldest sessions beyond the limit ended.
+ * method recorded, and the oldest sessions beyond the limit ended. Page code: the sign-in
+ * pages of auth and mfa end with it; what it records goes through SignInActivity.
  */
 export function createSignInCompletion(deps: { config: Config; clock: Clock; sessions: SessionsService; activity: SignInActivity }) {
   return async (req: Request, res: Response, userId: string, method: AuthMethod, flash?: FlashMessage[], options: { firstDevice?: boolean } = {}) => {
