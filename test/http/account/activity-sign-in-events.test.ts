@@ -1,14 +1,10 @@
 import type { SecurityEventType } from '../../../src/core/security/security-notices';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
 const { eventsOf, mark } = activityHelpers(() => t);
 const expectRecorded = eventRecorder(() => t, __filename);

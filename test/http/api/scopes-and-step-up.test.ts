@@ -1,17 +1,13 @@
 // What a read-only token may not do, and the password (and authenticator code) that
 // sensitive changes ask for even with a write token.
 import crypto from 'node:crypto';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
 import { totpAt } from '../../helpers/totp';
 import { READS, WRITES, apiHelpers, ctx, ed25519Key, expectApiHeaders, expectError, label, type Method, type Person } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 const { api, signInForm, tokenFor, withTotp } = apiHelpers(() => t);
 
 describe('Scopes', () => {
