@@ -7,8 +7,8 @@ import { EN, NEW_PASSWORD, ORIGIN, activityHelpers, entries, eventRecorder, path
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { mark, follow, mailTo } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { mark, follow, mailTo } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 describe('Each kind of event is recorded by the flow that causes it', () => {
   it('password and email: password_changed, password_reset, recovery_email_changed/removed, email_change_requested, email_changed, email_change_undone', async () => {

@@ -7,8 +7,8 @@ import { EN, LOOPBACK, ORIGIN, activityHelpers, entries, eventRecorder } from '.
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { eventsOf, mark, createToken } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { eventsOf, mark, createToken } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 const SCRIPT_AGENT = 'backup-script/1.2';
 

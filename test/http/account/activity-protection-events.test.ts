@@ -6,8 +6,8 @@ import { EN, NEW_PASSWORD, ORIGIN, activityHelpers, entries, eventRecorder, path
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { mark, follow, mailTo, createToken } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { mark, follow, mailTo, createToken } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 describe('Each kind of event is recorded by the flow that causes it', () => {
   it('account protection: profile_locked and profile_unlocked by the operator, lockdown from "This wasn\'t me"', async () => {

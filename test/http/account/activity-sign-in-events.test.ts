@@ -6,8 +6,8 @@ import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { eventsOf, mark } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { eventsOf, mark } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 /** For what is written in the background: waits up to two seconds for it to appear. */
 async function eventually(user: { id: string }, type: SecurityEventType, since: number): Promise<void> {

@@ -7,8 +7,8 @@ import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { mark } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { mark } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 const STEP = 30_000;
 

@@ -8,7 +8,7 @@ import { solidPng } from '../../helpers/images';
 import { BASE, DAY, ENDPOINTS, READS, WRITES, apiHelpers, concrete, ctx, ed25519Key, expectApiHeaders, expectError, label } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('The endpoint list of this test', () => {
   it('is exactly the documented operations', async () => {

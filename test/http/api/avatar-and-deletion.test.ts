@@ -6,7 +6,7 @@ import { htmlPretendingToBePng, oversizedJpeg, solidPng } from '../../helpers/im
 import { BASE, apiHelpers, expectApiHeaders, expectError } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('PUT and DELETE /users/me/avatar', () => {
   const avatarPath = (url: string) => new URL(url).pathname;

@@ -6,7 +6,7 @@ import { createUser, signedIn } from '../../helpers/factories';
 import { apiHelpers, expectApiHeaders, expectError } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('GET /users/me', () => {
   it('returns the profile in the documented shape', async () => {

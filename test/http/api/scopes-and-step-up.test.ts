@@ -8,7 +8,7 @@ import { totpAt } from '../../helpers/totp';
 import { READS, WRITES, apiHelpers, ctx, ed25519Key, expectApiHeaders, expectError, label, type Method, type Person } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, signInForm, tokenFor, withTotp } = apiHelpers(() => t);
+const { api, signInForm, tokenFor, withTotp } = apiHelpers(t);
 
 describe('Scopes', () => {
   it.each(READS.map((e) => [label(e), e] as const))('%s works with a read-scope token', async (_name, e) => {

@@ -5,7 +5,7 @@ import { createUser, signedIn } from '../../helpers/factories';
 import { BASE, DAY, UNKNOWN_HANDLE, UNKNOWN_ID, apiHelpers, expectApiHeaders, expectError, iso } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, tokenFor } = apiHelpers(() => t);
+const { api, tokenFor } = apiHelpers(t);
 
 describe('GET and DELETE /users/me/sessions', () => {
   it('lists the devices signed in; DELETE signs one out, as the Sessions tab does', async () => {

@@ -5,7 +5,7 @@ import { createUser, signedIn } from '../../helpers/factories';
 import { UNKNOWN_ID, apiHelpers, ctx, ed25519Key, expectApiHeaders, expectError, iso } from './api-test-helpers';
 
 const t = describeApp({}, { mail: true });
-const { api, tokenFor } = apiHelpers(() => t);
+const { api, tokenFor } = apiHelpers(t);
 
 describe('GET, POST and DELETE /users/me/ssh-keys', () => {
   it('POST adds a key (201) that the keys page and the authorized_keys URL show; GET lists it', async () => {
