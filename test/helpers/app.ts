@@ -17,6 +17,12 @@ import type { Repositories } from '../../src/repositories';
 
 export type Backend = 'embedded' | 'real';
 
+/** A logger to watch what the app logs; `mail` starts an SMTP server for it to send to. */
+export interface StartOptions {
+  logger?: Logger;
+  mail?: boolean;
+}
+
 export const backend: Backend = process.env.TEST_BACKEND === 'real' ? 'real' : 'embedded';
 
 export interface TestApp {
@@ -59,7 +65,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
  * embedded database, or a fresh database on PostgreSQL plus Redis under its own key
  * prefix. The clock is settable; everything else is what production runs.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { logger?: Logger; mail?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
   const mail = new MailCatcher();
   if (options.mail) env = { SMTP_URL: `smtp://127.0.0.1:${await mail.start()}`, ...env };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-test-'));
@@ -109,6 +115,54 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (options.mail) await mail.stop();
     },
+  };
+}
+
+/**
+ * The app of a test file or describe block: started in a beforeAll and closed in an afterAll
+ * registered where this is called. The returned object reads through to the started app,
+ * so use it inside tests and hooks only; hooks registered after this call see it started.
+ */
+export function describeApp(env: Record<string, string> = {}, options: StartOptions = {}): TestApp {
+  let started: TestApp | undefined;
+  beforeAll(async () => {
+    started = await startTestApp(env, options);
+  });
+  const stop = async () => {
+    const app = started;
+    started = undefined;
+    await app?.close();
+  };
+  afterAll(stop);
+  const current = (): TestApp => {
+    if (!started) throw new Error('describeApp(): the app runs only between its beforeAll and afterAll; use it inside tests and hooks, not at the top level of a file or describe block');
+    return started;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get mail() {
+      return current().mail;
+    },
+    get deps() {
+      return current().deps;
+    },
+    get services() {
+      return current().services;
+    },
+    get repos() {
+      return current().repos;
+    },
+    get config() {
+      return current().config;
+    },
+    get clock() {
+      return current().clock;
+    },
+    deliverMail: () => current().deliverMail(),
+    // Closing early leaves the afterAll nothing to do.
+    close: stop,
   };
 }
 

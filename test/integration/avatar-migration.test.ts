@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 import * as images from '../helpers/images';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const MIGRATION = '20261202000200_avatars_per_account';
 

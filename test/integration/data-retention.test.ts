@@ -1,15 +1,11 @@
 import crypto from 'node:crypto';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ ACTIVITY_RETENTION_DAYS: '400', FAILED_MAIL_RETENTION_DAYS: '30', DELETED_RESERVE_DAYS: '1' }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ ACTIVITY_RETENTION_DAYS: '400', FAILED_MAIL_RETENTION_DAYS: '30', DELETED_RESERVE_DAYS: '1' }, { mail: true });
 
 const ago = (ms: number) => new Date(t.clock.now().getTime() - ms);
 const from = (ms: number) => new Date(t.clock.now().getTime() + ms);

@@ -7,18 +7,12 @@ import { createMailRenderer } from '../../src/infra/mailer/mail-renderer';
 import { createMailTransport } from '../../src/infra/mailer/mail-transport';
 import { createOutboxRepository } from '../../src/infra/mailer/outbox.repository';
 import { OUTBOX_POLICY, createOutboxWorker, retryDelay } from '../../src/infra/mailer/outbox-worker';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp, startTestApp } from '../helpers/app';
 import { captureLogs } from '../helpers/log-capture';
 
-let t: TestApp;
-let mail: TestApp['mail'];
 const logs = captureLogs();
-beforeAll(async () => {
-  t = await startTestApp({}, { logger: logs.logger, mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
-beforeEach(() => mail.clear());
+const t = describeApp({}, { logger: logs.logger, mail: true });
+beforeEach(() => t.mail.clear());
 
 const MINUTE = 60_000;
 
@@ -38,11 +32,11 @@ describe('The mail outbox', () => {
     const [sent] = await t.deps.db('mail_outbox').where({ to: 'crypt@example.com' });
     expect(sent.sent_at).not.toBeNull();
     expect(sent.data).toBeNull();
-    expect(mail.last('crypt@example.com').text).toContain('secret-token-value');
+    expect(t.mail.last('crypt@example.com').text).toContain('secret-token-value');
   });
 
   it('never loses a message while SMTP is down: it retries with growing pauses until the server is back', async () => {
-    await mail.stop();
+    await t.mail.stop();
     await queue('outage@example.com');
     expect(await t.deliverMail()).toBe(0);
     const [failed] = await t.deps.db('mail_outbox').where({ to: 'outage@example.com' });
@@ -53,10 +47,10 @@ describe('The mail outbox', () => {
     expect(await t.deliverMail()).toBe(0); // not due yet: nothing is attempted
     expect((await t.deps.db('mail_outbox').where({ to: 'outage@example.com' }))[0].attempts).toBe(1);
 
-    await mail.start();
+    await t.mail.start();
     t.clock.advance(retryDelay(1) + 1000);
     expect(await t.deliverMail()).toBe(1);
-    expect(mail.to('outage@example.com')).toHaveLength(1);
+    expect(t.mail.to('outage@example.com')).toHaveLength(1);
     expect(logs.text()).toContain('mail delivery failed, will retry');
   });
 
@@ -65,7 +59,7 @@ describe('The mail outbox', () => {
   });
 
   it('gives up only after retrying for more than a day, and says so in the log', async () => {
-    await mail.stop();
+    await t.mail.stop();
     await queue('never@example.com');
     let attempts = 0;
     for (let elapsed = 0; elapsed < OUTBOX_POLICY.giveUpAfterMs + 2 * 3_600_000; elapsed += 30 * MINUTE) {
@@ -80,7 +74,7 @@ describe('The mail outbox', () => {
     expect(row.data).toBeNull();
     expect(logs.text()).toContain('mail given up after retrying for a day');
     expect(attempts).toBeGreaterThan(0);
-    await mail.start();
+    await t.mail.start();
   });
 
   it('gives up at once on a message it can never decrypt (queued under another DATA_KEY), and logs why without the secret', async () => {
@@ -93,7 +87,7 @@ describe('The mail outbox', () => {
     expect(row.attempts).toBe(1);
     expect(row.data).toBeNull();
     expect(row.last_error).toMatch(/cannot be decrypted with this DATA_KEY/);
-    expect(mail.to('foreign@example.com')).toHaveLength(0);
+    expect(t.mail.to('foreign@example.com')).toHaveLength(0);
     expect(logs.text()).toContain('mail given up: it can never be sent');
     expect(logs.text()).not.toContain('foreign-secret-token');
     expect(logs.text()).not.toContain(data.slice(3, 40));
@@ -107,14 +101,14 @@ describe('The mail outbox', () => {
     const second = createOutboxWorker({
       outbox: createOutboxRepository(other),
       renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl }),
-      transport: createMailTransport({ smtpUrl: mail.url, from: t.config.mailFrom, dataDir: t.config.dataDir, logger }),
+      transport: createMailTransport({ smtpUrl: t.mail.url, from: t.config.mailFrom, dataDir: t.config.dataDir, logger }),
       cipher: createDataCipher(t.config.dataKey, 'mail-outbox'),
       clock: t.clock,
       logger,
     });
     for (let i = 0; i < 25; i++) await queue(`pair${i}@example.com`);
     for (let round = 0; round < 4; round++) await Promise.all([t.deliverMail(), second.runOnce(), t.deliverMail(), second.runOnce()]);
-    const received = mail.messages.filter((m) => m.to.startsWith('pair')).map((m) => m.to);
+    const received = t.mail.messages.filter((m) => m.to.startsWith('pair')).map((m) => m.to);
     expect(received).toHaveLength(25);
     expect(new Set(received).size).toBe(25);
     await secondDb?.destroy();

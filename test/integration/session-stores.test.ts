@@ -4,14 +4,10 @@ import { RedisSessionStore } from '../../src/infra/session-store/redis-session-s
 import { sessionHandle } from '../../src/infra/session-store/session-data';
 import type { SessionRegistry } from '../../src/infra/session-store/session-registry';
 import { SqlSessionStore } from '../../src/infra/session-store/sql-session-store';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const stores: Array<[string, () => SessionRegistry]> = [['SQL store', () => new SqlSessionStore(t.deps.db, 60_000)]];
 if (process.env.TEST_BACKEND === 'real') stores.push(['Redis store', () => new RedisSessionStore(t.deps.redis as never, t.config.redisKeyPrefix, 60_000)]);

@@ -1,13 +1,9 @@
 import crypto from 'node:crypto';
 import { createSingleUseClaims, type SingleUseClaims } from '../../src/infra/single-use-claims';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp } from '../helpers/app';
 import { atOnce } from '../helpers/concurrency';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Each call is a separate instance, as each server process builds its own. */
 const stores: Array<[string, () => SingleUseClaims]> = [['SQL store', () => createSingleUseClaims({ db: t.deps.db, keyPrefix: t.config.redisKeyPrefix })]];

@@ -1,14 +1,10 @@
 import { createDb } from '../../src/infra/db';
 import { createAdvisoryLocksRepository } from '../../src/infra/advisory-locks.repository';
 import { RETENTION_LOCK } from '../../src/features/retention/data-retention.service';
-import { startTestApp, type TestApp } from '../helpers/app';
+import { describeApp } from '../helpers/app';
 import { createUser } from '../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Runs on PostgreSQL only: the embedded database serves one process, so it has nobody to wait for. */
 describe('Data retention across processes', () => {

@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;

@@ -1,18 +1,14 @@
 import crypto from 'node:crypto';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 import { EN, NEW_PASSWORD, ORIGIN, activityHelpers, entries, eventRecorder, pathOf } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { mark, follow, mailTo } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { mark, follow, mailTo } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 describe('Each kind of event is recorded by the flow that causes it', () => {
   it('password and email: password_changed, password_reset, recovery_email_changed/removed, email_change_requested, email_changed, email_change_undone', async () => {

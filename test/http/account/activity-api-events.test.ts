@@ -1,18 +1,14 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { EN, LOOPBACK, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { eventsOf, mark, createToken } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { eventsOf, mark, createToken } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 const SCRIPT_AGENT = 'backup-script/1.2';
 

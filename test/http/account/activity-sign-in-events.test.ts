@@ -1,17 +1,13 @@
 import type { SecurityEventType } from '../../../src/core/security/security-notices';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { eventsOf, mark } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { eventsOf, mark } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 /** For what is written in the background: waits up to two seconds for it to appear. */
 async function eventually(user: { id: string }, type: SecurityEventType, since: number): Promise<void> {

@@ -1,17 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { ALL_TYPES, COVERED, DE, EN, LOOPBACK, ORIGIN, activityHelpers, entries, escapeHtml, olderLink, shownAs } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { eventsOf, createToken } = activityHelpers(() => t);
+const { eventsOf, createToken } = activityHelpers(t);
 
 describe('The Activity tab', () => {
   it('needs a signed-in user', async () => {
@@ -223,7 +219,7 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
   // they recorded exactly its list in COVERED, so together the lists are what was exercised.
   it('covers every kind the Activity tab knows, and each has an English and a German label', () => {
     for (const file of Object.keys(COVERED)) {
-      expect(fs.readFileSync(path.join(__dirname, `${file}.test.ts`), 'utf8')).toContain('eventRecorder(() => t, __filename)');
+      expect(fs.readFileSync(path.join(__dirname, `${file}.test.ts`), 'utf8')).toContain('eventRecorder(t, __filename)');
     }
     const exercised = new Set<string>(Object.values(COVERED).flat());
     expect([...exercised].sort()).toEqual([...ALL_TYPES].sort());

@@ -56,16 +56,16 @@ const toRow = (r: Record<string, unknown>): EventRow => ({
 
 export const pathOf = (link: string) => new URL(link).pathname;
 
-/** The helpers that need the running app; `app` returns the file's app once beforeAll has started it. */
-export function activityHelpers(app: () => TestApp) {
+/** The helpers that need the running app: the file's `describeApp()`, read at each use. */
+export function activityHelpers(t: TestApp) {
   /** Every event of an account, newest first. */
   async function eventsOf(userId: string): Promise<EventRow[]> {
-    return (await app().deps.db('security_events').where({ user_id: userId }).orderBy('id', 'desc')).map(toRow);
+    return (await t.deps.db('security_events').where({ user_id: userId }).orderBy('id', 'desc')).map(toRow);
   }
 
   /** The highest event id so far: what a flow records comes after it. */
   async function mark(): Promise<number> {
-    const row = await app().deps.db('security_events').max('id as id').first();
+    const row = await t.deps.db('security_events').max('id as id').first();
     return Number(row?.id ?? 0);
   }
 
@@ -79,7 +79,6 @@ export function activityHelpers(app: () => TestApp) {
   }
 
   async function mailTo(address: string, subject: string) {
-    const t = app();
     await t.deliverMail();
     const found = t.mail.to(address).filter((m) => m.subject === subject);
     const message = found[found.length - 1];
@@ -110,7 +109,7 @@ interface Expected {
  * `expectRecorded` for one activity-*.test.ts file (pass its `__filename`): after the
  * file's tests, the kinds it saw recorded must be exactly that file's list in COVERED.
  */
-export function eventRecorder(app: () => TestApp, testFile: string) {
+export function eventRecorder(t: TestApp, testFile: string) {
   const name = path.basename(testFile, '.test.ts');
   const covered: readonly string[] | undefined = (COVERED as Record<string, readonly string[]>)[name];
   if (!covered) throw new Error(`COVERED in activity-test-helpers.ts has no list for ${name}`);
@@ -125,7 +124,6 @@ export function eventRecorder(app: () => TestApp, testFile: string) {
    * supertest connects from (or from no address at all for an operator's action).
    */
   return async function expectRecorded(user: { id: string }, type: SecurityEventType, since: number, expected: Expected): Promise<EventRow> {
-    const t = app();
     const rows = (await t.deps.db('security_events').where({ user_id: user.id, type }).andWhere('id', '>', since).orderBy('id', 'asc')).map(toRow);
     expect(rows.map((r) => r.type)).toEqual([type]);
     const row = rows[0] as EventRow;

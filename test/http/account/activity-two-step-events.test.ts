@@ -1,18 +1,14 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 import { attest, newCredential } from '../../helpers/webauthn';
 import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
-const { mark } = activityHelpers(() => t);
-const expectRecorded = eventRecorder(() => t, __filename);
+const { mark } = activityHelpers(t);
+const expectRecorded = eventRecorder(t, __filename);
 
 const STEP = 30_000;
 

@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { totpAt, secretOnPage } from '../../helpers/totp';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const MINUTE = 60_000;
 const ctx = { ip: '198.51.100.4', userAgent: 'curl/8.5.0', locale: 'en' as const };

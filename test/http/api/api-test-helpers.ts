@@ -86,26 +86,22 @@ export function ed25519Key(comment = 'jane@laptop'): { line: string; fingerprint
   };
 }
 
-/**
- * The helpers that need the running app. `app` is called at each use, so a test file binds
- * them when it loads and starts its own app in beforeAll.
- */
-export function apiHelpers(app: () => TestApp) {
+/** The helpers that need the running app: the file's `describeApp()`, read at each use. */
+export function apiHelpers(t: TestApp) {
   /** A personal access token, made through the service as the tokens page would. */
   async function tokenFor(user: User, scope: Scope = 'write', name = `${scope} token`): Promise<string> {
-    const { secret } = await app().services.apiTokens.create(user, { name, scope, expires: '30' }, ctx);
+    const { secret } = await t.services.apiTokens.create(user, { name, scope, expires: '30' }, ctx);
     return secret;
   }
 
   /** An API request with a bearer token (or none); no Accept header, as many scripts send. */
   function api(method: Method, path: string, secret?: string) {
-    const req = request(app().app)[method](BASE + path).set('User-Agent', 'api-test/1.0');
+    const req = request(t.app)[method](BASE + path).set('User-Agent', 'api-test/1.0');
     return secret ? req.set('Authorization', `Bearer ${secret}`) : req;
   }
 
   /** Turns the authenticator app on through the service, as the enrolment page does; returns the secret. */
   async function withTotp(user: Person): Promise<{ user: Person; secret: string }> {
-    const t = app();
     const { secret, sealed } = t.services.mfa.beginTotpEnrolment(user);
     await t.services.mfa.enableTotp(user, sealed, totpAt(secret, t.clock.now()), ctx, false);
     // The enrolment code's time step is used up: the next code comes from the next step.
@@ -115,7 +111,7 @@ export function apiHelpers(app: () => TestApp) {
 
   /** The /login form, as a browser posts it. */
   async function signInForm(identifier: string, password: string): Promise<Response> {
-    return new Visitor(app().app).submit('/login', { identifier, password });
+    return new Visitor(t.app).submit('/login', { identifier, password });
   }
 
   return { tokenFor, api, withTotp, signInForm };

@@ -2,17 +2,13 @@
 // what a caller without valid credentials gets, and the headers every answer carries.
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
 import { BASE, DAY, ENDPOINTS, READS, WRITES, apiHelpers, concrete, ctx, ed25519Key, expectApiHeaders, expectError, label } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('The endpoint list of this test', () => {
   it('is exactly the documented operations', async () => {

@@ -1,16 +1,12 @@
 // Uploading and removing the avatar over the API, and deleting the account.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { htmlPretendingToBePng, oversizedJpeg, solidPng } from '../../helpers/images';
 import { BASE, apiHelpers, expectApiHeaders, expectError } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('PUT and DELETE /users/me/avatar', () => {
   const avatarPath = (url: string) => new URL(url).pathname;

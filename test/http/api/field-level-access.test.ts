@@ -1,15 +1,11 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Fields of the account row that no one may set through the name form or PUT /users/me. */
 const PROTECTED = ['id', 'username', 'email', 'email_verified_at', 'role', 'source', 'locked_at', 'password_hash', 'mfa_enabled', 'avatar_hash', 'created_at'];

@@ -2,14 +2,10 @@ import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import express from 'express';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const BASE = '/api/v1';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];

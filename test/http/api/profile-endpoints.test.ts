@@ -1,16 +1,12 @@
 // Reading and changing the profile over the API: name, email address and password,
 // with the same rules and effects as the Account tab.
 import crypto from 'node:crypto';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { apiHelpers, expectApiHeaders, expectError } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, signInForm, tokenFor } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('GET /users/me', () => {
   it('returns the profile in the documented shape', async () => {

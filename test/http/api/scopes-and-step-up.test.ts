@@ -1,18 +1,14 @@
 // What a read-only token may not do, and the password (and authenticator code) that
 // sensitive changes ask for even with a write token.
 import crypto from 'node:crypto';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
 import { totpAt } from '../../helpers/totp';
 import { READS, WRITES, apiHelpers, ctx, ed25519Key, expectApiHeaders, expectError, label, type Method, type Person } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, signInForm, tokenFor, withTotp } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, signInForm, tokenFor, withTotp } = apiHelpers(t);
 
 describe('Scopes', () => {
   it.each(READS.map((e) => [label(e), e] as const))('%s works with a read-scope token', async (_name, e) => {

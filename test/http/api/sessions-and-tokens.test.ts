@@ -1,15 +1,11 @@
 // Listing and ending signed-in sessions, and creating, listing and revoking personal
 // access tokens over the API, as the Sessions and Tokens tabs do.
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { BASE, DAY, UNKNOWN_HANDLE, UNKNOWN_ID, apiHelpers, expectApiHeaders, expectError, iso } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, tokenFor } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, tokenFor } = apiHelpers(t);
 
 describe('GET and DELETE /users/me/sessions', () => {
   it('lists the devices signed in; DELETE signs one out, as the Sessions tab does', async () => {

@@ -1,15 +1,11 @@
 // Adding, listing and removing SSH public keys over the API, as the Keys tab does.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { UNKNOWN_ID, apiHelpers, ctx, ed25519Key, expectApiHeaders, expectError, iso } from './api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
-const { api, tokenFor } = apiHelpers(() => t);
+const t = describeApp({}, { mail: true });
+const { api, tokenFor } = apiHelpers(t);
 
 describe('GET, POST and DELETE /users/me/ssh-keys', () => {
   it('POST adds a key (201) that the keys page and the authorized_keys URL show; GET lists it', async () => {

@@ -1,18 +1,12 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
-let t: TestApp;
-let mail: TestApp['mail'];
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const HOUR = 3_600_000;
-const verifyPath = (email: string) => new URL(linkIn(mail.last(email), 'http://localhost:3000/verify-email/')).pathname;
+const verifyPath = (email: string) => new URL(linkIn(t.mail.last(email), 'http://localhost:3000/verify-email/')).pathname;
 
 async function signUp(username: string, language = 'en') {
   const visitor = new Visitor(t.app, undefined, language);
@@ -32,7 +26,7 @@ async function signUp(username: string, language = 'en') {
 describe('Verifying the email address after sign-up', () => {
   it('mails a link, and the home page asks for verification until it is followed', async () => {
     const visitor = await signUp('vera');
-    const message = mail.last('vera@example.com');
+    const message = t.mail.last('vera@example.com');
     expect(message.subject).toBe('Confirm your email address for Atrium');
     expect(message.text).toContain('Hi Vera,');
     expect(message.text).toContain('The link is valid for 24 hours.');
@@ -101,7 +95,7 @@ describe('Verifying the email address after sign-up', () => {
     }
     expect((await visitor.get('/')).text).toContain('We sent a new link to resend@example.com.');
     await t.deliverMail();
-    expect(mail.to('resend@example.com').filter((m) => m.subject === 'Confirm your email address for Atrium')).toHaveLength(5);
+    expect(t.mail.to('resend@example.com').filter((m) => m.subject === 'Confirm your email address for Atrium')).toHaveLength(5);
     const home = await visitor.get('/');
     const limited = await visitor.post('/verify-email', { _csrf: csrfTokenIn(home.text) });
     expect(limited.status).toBe(429);
@@ -116,6 +110,6 @@ describe('Verifying the email address after sign-up', () => {
 
   it('is in the language the person signed up in', async () => {
     await signUp('deutsch', 'de-DE');
-    expect(mail.last('deutsch@example.com').subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Atrium');
+    expect(t.mail.last('deutsch@example.com').subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse für Atrium');
   });
 });

@@ -1,15 +1,11 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import { captureLogs } from '../../helpers/log-capture';
 import { linkIn } from '../../helpers/mail-catcher';
 
 const logs = captureLogs();
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'true' }, { logger: logs.logger, mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: 'true' }, { logger: logs.logger, mail: true });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 

@@ -1,15 +1,9 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
-let t: TestApp;
-let mail: TestApp['mail'];
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: 'http://accounts.example.com', TRUST_PROXY: 'true' }, { mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: 'http://accounts.example.com', TRUST_PROXY: 'true' }, { mail: true });
 
 const HOUR = 3_600_000;
 const NEW_PASSWORD = 'marble canyon whistle 38';
@@ -39,10 +33,10 @@ describe('Forgot password', () => {
     const res = await requestReset(' Jane.Forgot@example.com ');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Password reset link sent successfully. Check your email.');
-    expect(mail.to(user.email)).toHaveLength(0);
+    expect(t.mail.to(user.email)).toHaveLength(0);
 
     expect(await t.deliverMail()).toBe(1);
-    const message = mail.last(user.email);
+    const message = t.mail.last(user.email);
     expect(message.subject).toBe('Reset your Atrium password');
     expect(message.text).toContain('Hi Jane,');
     expect(message.text).toContain('The link is valid for 24 hours and works once.');
@@ -61,15 +55,15 @@ describe('Forgot password', () => {
     await visitor.get('/forgot-password');
     await visitor.agent.post('/forgot-password').set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example').type('form').send({ _csrf: visitor.csrf(), email: user.email });
     await t.deliverMail();
-    expect(mail.last(user.email).text).not.toContain('evil.example');
-    expect(linkIn(mail.last(user.email), 'http://accounts.example.com/')).toBeTruthy();
+    expect(t.mail.last(user.email).text).not.toContain('evil.example');
+    expect(linkIn(t.mail.last(user.email), 'http://accounts.example.com/')).toBeTruthy();
   });
 
   it('writes to the person in their saved language', async () => {
     const user = await createUser(t, { language: 'de', firstName: 'Jana' });
     await requestReset(user.email);
     await t.deliverMail();
-    const message = mail.last(user.email);
+    const message = t.mail.last(user.email);
     expect(message.subject).toBe('Ihr Passwort bei Atrium zurücksetzen');
     expect(message.text).toContain('Hallo Jana,');
     expect(message.text).toContain('Der Link ist 24 Stunden gültig');
@@ -77,8 +71,8 @@ describe('Forgot password', () => {
     const serbian = await createUser(t, { language: 'sr-Cyrl', firstName: 'Јована' });
     await requestReset(serbian.email);
     await t.deliverMail();
-    expect(mail.last(serbian.email).subject).toBe('Ресетујте лозинку за Atrium');
-    expect(mail.last(serbian.email).text).toContain('Здраво Јована,');
+    expect(t.mail.last(serbian.email).subject).toBe('Ресетујте лозинку за Atrium');
+    expect(t.mail.last(serbian.email).text).toContain('Здраво Јована,');
   });
 
   it('goes to the verified recovery address when the account has one', async () => {
@@ -86,8 +80,8 @@ describe('Forgot password', () => {
     await t.deps.db('users').where({ id: user.id }).update({ recovery_email: 'backup@example.org', recovery_email_verified_at: new Date() });
     await requestReset(user.email);
     await t.deliverMail();
-    expect(mail.to('backup@example.org')).toHaveLength(1);
-    expect(mail.to(user.email)).toHaveLength(0);
+    expect(t.mail.to('backup@example.org')).toHaveLength(1);
+    expect(t.mail.to(user.email)).toHaveLength(0);
   });
 
   it('answers an unknown address exactly like a known one, and tells that address there is no account', async () => {
@@ -98,7 +92,7 @@ describe('Forgot password', () => {
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '').replace(new RegExp(`${user.email}|nobody-here@example.com`, 'g'), 'ADDRESS');
     expect(strip(unknown.text)).toBe(strip(known.text));
     await t.deliverMail();
-    const note = mail.last('nobody-here@example.com');
+    const note = t.mail.last('nobody-here@example.com');
     expect(note.subject).toBe('Password reset request at Atrium');
     expect(note.text).not.toContain('/reset-password/');
   });
@@ -107,7 +101,7 @@ describe('Forgot password', () => {
     const user = await createUser(t);
     await requestReset(user.email);
     await t.deliverMail();
-    const link = resetPath(linkIn(mail.last(user.email), 'http://accounts.example.com/reset-password/'));
+    const link = resetPath(linkIn(t.mail.last(user.email), 'http://accounts.example.com/reset-password/'));
     t.clock.advance(23 * HOUR + 59 * 60_000);
     expect((await new Visitor(t.app).get(link)).status).toBe(200);
     t.clock.advance(2 * 60_000);
@@ -122,7 +116,7 @@ describe('Forgot password', () => {
     const elsewhere = await signedIn(t, user);
     await requestReset(user.email);
     await t.deliverMail();
-    const link = resetPath(linkIn(mail.last(user.email), 'http://accounts.example.com/reset-password/'));
+    const link = resetPath(linkIn(t.mail.last(user.email), 'http://accounts.example.com/reset-password/'));
 
     const visitor = new Visitor(t.app);
     const form = await visitor.get(link);
@@ -139,7 +133,7 @@ describe('Forgot password', () => {
 
     await t.deliverMail();
     // The sign-in from this new browser gets a notice of its own; the change's notice is the one before it.
-    const notice = mail.to(user.email).find((m) => m.subject === 'Your Atrium password was changed');
+    const notice = t.mail.to(user.email).find((m) => m.subject === 'Your Atrium password was changed');
     if (!notice) throw new Error('no password-changed notice');
     expect(notice.text).toContain('http://accounts.example.com/forgot-password');
     expect((await new Visitor(t.app).get(link)).status).toBe(404);
@@ -150,7 +144,7 @@ describe('Forgot password', () => {
     await requestReset(user.email);
     await requestReset(user.email);
     await t.deliverMail();
-    const [first, second] = mail.to(user.email).slice(-2).map((m) => resetPath(linkIn(m, 'http://accounts.example.com/reset-password/')));
+    const [first, second] = t.mail.to(user.email).slice(-2).map((m) => resetPath(linkIn(m, 'http://accounts.example.com/reset-password/')));
     expect(first).not.toBe(second);
     expect((await new Visitor(t.app).get(first as string)).status).toBe(200);
     await new Visitor(t.app).submit(second as string, { password: NEW_PASSWORD, password_confirm: NEW_PASSWORD });
@@ -162,7 +156,7 @@ describe('Forgot password', () => {
     const user = await createUser(t);
     await requestReset(user.email);
     await t.deliverMail();
-    const link = resetPath(linkIn(mail.last(user.email), 'http://accounts.example.com/reset-password/'));
+    const link = resetPath(linkIn(t.mail.last(user.email), 'http://accounts.example.com/reset-password/'));
     const res = await new Visitor(t.app).submit(link, { password: 'password123', password_confirm: 'password123' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('There is a problem');
@@ -187,15 +181,15 @@ describe('Forgot password', () => {
 describe('While the mail server is down', () => {
   it('the page still confirms, and the message arrives once the server is back', async () => {
     const user = await createUser(t);
-    await mail.stop();
+    await t.mail.stop();
     const res = await requestReset(user.email);
     expect(res.status).toBe(200);
     expect(res.text).toContain('Password reset link sent successfully.');
     expect(await t.deliverMail()).toBe(0);
-    await mail.start();
+    await t.mail.start();
     t.clock.advance(60_000);
     expect(await t.deliverMail()).toBeGreaterThanOrEqual(1);
-    expect(linkIn(mail.last(user.email), 'http://accounts.example.com/reset-password/')).toBeTruthy();
+    expect(linkIn(t.mail.last(user.email), 'http://accounts.example.com/reset-password/')).toBeTruthy();
   });
 });
 
@@ -204,7 +198,7 @@ describe('A completed reset', () => {
     const user = await createUser(t);
     await requestReset(user.email);
     await t.deliverMail();
-    const link = resetPath(linkIn(mail.last(user.email), 'http://accounts.example.com/reset-password/'));
+    const link = resetPath(linkIn(t.mail.last(user.email), 'http://accounts.example.com/reset-password/'));
     const visitor = new Visitor(t.app);
     const res = await visitor.submit(link, { password: NEW_PASSWORD, password_confirm: NEW_PASSWORD });
     expect(res.headers.location).toBe('/login');

@@ -1,16 +1,12 @@
 // A link mailed before the email address or the password changed must not outlive the change.
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
 const ORIGIN = 'http://localhost:3000';
 const NEW_PASSWORD = 'lantern pebble saffron 93';
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
 const pathOf = (link: string) => new URL(link).pathname;
 const ctx = { ip: '192.0.2.1', userAgent: 'test', locale: 'en' as const };

@@ -1,6 +1,6 @@
 // Strangers guessing from many addresses must not be able to keep the owner out.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
@@ -8,11 +8,7 @@ import { assert, attest, newCredential } from '../../helpers/webauthn';
 
 const ORIGIN = 'http://localhost:3000';
 const NEW_PASSWORD = 'harbour quilt meadow 52';
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN, TRUST_PROXY: 'true', SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '3', SIGNIN_FAILURES_PER_ACCOUNT: '10', SIGNIN_FAILURES_PER_IP: '10' }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN, TRUST_PROXY: 'true', SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '3', SIGNIN_FAILURES_PER_ACCOUNT: '10', SIGNIN_FAILURES_PER_IP: '10' }, { mail: true });
 
 let network = 0;
 /** Ten addresses no other test uses: a stranger spreading guesses to stay under the per-address limits. */

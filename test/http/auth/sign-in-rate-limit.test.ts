@@ -1,12 +1,8 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'true', SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '5', SIGNIN_FAILURES_PER_ACCOUNT: '12' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: 'true', SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '5', SIGNIN_FAILURES_PER_ACCOUNT: '12' });
 
 async function attempt(identifier: string, password: string, ip: string) {
   const visitor = new Visitor(t.app);

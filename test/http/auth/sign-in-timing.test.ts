@@ -1,13 +1,9 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  // A realistic bcrypt cost, so that skipping the hash would show.
-  t = await startTestApp({ BCRYPT_COST: '9', TRUST_PROXY: 'true' });
-});
-afterAll(async () => t.close());
+// A realistic bcrypt cost, so that skipping the hash would show.
+const t = describeApp({ BCRYPT_COST: '9', TRUST_PROXY: 'true' });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 

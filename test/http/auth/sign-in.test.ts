@@ -1,13 +1,9 @@
 import { createPasswordHasher } from '../../../src/features/password/password-hasher';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 describe('Signing in', () => {
   it('works with the username or the email address, in any case, and starts a new session id', async () => {

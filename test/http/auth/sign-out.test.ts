@@ -1,12 +1,8 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 describe('Logging out', () => {
   it('destroys the session on the server, clears the cookie, and the old cookie is worthless afterwards', async () => {

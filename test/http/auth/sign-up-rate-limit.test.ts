@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { GOOD_PASSWORD } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: '1' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: '1' });
 
 /** One sign-up form sent from `ip`, its passwords not matching (so no account is made either way). */
 async function attempt(ip: string, n: number) {

@@ -1,12 +1,8 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const form = (overrides: Record<string, string | string[]> = {}) => ({
   first_name: 'Jane',
@@ -106,11 +102,7 @@ describe('Signing up', () => {
 });
 
 describe('Twenty people racing for one username', () => {
-  let race: TestApp;
-  beforeAll(async () => {
-    race = await startTestApp();
-  });
-  afterAll(async () => race.close());
+  const race = describeApp();
 
   it('ends in exactly one account and nineteen clear refusals', async () => {
     const visitors = await Promise.all(

@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp, startTestApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { Visitor } from '../../helpers/browser-agent';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const MINUTE = 60_000;
 const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;

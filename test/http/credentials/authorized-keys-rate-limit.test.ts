@@ -1,14 +1,10 @@
 // /users/<username>.keys stays public, but answers 404 for names no one has: each address may only ask so often.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser } from '../../helpers/factories';
 import { rateLimits } from '../../../src/core/rate-limits';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'true' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: 'true' });
 
 const authorizedKeys = (username: string, ip: string) => request(t.app).get(`/users/${username}.keys`).set('X-Forwarded-For', ip);
 

@@ -2,21 +2,17 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { COMMENT, MINUTE, addKeyOk, keygen, keysOn, openKeyDir, removeKeyDir, skEcdsa, sshKeygenListing } from './ssh-key-test-helpers';
 
-let t: TestApp;
+const t = describeApp({}, { mail: true });
 let dir: string;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
+beforeAll(() => {
   dir = openKeyDir();
 });
-afterAll(async () => {
-  await t.close();
-  removeKeyDir();
-});
+afterAll(() => removeKeyDir());
 
 const authorizedKeys = (username: string) => request(t.app).get(`/users/${username}.keys`);
 

@@ -1,17 +1,11 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { COMMENT, MINUTE, addKey, addKeyOk, keygen, keysOn, openKeyDir, removeKeyDir, skEcdsa, skEd25519, sshKeygenListing, type KeyFile } from './ssh-key-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  openKeyDir();
-});
-afterAll(async () => {
-  await t.close();
-  removeKeyDir();
-});
+const t = describeApp({}, { mail: true });
+beforeAll(() => openKeyDir());
+afterAll(() => removeKeyDir());
 
 describe('Adding SSH keys of every accepted type', () => {
   const kinds: Array<[string, () => KeyFile, string, number]> = [

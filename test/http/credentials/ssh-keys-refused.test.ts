@@ -1,20 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import type { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { COMMENT, addKeyOk, blobOf, ecPoint, keyFile, keygen, openKeyDir, removeKeyDir, rsaFromNode, skEd25519, sshKeygenListing, sshString, writePub } from './ssh-key-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  openKeyDir();
-});
-afterAll(async () => {
-  await t.close();
-  removeKeyDir();
-});
+const t = describeApp({}, { mail: true });
+beforeAll(() => openKeyDir());
+afterAll(() => removeKeyDir());
 
 const MESSAGES = {
   private: 'This is a private key. Never share it: paste the .pub file instead. Consider this private key exposed now, and replace it with a new key pair.',

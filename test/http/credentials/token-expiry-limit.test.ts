@@ -1,15 +1,11 @@
 // A personal access token lives at most a year: the last date it may be given is 365 days after today.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 
 const DAY = 86_400_000;
 const TOO_FAR = 'A token can be valid for at most one year.';
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const dayAfterToday = (days: number) => new Date(Date.UTC(2030, 2, 10) + days * DAY).toISOString().slice(0, 10);
 

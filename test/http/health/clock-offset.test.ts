@@ -1,11 +1,7 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** The database runs on the real clock; the app's clock is the settable one. */
 const appClockOffBy = (ms: number) => t.clock.set(new Date(Date.now() + ms));

@@ -1,11 +1,7 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 describe('Health endpoints for load balancers and orchestrators', () => {
   it('/healthz says the process is up', async () => {

@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { addPasskey } from '../../helpers/passkey-ceremony';
 
-let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN });
 
 describe('Removing the last two passkeys of an account without a password, at the same moment', () => {
   it('removes one and refuses the other: the account keeps a way in', async () => {

@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { type Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { addPasskey } from '../../helpers/passkey-ceremony';
 
-let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN });
 
 async function twoBrowsers() {
   const user = await createUser(t);

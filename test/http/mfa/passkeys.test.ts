@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { assert, attest, newCredential, type SoftCredential } from '../../helpers/webauthn';
 
-let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
 /** JSON calls as passkeys.js makes them: the page's CSRF token in a header. */
 async function json(visitor: Visitor, path: string, body: object = {}) {

@@ -1,16 +1,12 @@
 import bcrypt from 'bcrypt';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser } from '../../helpers/factories';
 import { totpAt } from '../../helpers/totp';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 const BCRYPT = /\$2[aby]\$(\d\d)\$([./A-Za-z0-9]{22})([./A-Za-z0-9]{31})/g;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /**
  * Everything the database holds about one account outside its own row, as text: the rows

@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { atSecondStep, enrolTotp } from '../../helpers/mfa';
 import { createRecoveryCodeHasher } from '../../../src/features/mfa/recovery-codes';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const MIGRATION = '20261123001100_single_use';
 

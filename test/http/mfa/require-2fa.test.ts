@@ -1,13 +1,9 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ REQUIRE_2FA: 'true' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ REQUIRE_2FA: 'true' });
 
 describe('With REQUIRE_2FA=true', () => {
   it('sends a person without a second factor to set one up, and lets them reach nothing else until done', async () => {

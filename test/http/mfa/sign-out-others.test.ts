@@ -1,15 +1,11 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
 const STEP = 30_000;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const signedInStill = async (visitor: Visitor) => (await visitor.get('/profile/account')).status === 200;
 

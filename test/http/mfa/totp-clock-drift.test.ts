@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp, type TestApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { atSecondStep, enrolTotp } from '../../helpers/mfa';
@@ -13,11 +13,7 @@ async function signInWithPhoneAt(t: TestApp, user: { username: string; password:
 }
 
 describe('With TOTP_DRIFT_STEPS=1, a server clock that differs from the phone by one step', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ TOTP_DRIFT_STEPS: '1' });
-  });
-  afterAll(async () => t.close());
+  const t = describeApp({ TOTP_DRIFT_STEPS: '1' });
 
   async function enrolled() {
     const user = await createUser(t);
@@ -61,11 +57,7 @@ describe('With TOTP_DRIFT_STEPS=1, a server clock that differs from the phone by
 });
 
 describe('With the default TOTP_DRIFT_STEPS=0', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = describeApp();
 
   it('accepts only the code of the current step, neither the one before nor the one after', async () => {
     const user = await createUser(t);

@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn, type CaughtMail } from '../../helpers/mail-catcher';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const STEP = 30_000;
 

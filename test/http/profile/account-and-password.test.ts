@@ -1,16 +1,10 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
-let t: TestApp;
-let mail: TestApp['mail'];
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const NEW_PASSWORD = 'orchard velvet comet 84';
 
@@ -78,7 +72,7 @@ describe('The Password tab', () => {
     const elsewhere = await signedIn(t, user);
     await t.services.passwordReset.requestReset({ email: user.email }, { ip: '192.0.2.1', userAgent: '', locale: 'en' });
     await t.deliverMail();
-    const resetLink = new URL(linkIn(mail.last(user.email), 'http://localhost:3000/reset-password/')).pathname;
+    const resetLink = new URL(linkIn(t.mail.last(user.email), 'http://localhost:3000/reset-password/')).pathname;
 
     const res = await change(here, { current_password: user.password, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD });
     expect(res.status).toBe(303);
@@ -91,7 +85,7 @@ describe('The Password tab', () => {
     expect((await new Visitor(t.app).get(resetLink)).status).toBe(404);
 
     await t.deliverMail();
-    expect(mail.last(user.email).subject).toBe('Your Atrium password was changed');
+    expect(t.mail.last(user.email).subject).toBe('Your Atrium password was changed');
     await signedIn(t, { username: user.username, password: NEW_PASSWORD });
   });
 

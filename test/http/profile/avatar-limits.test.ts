@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import sharp from 'sharp';
 import { AVATAR_MAX_BYTES } from '../../../src/features/profile/avatar-image';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import * as images from '../../helpers/images';
@@ -9,16 +9,14 @@ import * as images from '../../helpers/images';
 /** The antivirus industry's harmless test file: every scanner reports it as malware. */
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
-let t: TestApp;
+const t = describeApp();
 let visitor: Visitor;
 let userId: string;
 beforeAll(async () => {
-  t = await startTestApp();
   const user = await createUser(t);
   userId = user.id;
   visitor = await signedIn(t, user);
 });
-afterAll(async () => t.close());
 
 async function upload(file: Buffer) {
   const page = await visitor.get('/profile/account');

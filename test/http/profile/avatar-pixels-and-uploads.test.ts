@@ -1,15 +1,11 @@
 // What one upload may cost the server, and how many uploads an account may make.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import * as images from '../../helpers/images';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 async function upload(visitor: Visitor, file: Buffer, contentType = 'image/png') {
   const page = await visitor.get('/profile/account');

@@ -1,20 +1,18 @@
 import sharp from 'sharp';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import type { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import * as images from '../../helpers/images';
 
-let t: TestApp;
+const t = describeApp();
 let visitor: Visitor;
 let userId: string;
 beforeAll(async () => {
-  t = await startTestApp();
   const user = await createUser(t);
   userId = user.id;
   visitor = await signedIn(t, user);
 });
-afterAll(async () => t.close());
 
 async function upload(file: Buffer, filename: string, contentType: string, who = visitor) {
   const page = await who.get('/profile/account');

@@ -1,15 +1,9 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
-let t: TestApp;
-let mail: TestApp['mail'];
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const HOUR = 3_600_000;
 const pathOf = (link: string) => new URL(link).pathname;
@@ -36,7 +30,7 @@ describe('Changing the primary email address', () => {
     expect((await t.repos.users.findById(user.id))?.email).toBe('old@example.com');
 
     await t.deliverMail();
-    const verify = mail.last('new@example.com');
+    const verify = t.mail.last('new@example.com');
     expect(verify.subject).toBe('Confirm your new email address for Atrium');
     const link = linkIn(verify, 'http://localhost:3000/confirm-email/');
 
@@ -54,7 +48,7 @@ describe('Changing the primary email address', () => {
     expect(changed?.emailVerifiedAt).not.toBeNull();
 
     await t.deliverMail();
-    const notice = mail.last('old@example.com');
+    const notice = t.mail.last('old@example.com');
     expect(notice.subject).toBe('The email address of your Atrium account was changed');
     expect(notice.text).toContain('New@Example.com');
     expect(notice.text).toContain('The link works for 7 days.');
@@ -68,9 +62,9 @@ describe('Changing the primary email address', () => {
     const other = await signedIn(t, user);
     await requestChange(owner, 'thief@example.com');
     await t.deliverMail();
-    await follow(linkIn(mail.last('thief@example.com'), 'http://localhost:3000/confirm-email/'));
+    await follow(linkIn(t.mail.last('thief@example.com'), 'http://localhost:3000/confirm-email/'));
     await t.deliverMail();
-    const undoLink = linkIn(mail.last('keep@example.com'), 'http://localhost:3000/undo-email-change/');
+    const undoLink = linkIn(t.mail.last('keep@example.com'), 'http://localhost:3000/undo-email-change/');
 
     const page = await new Visitor(t.app).get(pathOf(undoLink));
     expect(page.text).toContain('back from thief@example.com to keep@example.com');
@@ -90,7 +84,7 @@ describe('Changing the primary email address', () => {
     const visitor = await signedIn(t, user);
     await requestChange(visitor, 'cancel-me@example.com');
     await t.deliverMail();
-    const link = linkIn(mail.last('cancel-me@example.com'), 'http://localhost:3000/confirm-email/');
+    const link = linkIn(t.mail.last('cancel-me@example.com'), 'http://localhost:3000/confirm-email/');
     const tab = await visitor.get('/profile/account');
     await visitor.post('/profile/account/email/cancel', { _csrf: csrfTokenIn(tab.text) });
     expect((await visitor.get('/profile/account')).text).toContain('The pending change has been cancelled.');
@@ -102,7 +96,7 @@ describe('Changing the primary email address', () => {
     const visitor = await signedIn(t, user);
     await requestChange(visitor, 'slow@example.com');
     await t.deliverMail();
-    const link = linkIn(mail.last('slow@example.com'), 'http://localhost:3000/confirm-email/');
+    const link = linkIn(t.mail.last('slow@example.com'), 'http://localhost:3000/confirm-email/');
     t.clock.advance(24 * HOUR + 60_000);
     const res = await new Visitor(t.app).get(pathOf(link));
     expect(res.status).toBe(404);
@@ -119,7 +113,7 @@ describe('Changing the primary email address', () => {
     expect(tab.text).toContain('We sent a link to TAKEN@example.com. Follow it to complete the change.');
     expect(tab.text).toContain('Change to TAKEN@example.com pending');
     await t.deliverMail();
-    const messages = mail.to('taken@example.com');
+    const messages = t.mail.to('taken@example.com');
     expect(messages).toHaveLength(1);
     expect(messages[0]?.subject).toBe('Someone tried to use your email address at Atrium');
     expect(messages[0]?.text).not.toContain('/confirm-email/');
@@ -144,7 +138,7 @@ describe('Changing the primary email address', () => {
     const visitor = await signedIn(t, user);
     await requestChange(visitor, 'race@example.com');
     await t.deliverMail();
-    const link = linkIn(mail.last('race@example.com'), 'http://localhost:3000/confirm-email/');
+    const link = linkIn(t.mail.last('race@example.com'), 'http://localhost:3000/confirm-email/');
     await createUser(t, { email: 'race@example.com' });
     const res = await follow(link);
     expect(res.status).toBe(404);
@@ -162,18 +156,18 @@ describe('The recovery email address', () => {
     expect((await visitor.get('/profile/account')).text).toContain('Waiting for confirmation');
 
     await t.deliverMail();
-    const message = mail.last('backup@example.net');
+    const message = t.mail.last('backup@example.net');
     expect(message.subject).toBe('Confirm your recovery address for Atrium');
 
     await t.services.passwordReset.requestReset({ email: 'main@example.com' }, { ip: '192.0.2.1', userAgent: '', locale: 'en' });
     await t.deliverMail();
-    expect(mail.to('backup@example.net').filter((m) => m.subject.includes('Reset'))).toHaveLength(0);
+    expect(t.mail.to('backup@example.net').filter((m) => m.subject.includes('Reset'))).toHaveLength(0);
 
     await follow(linkIn(message, 'http://localhost:3000/confirm-recovery-email/'), visitor);
     expect((await visitor.get('/profile/account')).text).toContain('backup@example.net is now your recovery address.');
     await t.services.passwordReset.requestReset({ email: 'main@example.com' }, { ip: '192.0.2.1', userAgent: '', locale: 'en' });
     await t.deliverMail();
-    expect(mail.last('backup@example.net').subject).toBe('Reset your Atrium password');
+    expect(t.mail.last('backup@example.net').subject).toBe('Reset your Atrium password');
   });
 
   it('must differ from the primary address, and can be removed', async () => {

@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
@@ -18,11 +18,7 @@ async function forgedPosts(visitor: Visitor) {
 }
 
 describe('With PROFILE_LOCKED=true', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ PROFILE_LOCKED: 'true' });
-  });
-  afterAll(async () => t.close());
+  const t = describeApp({ PROFILE_LOCKED: 'true' });
 
   it('shows names, addresses and picture read-only with the reason, and refuses forged posts with 403', async () => {
     const user = await createUser(t, { firstName: 'Locked', lastName: 'Person' });
@@ -50,11 +46,7 @@ describe('With PROFILE_LOCKED=true', () => {
 });
 
 describe('An account from an external directory', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = describeApp();
 
   it('is read-only with that reason, and forged posts are refused', async () => {
     const user = await createUser(t);

@@ -1,14 +1,8 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-let mail: TestApp['mail'];
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-  mail = t.mail;
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 async function save(visitor: Visitor, fields: Record<string, string | string[]>) {
   const tab = await visitor.get('/profile/preferences');
@@ -44,7 +38,7 @@ describe('The Preferences tab', () => {
     await save(await signedIn(t, user), { language: 'de', theme: 'auto' });
     await t.services.passwordReset.requestReset({ email: user.email }, { ip: '192.0.2.1', userAgent: '', locale: 'en' });
     await t.deliverMail();
-    expect(mail.last(user.email).subject).toBe('Ihr Passwort bei Atrium zurücksetzen');
+    expect(t.mail.last(user.email).subject).toBe('Ihr Passwort bei Atrium zurücksetzen');
   });
 
   it('goes back to following the device with "Match my device"', async () => {

@@ -1,16 +1,12 @@
 // An account that has not proven its own address must not claim a second one for reset links.
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { newSecretToken } from '../../../src/core/one-time-links/one-time-token';
 
 const ORIGIN = 'http://localhost:3000';
 const MESSAGE = 'Verify your email address first: a recovery address can be added once your main address is confirmed.';
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
 async function addRecoveryAddress(visitor: Visitor, address: string) {
   const tab = await visitor.get('/profile/account');

@@ -2,15 +2,11 @@
 // everyone who might, against the decision declared for it below. A route without a
 // declared decision fails the first test, so nothing new slips in undecided.
 import type { Response } from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { knock, resourceOf, withAuthenticatorApp, worldFor, type PersonaName, type World } from '../../helpers/personas';
 import { routeList, type RouteEntry } from '../../helpers/route-list';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /**
  * What each kind of route decides for each persona.

@@ -1,17 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import { captureLogs } from '../../helpers/log-capture';
 
 const logs = captureLogs('debug');
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' }, { logger: logs.logger });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' }, { logger: logs.logger });
 
 /** A browser on the other side of the TLS-terminating proxy; it keeps and sends its cookies by hand. */
 class TlsBrowser {

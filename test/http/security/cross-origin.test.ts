@@ -1,16 +1,12 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 import { concretePath, liveRoutes } from '../../helpers/route-list';
 
 const FOREIGN_ORIGINS = ['https://evil.example', 'null', 'http://localhost:3000.evil.example'];
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Every CORS grant a response could carry. */
 function corsGrants(res: request.Response): Record<string, string> {

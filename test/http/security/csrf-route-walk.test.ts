@@ -2,17 +2,13 @@
 // type and whatever Authorization header rides along. The routes come from the live
 // router, so a route added later is walked without anyone listing it.
 import type { Test } from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import type { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { solidPng } from '../../helpers/images';
 import { changesState, concretePath, isApiRoute, routeList, type RouteEntry } from '../../helpers/route-list';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { liveRoutes } from '../../helpers/route-list';
@@ -10,11 +10,7 @@ import { assert, attest, newCredential, type SoftCredential } from '../../helper
 const ORIGIN = 'http://localhost:3000';
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN });
 
 async function json(visitor: Visitor, path: string, body: object = {}) {
   const page = visitor.lastPage.includes('_csrf') ? visitor.lastPage : (await visitor.get('/login')).text;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import * as images from '../../helpers/images';
@@ -8,11 +8,7 @@ import { totpAt } from '../../helpers/totp';
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 const HOSTILE_PRODUCT_NAME = 'Ac"me; filename=evil.html Ünïcode/..\\';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ PRODUCT_NAME: HOSTILE_PRODUCT_NAME });
-});
-afterAll(async () => t.close());
+const t = describeApp({ PRODUCT_NAME: HOSTILE_PRODUCT_NAME });
 
 describe('Names of files', () => {
   it('in downloads are fixed by the service, cleaned to letters, digits and dashes, and sent as attachments', async () => {

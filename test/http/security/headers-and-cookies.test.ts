@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, GOOD_PASSWORD } from '../../helpers/factories';
 
 describe('Over plain HTTP (development)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = describeApp();
 
   it('sends a strict Content-Security-Policy and the other protective headers', async () => {
     const res = await request(t.app).get('/login').set('Accept', 'text/html');
@@ -44,11 +40,7 @@ describe('Over plain HTTP (development)', () => {
 });
 
 describe('Over HTTPS (BASE_URL https, behind a TLS-terminating proxy)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' });
-  });
-  afterAll(async () => t.close());
+  const t = describeApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' });
 
   // supertest's cookie jar keeps Secure cookies to itself over plain HTTP, so the
   // cookie travels by hand here, as the browser would send it over TLS.
@@ -92,11 +84,7 @@ describe('Over HTTPS (BASE_URL https, behind a TLS-terminating proxy)', () => {
 });
 
 describe('Without TRUST_PROXY', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => t.close());
+  const t = describeApp();
 
   it('ignores X-Forwarded-For, so nobody can pick the address their attempts are counted against', async () => {
     const user = await createUser(t);

@@ -1,21 +1,17 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { leavingSite } from '../../helpers/redirect-spellings';
 import { assert } from '../../helpers/webauthn';
 import { SAME_SITE, WALK_MS, addressFor, everySpelling, json, rawServer, returnLinksIn, signedInWithPasskey, withPasskey } from './open-redirect-helpers';
 
-let t: TestApp;
+const t = describeApp({ TRUST_PROXY: 'loopback' });
 let raw: Awaited<ReturnType<typeof rawServer>>;
 beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'loopback' });
   raw = await rawServer(t);
 });
-afterAll(async () => {
-  await raw.close();
-  await t.close();
-});
+afterAll(async () => raw.close());
 
 const MINUTE = 60_000;
 const site = () => t.config.baseUrl;

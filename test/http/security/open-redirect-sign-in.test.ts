@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import { leavingSite } from '../../helpers/redirect-spellings';
@@ -6,12 +6,8 @@ import { totpAt } from '../../helpers/totp';
 import { assert } from '../../helpers/webauthn';
 import { SAME_SITE, WALK_MS, addressFor, everySpelling, json, returnLinksIn, withPasskey } from './open-redirect-helpers';
 
-let t: TestApp;
 // Passkey attempts come from a different address each (through the trusted proxy).
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'loopback' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: 'loopback' });
 
 const STEP = 30_000;
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };

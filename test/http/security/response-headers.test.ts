@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 import * as images from '../../helpers/images';
@@ -9,11 +9,7 @@ const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 const YEAR_SECONDS = 31_536_000;
 const SAFE_REFERRER_POLICIES = ['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin'];
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: 'https://accounts.example.com', TRUST_PROXY: '1' });
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'options';
 

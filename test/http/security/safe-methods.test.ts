@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
@@ -10,11 +10,7 @@ const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 const BOOKKEEPING_TABLES = ['sessions', 'ended_sessions', 'rate_limits'];
 const BOOKKEEPING_COLUMN = /^last_used/;
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: 'http://accounts.example.com' }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: 'http://accounts.example.com' }, { mail: true });
 
 /** Every row of every table of the application, bookkeeping left out. */
 async function database(): Promise<string> {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { closeDeps, createDeps } from '../../../src/deps';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { liveRoutes } from '../../helpers/route-list';
@@ -12,11 +12,7 @@ import { linkIn } from '../../helpers/mail-catcher';
 import { closedPort } from '../../helpers/tcp-proxy';
 
 const logs = captureLogs();
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { logger: logs.logger, mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { logger: logs.logger, mail: true });
 
 /** The emailed-link routes today; the walk must find at least these. */
 const KNOWN = ['/reset-password/:token', '/verify-email/:token', '/confirm-email/:token', '/undo-email-change/:token', '/confirm-recovery-email/:token', '/not-me/:token'];

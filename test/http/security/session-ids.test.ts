@@ -2,15 +2,11 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import signature from 'cookie-signature';
 import { sessionOptions } from '../../../src/http/session';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** The session id inside a `sid` Set-Cookie (`s:<id>.<signature>`, URL-encoded), and the raw cookie pair. */
 function sessionCookie(res: request.Response): { id: string; pair: string } | undefined {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
@@ -8,11 +8,7 @@ import { totpAt } from '../../helpers/totp';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: 'http://accounts.example.com' }, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: 'http://accounts.example.com' }, { mail: true });
 
 type Attributes = Record<string, string>;
 interface Form {

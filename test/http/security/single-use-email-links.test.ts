@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { atOnce, countStatus } from '../../helpers/concurrency';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn } from '../../helpers/mail-catcher';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
-});
-afterAll(async () => t.close());
+const t = describeApp({}, { mail: true });
 
 const CLICKS = 5;
 const ctx = { ip: '192.0.2.1', userAgent: 'test', locale: 'en' as const };

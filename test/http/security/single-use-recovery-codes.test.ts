@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { atOnce, countStatus } from '../../helpers/concurrency';
 import { createUser, signedIn } from '../../helpers/factories';
 import { atSecondStep, enrolTotp, isSignedIn } from '../../helpers/mfa';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const SESSIONS = 6;
 

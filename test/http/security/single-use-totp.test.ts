@@ -1,16 +1,12 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { atOnce, countStatus } from '../../helpers/concurrency';
 import { createUser, signedIn } from '../../helpers/factories';
 import { atSecondStep, enrolTotp, isSignedIn } from '../../helpers/mfa';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const REQUESTS = 6;
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };

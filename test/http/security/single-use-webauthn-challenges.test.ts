@@ -1,15 +1,11 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { atOnce, countRefused, countStatus } from '../../helpers/concurrency';
 import { createUser, signedIn } from '../../helpers/factories';
 import { assert, attest, newCredential, type SoftCredential } from '../../helpers/webauthn';
 
-let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN });
 
 const REQUESTS = 5;
 /** Many authenticators (security keys without a counter, synced passkeys) always report 0. */

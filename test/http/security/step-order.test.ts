@@ -1,15 +1,11 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { totpAt } from '../../helpers/totp';
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 describe('Skipping a step', () => {
   it('a second-factor code sent without the password step signs nobody in', async () => {

@@ -2,17 +2,13 @@
 // page, or the JSON API from the same browser session. What each operation demands is
 // stated once (src/features/sessions/operations.ts); the pairs are found in the live router.
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import type { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { concretePath, isApiRoute, operationOf, routeList, type RouteEntry } from '../../helpers/route-list';
 import { ed25519Key } from '../api/api-test-helpers';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 

@@ -1,17 +1,15 @@
 import type { Knex } from 'knex';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
 const NEW_PASSWORD = 'orchard velvet comet 84';
 
-let t: TestApp;
+const t = describeApp({}, { mail: true });
 beforeAll(async () => {
-  t = await startTestApp({}, { mail: true });
   await t.deps.db.raw("create function injected_failure() returns trigger language plpgsql as $$ begin raise exception 'injected failure half-way through the change'; end $$");
 });
-afterAll(async () => t.close());
 
 /**
  * Makes the database refuse one kind of row, as a crash or a full disk would half-way

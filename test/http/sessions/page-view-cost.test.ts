@@ -1,12 +1,8 @@
 import { createClient } from 'redis';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Records every SQL statement, and with Redis every command on our keys, during `work`. */
 async function observe(work: () => Promise<unknown>) {

@@ -1,13 +1,9 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ TRUST_PROXY: 'true' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ TRUST_PROXY: 'true' });
 
 const MINUTE = 60_000;
 
@@ -154,11 +150,7 @@ describe('The Sessions tab', () => {
 });
 
 describe('The limit on sessions per account', () => {
-  let small: TestApp;
-  beforeAll(async () => {
-    small = await startTestApp({ MAX_SESSIONS_PER_USER: '3' });
-  });
-  afterAll(async () => small.close());
+  const small = describeApp({ MAX_SESSIONS_PER_USER: '3' });
 
   it('ends the oldest session when one more device signs in', async () => {
     const user = await createUser(small);
