@@ -1,12 +1,8 @@
 import { URLS } from '../../../src/http/urls';
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { isApiRoute, routeList } from '../../helpers/route-list';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp();
-});
-afterAll(async () => t.close());
+const t = describeApp();
 
 /** Served by express.static or from installed packages, not by a route of ours. */
 const FILES = new Set(['/assets/vendor/simplewebauthn-browser.js', '/assets/vendor/swagger-ui/:file']);

@@ -1,14 +1,10 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { attest, newCredential } from '../../helpers/webauthn';
 
-let t: TestApp;
 const ORIGIN = 'http://localhost:3000';
-beforeAll(async () => {
-  t = await startTestApp({ BASE_URL: ORIGIN });
-});
-afterAll(async () => t.close());
+const t = describeApp({ BASE_URL: ORIGIN });
 
 describe('A first passkey and its recovery codes', () => {
   it('are stored together or not at all: when the codes cannot be stored, the passkey is not kept and two-step stays off', async () => {

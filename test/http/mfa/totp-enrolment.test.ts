@@ -1,13 +1,9 @@
-import { startTestApp, type TestApp } from '../../helpers/app';
+import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await startTestApp({ SESSION_IDLE_MINUTES: '240' });
-});
-afterAll(async () => t.close());
+const t = describeApp({ SESSION_IDLE_MINUTES: '240' });
 
 describe('Setting up an authenticator app', () => {
   it('shows the same secret when the setup page is opened again, and takes a code for it', async () => {
