@@ -21,8 +21,26 @@ const WORD_EXCEPTIONS: Record<string, string> = {
   injekcija: 'инјекција',
 };
 
-/** Kept as written: {placeholders}, addresses and URLs, media types, acronyms and names, quoted examples. */
-const PROTECTED = /(\{\w+\}|Content-Type|\b(?:application|image|multipart)\/[\w.+-]*…?|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b|\b(?:SSH|API|TOTP|URL|JSON|HTML|IP|IPv4|IPv6|CIDR|QR|PDF|OS|CPU|ID|2FA|HTTP|HTTPS|CSV|TXT|AAGUID|RSA|ECDSA|PIN|SMS|CSRF|JPEG|PNG|WebP|GIF|AVIF|MB|kB|Atrium|WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|JSON|Basic|Bearer)\b|„[a-z]{1,12}“|"[^"]*"|`[^`]*`)/u;
+/**
+ * Names that are written in Latin script in Serbian Cyrillic text too: products, brands and
+ * technical terms. The test for the Cyrillic catalogue checks that none of them appears
+ * transliterated.
+ */
+export const LATIN_TERMS = ['Google Authenticator', '1Password', 'Aegis', 'JavaScript', 'Ed25519', 'ECDSA', 'OpenSSH', 'Chromium', 'Atrium'];
+
+/** Kept as written, each a regular expression: the terms above, then code as people type it. */
+const PROTECTED_PATTERNS = [
+  ...LATIN_TERMS.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+  // Paths and file names (`~/.ssh/id_ed25519.pub`, `.txt`), key types and prefixes (`ssh-ed25519`, `ecdsa-sha2-…`, `sk-…`).
+  String.raw`(?<![\p{L}\d])[~.]?\/[\w./-]+`,
+  String.raw`(?<![\p{L}])\.(?:txt|pub|json|csv)\b`,
+  String.raw`\b(?:ssh|ecdsa|sk)-[\w@.-]*…?`,
+  // {placeholders}, media types, addresses and URLs, domain-like names, acronyms and names, quoted examples.
+  String.raw`\{\w+\}|Content-Type|\b(?:application|image|multipart)\/[\w.+-]*…?|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b`,
+  String.raw`\b(?:SSH|API|TOTP|URL|JSON|HTML|IP|IPv4|IPv6|CIDR|QR|PDF|OS|CPU|ID|2FA|HTTP|HTTPS|CSV|TXT|AAGUID|RSA|PIN|SMS|CSRF|JPEG|PNG|WebP|GIF|AVIF|MB|kB|WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|Basic|Bearer)\b`,
+  '„[a-z]{1,12}“|"[^"]*"|`[^`]*`',
+];
+const PROTECTED = new RegExp(`(${PROTECTED_PATTERNS.join('|')})`, 'gu');
 
 function transliterateWord(word: string): string {
   const exception = WORD_EXCEPTIONS[word.toLowerCase()];
@@ -41,10 +59,15 @@ function transliterateWord(word: string): string {
   return out;
 }
 
+/** Every letter transliterated, nothing protected: what a protected term must never become. */
+export function cyrillicLetters(text: string): string {
+  return text.replace(/[\p{L}]+/gu, transliterateWord);
+}
+
 export function toCyrillic(text: string): string {
   return text
-    .split(new RegExp(PROTECTED.source, 'gu'))
-    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\p{L}]+/gu, transliterateWord)))
+    .split(PROTECTED)
+    .map((part, index) => (index % 2 === 1 ? part : cyrillicLetters(part)))
     .join('');
 }
 
