@@ -23,7 +23,7 @@ async function signUp(page: Page, username: string) {
 
 async function logOut(page: Page) {
   await page.locator('summary.user-menu__toggle').click();
-  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/login\?signed_out=1$/);
 }
 

@@ -46,7 +46,7 @@ describe('Passkeys in Chromium (virtual authenticator)', () => {
     expect(await page.locator('.passkey').innerText()).toContain('Test laptop');
 
     await page.locator('summary.user-menu__toggle').click();
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.waitForURL(`${site.baseUrl}/`);
