@@ -1,4 +1,3 @@
-import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../../infra/clock';
 import type { Translator } from '../../infra/i18n';
 import { clientSummary } from '../../infra/user-agent';
@@ -6,7 +5,7 @@ import { renderPage } from '../../http/render';
 import { profileFrame } from '../../http/profile-frame';
 import type { ActivityService } from './activity.service';
 import type { SecurityEvent } from '../../core/security/security-events.repository';
-import { signedInUser } from '../../http/pages';
+import { signedInPage } from '../../http/pages';
 
 /** Events that deserve a second look, shown in the error colour. */
 const ALARMING = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
@@ -27,11 +26,11 @@ function detailOf(event: SecurityEvent, t: Translator): string {
 export function createActivityPages(deps: { activity: ActivityService; clock: Clock }) {
   return {
     /** GET /profile/activity?kind=&before=: a page of events, newest first, optionally of one kind. */
-    show: (async (req: Request, res: Response) => {
+    show: signedInPage(async (req, res, user) => {
       const t = res.locals.t;
       const kind = queryString(req.query.kind);
       const before = queryString(req.query.before);
-      const page = await deps.activity.page(signedInUser(req), { kind, before });
+      const page = await deps.activity.page(user, { kind, before });
       await renderPage(res, 'account/activity', {
         ...profileFrame(req, res, deps.clock, 'activity'),
         groups: deps.activity.groups,
@@ -40,6 +39,6 @@ export function createActivityPages(deps: { activity: ActivityService; clock: Cl
         next: page.next,
         events: page.events.map((e) => ({ ...e, detail: detailOf(e, t), client: e.userAgent ? clientSummary(e.userAgent) : '', alarming: ALARMING.has(e.type) })),
       });
-    }) as RequestHandler,
+    }),
   };
 }
