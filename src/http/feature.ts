@@ -16,8 +16,8 @@ export interface ProfileTab {
  * commands and tests), its routers, its API endpoints and its profile tabs. The
  * composition root (src/composition-root.ts) mounts them; nothing else needs to know the feature.
  */
-export interface Feature<Services extends object = object> {
-  services: Services;
+export interface Feature {
+  services: object;
   /** Mounted before cookies and sessions: answers that need neither (health, avatar files). */
   publicRoutes?: Router;
   /** Mounted before the CSRF check: the bounded multipart parsers of upload forms. */

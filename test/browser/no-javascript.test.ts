@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { GOOD_PASSWORD, createUser } from '../helpers/factories';
 import { totpAt } from '../helpers/totp';
-import { newContext, openSite, type Site } from './browser';
+import { newContext, openSite, signInThroughForm, type Site } from './browser';
 
 let site: Site;
 beforeAll(async () => {
@@ -25,11 +25,7 @@ describe('Without JavaScript', () => {
     const user = await createUser(site.t, { password: GOOD_PASSWORD });
     const context = await newContext(site, { javaScript: false });
     const page = await context.newPage();
-    await page.goto(`${site.baseUrl}/login`);
-    await page.locator('#field-identifier').fill(user.username);
-    await page.locator('#field-password').fill(GOOD_PASSWORD);
-    await page.locator('form[action="/login"] button[type=submit]').click();
-    await page.waitForURL(`${site.baseUrl}/`);
+    await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     const dead: Record<string, string[]> = {};
     for (const path of ['/', '/profile/account', '/profile/password', '/profile/preferences', '/profile/sessions', '/profile/security', '/profile/tokens', '/profile/app-passwords', '/profile/keys', '/profile/activity', '/profile/data']) {
       await page.goto(`${site.baseUrl}${path}`);
