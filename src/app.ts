@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
 import { csrfProtection } from './http/csrf';
+import { expiredFormsOf } from './http/expired-forms';
 import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
 import { rememberBaseUrl } from './http/paths';
@@ -82,6 +83,6 @@ export function createApp(deps: Deps): App {
   for (const feature of features) if (feature.routes) app.use(feature.routes);
 
   app.use(notFound);
-  app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes }));
+  app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes, expiredForms: expiredFormsOf(app) }));
   return { app, services, repos };
 }

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../infra/logger';
 import { isBackendUnavailable } from '../infra/db-errors';
 import type { Catalogues, Translator } from '../infra/i18n';
@@ -7,6 +7,7 @@ import { safeNext } from './paths';
 import { InvalidLinkError } from '../core/one-time-links/one-time-links';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';
+import type { ExpiredForms } from './expired-forms';
 
 /** Failures raised by libraries, given their words. */
 function fromLibrary(err: unknown): AppError | undefined {
@@ -24,6 +25,17 @@ function fromLibrary(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/** A form post with an expired token gets its form back when its route has one (see expired-forms.ts). */
+async function answeredAsForm(req: Request, res: Response, expiredForms: ExpiredForms | undefined, logger: Logger): Promise<boolean> {
+  if (!expiredForms || req.method !== 'POST' || !req.is(['urlencoded', 'multipart'])) return false;
+  try {
+    return await expiredForms(req, res);
+  } catch (err) {
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'expired form could not be shown again');
+    return res.headersSent;
+  }
+}
+
 const TITLED = { 400: 1, 401: 1, 403: 1, 404: 1, 413: 1, 422: 1, 429: 1, 503: 1 };
 
 /** GET of a path nothing answers: 404 in words. */
@@ -35,7 +47,7 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
  * with their stack (and the path, its secrets cut out) and answered with a plain 500 page
  * that reveals nothing.
  */
-export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes }): ErrorRequestHandler {
+export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes; expiredForms?: ExpiredForms }): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     let error = err instanceof AppError ? err : fromLibrary(err);
@@ -63,6 +75,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
       });
       return;
     }
+    if (error instanceof CsrfError && (await answeredAsForm(req, res, site.expiredForms, logger))) return;
     try {
       await renderPage(
         res,

@@ -77,16 +77,63 @@ function paramsOf(issue: z.core.$ZodIssue): Record<string, number> {
   return params;
 }
 
-/** Parses input with a schema; failures become one ValidationError with a message per field. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
+function messageOf(issue: z.core.$ZodIssue) {
+  const key = /^[a-z][\w-]*(\.[\w-]+)+$/i.test(issue.message) ? issue.message : 'validation.invalid';
+  return { key, params: paramsOf(issue) };
+}
+
+/** The first message per field, in the order the issues came. */
+function fieldErrorsOf(issues: readonly z.core.$ZodIssue[]): FieldErrors {
   const fields: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const name = issue.path.length > 0 ? String(issue.path[0]) : '_form';
-    if (fields[name]) continue;
-    const key = /^[a-z][\w-]*(\.[\w-]+)+$/i.test(issue.message) ? issue.message : 'validation.invalid';
-    fields[name] = { key, params: paramsOf(issue) };
+    fields[name] ??= messageOf(issue);
   }
-  throw new ValidationError(fields);
+  return fields;
+}
+
+/** What a rule check says about the fields that are valid so far: a message per field it finds wrong. */
+export type FieldRules<T> = (valid: Partial<T>) => FieldErrors;
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; valid: Partial<T> };
+
+/**
+ * Parses input with a schema. When it fails, an object schema's fields are also parsed one
+ * by one, so that the caller knows which values are good and can judge them by its rules
+ * in the same pass (a weak password is reported together with a bad email address).
+ */
+export function parseFields<T>(schema: z.ZodType<T>, input: unknown): Parsed<T> {
+  const body = input ?? {};
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, data: result.data };
+  const valid: Record<string, unknown> = {};
+  if (schema instanceof z.ZodObject && typeof body === 'object') {
+    for (const [name, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const parsed = field.safeParse((body as Record<string, unknown>)[name]);
+      if (parsed.success) valid[name] = parsed.data;
+    }
+  }
+  return { ok: false, errors: fieldErrorsOf(result.error.issues), valid: valid as Partial<T> };
+}
+
+/**
+ * One message per field: the schema's first (it says what is missing or malformed), else the
+ * rules'; in the order of the schema's fields.
+ */
+export function mergeFieldErrors(schema: z.ZodType, ...sources: FieldErrors[]): FieldErrors {
+  const merged: FieldErrors = {};
+  for (const source of sources) for (const [name, message] of Object.entries(source)) merged[name] ??= message;
+  const order = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => rank(a) - rank(b)));
+}
+
+/**
+ * Parses input with a schema; failures become one ValidationError with a message per field,
+ * together with what `rules` (when given) find wrong in the fields that are valid.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, rules?: FieldRules<T>): T {
+  const parsed = parseFields(schema, input);
+  if (parsed.ok) return parsed.data;
+  throw new ValidationError(mergeFieldErrors(schema, parsed.errors, rules ? rules(parsed.valid) : {}));
 }

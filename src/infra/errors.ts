@@ -41,6 +41,11 @@ export class ValidationError extends AppError {
   static field(name: string, key: string, params?: TranslateParams): ValidationError {
     return new ValidationError({ [name]: { key, params } });
   }
+
+  /** Throws every message at once, when there are any. */
+  static throwIfAny(fields: FieldErrors): void {
+    if (Object.keys(fields).length > 0) throw new ValidationError(fields);
+  }
 }
 
 export class BadRequestError extends AppError {

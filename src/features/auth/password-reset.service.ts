@@ -1,4 +1,4 @@
-import { ValidationError } from '../../infra/errors';
+import { ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Background } from '../../infra/background';
 import type { Links } from '../../http/links';
@@ -50,8 +50,22 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
     return to;
   }
 
+  /** The rules that need no database, over whichever fields are valid: the password policy and the confirmation. */
+  function check(user: User, input: Partial<SetPasswordInput>): FieldErrors {
+    const errors: FieldErrors = {};
+    if (input.password !== undefined) {
+      const problem = policy.check(input.password, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName });
+      if (problem) errors.password = problem;
+    }
+    if (input.password !== undefined && input.password_confirm !== undefined && input.password !== input.password_confirm) {
+      errors.password_confirm = { key: 'auth.setPassword.errors.passwordMismatch' };
+    }
+    return errors;
+  }
+
   return {
     mailResetLink,
+    check,
 
     /**
      * "Forgot password": the same answer, in the same time, whether or not the address has
@@ -88,11 +102,7 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
      */
     async completeWithToken(token: string, input: SetPasswordInput, ctx: RequestContext): Promise<User> {
       const { token: found, user } = await open(token);
-      if (input.password !== input.password_confirm) {
-        throw ValidationError.field('password_confirm', 'auth.setPassword.errors.passwordMismatch');
-      }
-      const problem = policy.check(input.password, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName });
-      if (problem) throw new ValidationError({ password: problem });
+      ValidationError.throwIfAny(check(user, input));
       const passwordHash = await hasher.hash(input.password);
       await changes.apply(user, passwordHash, ctx, 'link', (tx) => oneTimeLinks.spend(tx, found, 'password'));
       return user;

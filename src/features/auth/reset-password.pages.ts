@@ -38,6 +38,8 @@ export function createResetPasswordPages(deps: { passwordReset: PasswordResetSer
       view,
       schema: setPasswordSchema,
       keep: [],
+      keepPasswords: ['password', 'password_confirm'],
+      rules: async (valid, req) => deps.passwordReset.check(await deps.passwordReset.accountForToken(linkToken(req)), valid),
       locals,
       handle: async (req, res, input) => {
         ensureDevice(req, res, deps.config);

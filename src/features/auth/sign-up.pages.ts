@@ -21,6 +21,8 @@ export function createSignUpPages(deps: { signUp: SignUpService; complete: SignI
       view,
       schema: signUpSchema,
       keep: ['first_name', 'last_name', 'email', 'username'],
+      keepPasswords: ['password', 'password_confirm'],
+      rules: (valid) => deps.signUp.check(valid),
       locals,
       handle: async (req, res, input) => {
         const user = await deps.signUp.signUp(input, contextOf(req, res));

@@ -1,7 +1,7 @@
 import type { OneTimeLinkTables } from '../../core/one-time-links/one-time-links';
 import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../infra/errors';
+import { ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Limiter } from '../../infra/rate-limit';
 import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
@@ -26,23 +26,29 @@ export interface SignUpDeps {
 }
 
 export function createSignUpService({ repos, hasher, policy, clock, limiter, emailVerification }: SignUpDeps) {
+  /** The rules that need no database, over whichever fields are valid: the password policy and the confirmation. */
+  function check(input: Partial<SignUpInput>): FieldErrors {
+    const errors: FieldErrors = {};
+    if (input.password !== undefined) {
+      const problem = policy.check(input.password, { username: input.username, email: input.email, firstName: input.first_name, lastName: input.last_name });
+      if (problem) errors.password = problem;
+    }
+    if (input.password !== undefined && input.password_confirm !== undefined && input.password !== input.password_confirm) {
+      errors.password_confirm = { key: 'auth.signUp.errors.passwordMismatch' };
+    }
+    return errors;
+  }
+
   return {
+    check,
+
     /**
      * Creates a local account and queues the mail that verifies its address, in one
      * transaction; the unique indexes, not a prior lookup, settle races.
      */
     async signUp(input: SignUpInput, ctx: RequestContext): Promise<User> {
       await limiter.consume(ctx.ip);
-      if (input.password !== input.password_confirm) {
-        throw ValidationError.field('password_confirm', 'auth.signUp.errors.passwordMismatch');
-      }
-      const problem = policy.check(input.password, {
-        username: input.username,
-        email: input.email,
-        firstName: input.first_name,
-        lastName: input.last_name,
-      });
-      if (problem) throw new ValidationError({ password: problem });
+      ValidationError.throwIfAny(check(input));
       // A deleted account's name and address stay taken for DELETED_RESERVE_DAYS, so nobody can pose as its owner.
       const now = clock.now();
       if (await repos.deletedIdentities.isReserved('username', input.username, now)) throw ValidationError.field('username', 'auth.signUp.errors.usernameTaken');

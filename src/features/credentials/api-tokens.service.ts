@@ -2,7 +2,7 @@ import type { Clock } from '../../infra/clock';
 import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
 import { formatWhen } from '../../infra/mailer/mail-dates';
-import { NotFoundError, ValidationError } from '../../infra/errors';
+import { NotFoundError, ValidationError, type FieldErrors, type Message } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { CredentialsRepository } from './credentials.repository';
 import type { Repos } from '../../core/repos';
@@ -41,32 +41,55 @@ export interface NewTokenInput {
 export function createApiTokensService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; mail: MailQueue; links: Links }) {
   const { repos, clock } = deps;
 
-  function expiryOf(input: NewTokenInput): Date {
-    const now = clock.now();
-    if (input.expires !== 'custom') return new Date(now.getTime() + Number(input.expires) * DAY);
-    const date = input.expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(input.expiresOn) ? endOfDay(input.expiresOn) : undefined;
-    if (!date || Number.isNaN(date.getTime())) throw ValidationError.field('expires_on', 'tokens.errors.dateInvalid');
-    if (date.getTime() <= now.getTime()) throw ValidationError.field('expires_on', 'tokens.errors.datePast');
-    if (date.getTime() > endOfDay(lastExpiryDay(now)).getTime()) throw ValidationError.field('expires_on', 'tokens.errors.dateTooFar');
+  /** A date typed for "On a date": the end of that day (UTC), or why it cannot be one. */
+  function chosenDay(expiresOn: string | undefined, now: Date): Date | Message {
+    const date = expiresOn && /^\d{4}-\d{2}-\d{2}$/.test(expiresOn) ? endOfDay(expiresOn) : undefined;
+    if (!date || Number.isNaN(date.getTime())) return { key: 'tokens.errors.dateInvalid' };
+    if (date.getTime() <= now.getTime()) return { key: 'tokens.errors.datePast' };
+    if (date.getTime() > endOfDay(lastExpiryDay(now)).getTime()) return { key: 'tokens.errors.dateTooFar' };
     return date;
   }
 
-  function allowListOf(text: string | undefined): string[] | null {
+  function allowListProblem(text: string): Message | undefined {
     try {
-      return parseAllowList(text ?? '');
+      parseAllowList(text);
+      return undefined;
     } catch (err) {
-      if (err instanceof AllowListError) throw ValidationError.field('allowed_ips', 'tokens.errors.allowList', { entry: err.entry.slice(0, 60) });
-      throw err;
+      if (!(err instanceof AllowListError)) throw err;
+      return { key: 'tokens.errors.allowList', params: { entry: err.entry.slice(0, 60) } };
     }
   }
 
+  /** The rules that need no database, over whichever fields are valid: the expiry date and the allow-list. */
+  function check(input: Partial<NewTokenInput>): FieldErrors {
+    const errors: FieldErrors = {};
+    if (input.expires === 'custom') {
+      const day = chosenDay(input.expiresOn, clock.now());
+      if (!(day instanceof Date)) errors.expires_on = day;
+    }
+    const allowList = input.allowedIps === undefined ? undefined : allowListProblem(input.allowedIps);
+    if (allowList) errors.allowed_ips = allowList;
+    return errors;
+  }
+
+  /** When a checked input's token expires. */
+  function expiryOf(input: NewTokenInput): Date {
+    const now = clock.now();
+    const day = input.expires === 'custom' ? chosenDay(input.expiresOn, now) : new Date(now.getTime() + Number(input.expires) * DAY);
+    if (!(day instanceof Date)) throw new ValidationError({ expires_on: day });
+    return day;
+  }
+
   return {
+    check,
+
     list: (user: User): Promise<ApiToken[]> => repos.credentials.listTokens(user.id),
 
     /** Creates a token; the secret is returned this once and never again. */
     async create(user: User, input: NewTokenInput, ctx: RequestContext): Promise<{ token: ApiToken; secret: string }> {
+      ValidationError.throwIfAny(check(input));
       const expiresAt = expiryOf(input);
-      const allowedIps = allowListOf(input.allowedIps);
+      const allowedIps = parseAllowList(input.allowedIps ?? '');
       const secret = newApiToken();
       const token = await repos.transaction(async (tx) => {
         const created = await tx.credentials.insertToken({ userId: user.id, name: input.name, hash: secretDigest(secret), lastFour: secret.slice(-4), scope: input.scope, allowedIps, expiresAt, now: clock.now() });

@@ -1,8 +1,9 @@
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../../infra/clock';
-import { ValidationError } from '../../infra/errors';
+import type { FieldErrors } from '../../infra/errors';
 import { OPERATIONS } from '../../core/operations';
-import { bodyOf, callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
+import { bodyOf, callOf, checkedBodyOf, type ApiEndpoint } from '../../http/api/api-endpoint';
 import { iso, stepUpFields, timestamp } from '../../http/api/api-schemas';
 import { text } from '../../http/validate';
 import type { ApiTokensService, NewTokenInput } from './api-tokens.service';
@@ -74,20 +75,24 @@ function sshKeyView(key: SshKey): z.infer<typeof sshKeyResponse> {
   };
 }
 
+type CreateTokenBody = z.infer<typeof createTokenRequest>;
+
 /** The token form's choices, from the API's fields: a number of days or a date. */
-function tokenInput(body: z.infer<typeof createTokenRequest>): NewTokenInput {
-  if (body.expires_in_days === undefined && body.expires_on === undefined) throw ValidationError.field('expires_in_days', 'tokens.errors.expiry');
-  return {
-    name: body.name,
-    scope: body.scope,
-    expires: body.expires_on !== undefined ? 'custom' : (String(body.expires_in_days) as NewTokenInput['expires']),
-    expiresOn: body.expires_on,
-    allowedIps: body.allowed_ips?.join('\n'),
-  };
+function tokenInput(body: Partial<CreateTokenBody>): Partial<NewTokenInput> {
+  const days = body.expires_in_days === undefined ? undefined : (String(body.expires_in_days) as NewTokenInput['expires']);
+  return { name: body.name, scope: body.scope, expires: body.expires_on !== undefined ? 'custom' : days, expiresOn: body.expires_on, allowedIps: body.allowed_ips?.join('\n') };
+}
+
+/** Besides the service's rules, an expiry must be chosen: judged on what was sent, so a malformed one is not also called missing. */
+function tokenRules(apiTokens: ApiTokensService, sent: unknown, valid: Partial<CreateTokenBody>): FieldErrors {
+  const fields = (typeof sent === 'object' && sent !== null ? sent : {}) as Record<string, unknown>;
+  const noExpiry = fields.expires_in_days === undefined && fields.expires_on === undefined;
+  return { ...(noExpiry ? { expires_in_days: { key: 'tokens.errors.expiry' } } : {}), ...apiTokens.check(tokenInput(valid)) };
 }
 
 /** /users/me/tokens and /users/me/ssh-keys: the Tokens and SSH keys tabs' operations. */
 export function credentialsApi(deps: { apiTokens: ApiTokensService; sshKeys: SshKeysService; clock: Clock }): ApiEndpoint[] {
+  const createTokenRules = (valid: Partial<CreateTokenBody>, req: Request) => tokenRules(deps.apiTokens, req.body, valid);
   return [
     {
       method: 'get',
@@ -112,12 +117,14 @@ export function credentialsApi(deps: { apiTokens: ApiTokensService; sshKeys: Ssh
       tag: 'Tokens',
       stepUp: true,
       body: createTokenRequest,
+      rules: createTokenRules,
       responses: { 201: { description: 'Created; `token` is the secret and is shown this once', schema: createdTokenResponse } },
       /** POST /api/v1/users/me/tokens */
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);
-        const input = tokenInput(bodyOf(createTokenRequest, req));
-        const { token, secret } = await deps.apiTokens.create(user, input, ctx);
+        const body = checkedBodyOf({ rules: createTokenRules }, createTokenRequest, req);
+        // The rules made sure an expiry was chosen.
+        const { token, secret } = await deps.apiTokens.create(user, tokenInput(body) as NewTokenInput, ctx);
         res.status(201).json({ ...tokenView(token, deps.apiTokens.masked(token), deps.clock.now()), token: secret });
       },
     },

@@ -7,14 +7,21 @@ import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
 import { profileFrame } from '../../http/profile-frame';
-import { TOKEN_LIFETIMES, lastExpiryDay, type ApiTokensService } from './api-tokens.service';
-import { tokenFormSchema } from './credentials.schemas';
+import { TOKEN_LIFETIMES, lastExpiryDay, type ApiTokensService, type NewTokenInput } from './api-tokens.service';
+import { tokenFormSchema, type TokenFormInput } from './credentials.schemas';
 import type { NewSecrets } from './new-secret';
 import { page, signedInPage, signedInUser } from '../../http/pages';
 import { URLS } from '../../http/urls';
 
 const DAY = 86_400_000;
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The form's fields as the service names them. */
+function tokenInput(form: TokenFormInput): NewTokenInput;
+function tokenInput(form: Partial<TokenFormInput>): Partial<NewTokenInput>;
+function tokenInput(form: Partial<TokenFormInput>): Partial<NewTokenInput> {
+  return { name: form.name, scope: form.scope, expires: form.expires, expiresOn: form.expires_on, allowedIps: form.allowed_ips };
+}
 
 /** The Tokens tab: personal access tokens for the JSON API. */
 export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: NewSecrets; clock: Clock }) {
@@ -49,9 +56,10 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       view: 'credentials/tokens',
       schema: tokenFormSchema,
       keep: ['name', 'scope', 'expires', 'expires_on', 'allowed_ips'],
+      rules: (valid) => deps.apiTokens.check(tokenInput(valid)),
       locals: async (req, res) => ({ ...(await locals(req, res)), created: undefined }),
       handle: async (req, res, input) => {
-        const { token, secret } = await deps.apiTokens.create(signedInUser(req), { name: input.name, scope: input.scope, expires: input.expires, expiresOn: input.expires_on, allowedIps: input.allowed_ips }, contextOf(req, res));
+        const { token, secret } = await deps.apiTokens.create(signedInUser(req), tokenInput(input), contextOf(req, res));
         deps.secrets.remember(req, { kind: 'token', id: token.id, name: token.name, secret });
         res.redirect(303, URLS.tokens);
       },

@@ -27,6 +27,8 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
       view,
       schema: passwordChangeSchema,
       keep: [],
+      keepPasswords: ['password', 'password_confirm'],
+      rules: (valid, req) => deps.passwordChange.check(signedInUser(req), valid),
       locals,
       handle: async (req, res, input) => {
         await deps.passwordChange.change(signedInUser(req), input, contextOf(req, res));

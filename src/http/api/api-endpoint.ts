@@ -3,8 +3,9 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { contextOf, type RequestContext } from '../request-context';
 import { signedInUser } from '../pages';
-import { parseInput } from '../validate';
+import { parseInput, type FieldRules } from '../validate';
 import type { User } from '../../core/users/user';
+import { ValidationError, type FieldErrors } from '../../infra/errors';
 
 export interface ApiResponseSpec {
   description: string;
@@ -34,6 +35,11 @@ export interface ApiEndpoint {
   stepUp?: boolean;
   /** A JSON body, validated with the same field rules as the matching form. */
   body?: z.ZodType;
+  /**
+   * The operation's own rule checks, asked about the body's valid fields when others are
+   * not, so that every field's message comes back at once (typed by each endpoint's body).
+   */
+  rules?: (valid: never, req: Request) => FieldErrors;
   /** Other request media types (the avatar upload), documented as binary. */
   binaryBody?: string[];
   responses: Record<number, ApiResponseSpec>;
@@ -47,6 +53,15 @@ export function callOf(req: Request, res: Response): { user: User; ctx: RequestC
   return { user: signedInUser(req), ctx: contextOf(req, res) };
 }
 
-export function bodyOf<T>(schema: z.ZodType<T>, req: Request): T {
-  return parseInput(schema, req.body);
+/** The body, valid; otherwise every field's message at once, the schema's and (for the fields that are valid) the rules'. */
+export function bodyOf<T>(schema: z.ZodType<T>, req: Request, rules?: FieldRules<T>): T {
+  return parseInput(schema, req.body, rules);
+}
+
+/** An endpoint's body with its rules: every message at once, whether the schema fails or not. */
+export function checkedBodyOf<T>(endpoint: Pick<ApiEndpoint, 'rules'>, schema: z.ZodType<T>, req: Request): T {
+  const rules: FieldRules<T> | undefined = endpoint.rules && ((valid) => (endpoint.rules as (valid: Partial<T>, req: Request) => FieldErrors)(valid, req));
+  const body = bodyOf(schema, req, rules);
+  if (rules) ValidationError.throwIfAny(rules(body));
+  return body;
 }

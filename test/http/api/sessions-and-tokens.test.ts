@@ -140,7 +140,7 @@ describe('GET, POST and DELETE /users/me/tokens', () => {
     const post = (body: object) => api('post', '/users/me/tokens', secret).send({ current_password: user.password, ...body });
     const ok = { name: 'x', scope: 'read', expires_in_days: 30 };
     const day = (offset: number) => new Date(t.clock.now().getTime() + offset * DAY).toISOString().slice(0, 10);
-    expectError(await post({}), 422, 'validation_failed', { name: 'Enter a name for the token.', scope: 'Choose read only or read and write.' });
+    expectError(await post({}), 422, 'validation_failed', { name: 'Enter a name for the token.', scope: 'Choose read only or read and write.', expires_in_days: 'Choose when the token expires.' });
     expectError(await post({ ...ok, name: 42 }), 422, 'validation_failed', { name: 'Enter this as text' });
     expectError(await post({ ...ok, name: 'x'.repeat(61) }), 422, 'validation_failed', { name: 'Must be 60 characters or fewer' });
     expectError(await post({ ...ok, scope: 'admin' }), 422, 'validation_failed', { scope: 'Choose read only or read and write.' });

@@ -74,13 +74,17 @@ describe('Hostile and broken input on the sign-up and sign-in forms', () => {
   it('a missing or wrong form token is a 403 that says the form expired', async () => {
     const visitor = new Visitor(t.app);
     await visitor.get('/signup');
+    const expired = 'This form expired; check the values and send it again.';
     const missing = await visitor.post('/signup', signUpFields);
-    expectClear4xx(missing, 403, 'This form expired, please try again.');
-    expect(missing.text).toContain('href="/signup"');
+    expectClear4xx(missing, 403, expired);
+    expect(missing.text).toContain('action="/signup"');
     const wrong = await visitor.post('/signup', { ...signUpFields, _csrf: 'x'.repeat(64) });
-    expectClear4xx(wrong, 403, 'This form expired, please try again.');
+    expectClear4xx(wrong, 403, expired);
     const noSession = await new Visitor(t.app).post('/login', { _csrf: 'abc', identifier: 'a', password: 'b' });
-    expectClear4xx(noSession, 403, 'Form expired');
+    expectClear4xx(noSession, 403, expired);
+    const notAForm = await new Visitor(t.app).post('/logout', { _csrf: 'abc' });
+    expectClear4xx(notAForm, 403, 'This form expired, please try again.');
+    expect(notAForm.text).toContain('Form expired');
   });
 
   it('a body over the limit is a 413 page', async () => {

@@ -1,6 +1,7 @@
 import { describeApp } from '../../helpers/app';
 import { csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
+import { secretOnPage, totpAt } from '../../helpers/totp';
 
 const t = describeApp();
 
@@ -23,5 +24,17 @@ describe('A message beside a field', () => {
     expect(res.status).toBe(422);
     expect(inlineError(res.text, 'scope')).toBeTruthy();
     expect(inlineError(res.text, 'expires')).toBeTruthy();
+  });
+
+  it('says so for a checkbox left unticked (the recovery codes confirmation)', async () => {
+    const visitor = await signedIn(t, await createUser(t));
+    const setup = await visitor.get('/profile/security/totp');
+    const secret = secretOnPage(setup.text);
+    await visitor.post('/profile/security/totp', { _csrf: csrfTokenIn(setup.text), code: totpAt(secret, t.clock.now()) });
+    const codes = await visitor.get('/profile/security/recovery-codes');
+    const res = await visitor.post('/profile/security/recovery-codes/saved', { _csrf: csrfTokenIn(codes.text) });
+    expect(res.status).toBe(422);
+    expect(inlineError(res.text, 'saved')).toBe('Error: Confirm that you saved your recovery codes');
+    expect(res.text).toMatch(/<input type="checkbox" id="field-saved"[^>]*aria-describedby="field-saved-error"/);
   });
 });
