@@ -168,7 +168,7 @@ export function credentialsApi(deps: { apiTokens: ApiTokensService; sshKeys: Ssh
       /** POST /api/v1/users/me/ssh-keys */
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);
-        res.status(201).json(sshKeyView(await deps.sshKeys.add(user, bodyOf(addSshKeyRequest, req), ctx)));
+        res.status(201).json(sshKeyView(await deps.sshKeys.add(user, bodyOf(addSshKeyRequest, req, (valid) => deps.sshKeys.check(valid)), ctx)));
       },
     },
     {

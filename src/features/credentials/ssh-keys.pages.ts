@@ -33,6 +33,7 @@ export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock
       schema: sshKeyFormSchema,
       // Never echo the key: what was pasted may be a private key.
       keep: ['title'],
+      rules: (valid) => deps.sshKeys.check(valid),
       locals,
       handle: async (req, res, input) => {
         const key = await deps.sshKeys.add(signedInUser(req), input, contextOf(req, res));

@@ -1,13 +1,13 @@
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
-import { NotFoundError, ValidationError } from '../../infra/errors';
+import { NotFoundError, ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { CredentialsRepository } from './credentials.repository';
 import type { Repos } from '../../core/repos';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 import type { User } from '../../core/users/user';
 import { DuplicateSshKeyError, type SshKey } from './credentials.repository';
-import { SshKeyError, parseSshPublicKey } from './ssh-key-parser';
+import { SshKeyError, parseSshPublicKey, type ParsedSshKey } from './ssh-key-parser';
 
 /** The tables this module reads and writes. */
 type Tables = NoticeTables & { credentials: CredentialsRepository };
@@ -22,17 +22,30 @@ const PROBLEM_MESSAGES = {
 /** SSH public keys: parsed and checked, fingerprinted like ssh-keygen, one account per key. */
 export function createSshKeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; authorizedKeysLimiter: Limiter }) {
   const { repos, clock } = deps;
+
+  /** The key parsed, or why it cannot be added. */
+  function parseKey(key: string): { parsed: ParsedSshKey } | { errors: FieldErrors } {
+    try {
+      return { parsed: parseSshPublicKey(key) };
+    } catch (err) {
+      if (err instanceof SshKeyError) return { errors: { key: { key: PROBLEM_MESSAGES[err.problem] } } };
+      throw err;
+    }
+  }
+
   return {
+    /** The rule that needs no database, over whichever fields are valid: the key is a public key this service accepts. */
+    check(input: Partial<{ title: string; key: string }>): FieldErrors {
+      const result = input.key === undefined ? undefined : parseKey(input.key);
+      return result && 'errors' in result ? result.errors : {};
+    },
+
     list: (user: User): Promise<SshKey[]> => repos.credentials.listSshKeys(user.id),
 
     async add(user: User, input: { title: string; key: string }, ctx: RequestContext): Promise<SshKey> {
-      let parsed;
-      try {
-        parsed = parseSshPublicKey(input.key);
-      } catch (err) {
-        if (err instanceof SshKeyError) throw ValidationError.field('key', PROBLEM_MESSAGES[err.problem]);
-        throw err;
-      }
+      const result = parseKey(input.key);
+      if ('errors' in result) throw new ValidationError(result.errors);
+      const { parsed } = result;
       try {
         return await repos.transaction(async (tx) => {
           const key = await tx.credentials.insertSshKey({ userId: user.id, title: input.title, keyType: parsed.label, bits: parsed.bits, fingerprint: parsed.fingerprint, publicKey: parsed.publicKey, comment: parsed.comment, now: clock.now() });

@@ -35,3 +35,16 @@ describe('A new token with three wrong fields', () => {
     expect(res.body.error.fields.allowed_ips).toMatch(/"not-an-ip" is not an IP address or CIDR range/);
   });
 });
+
+describe('A new SSH key without a title and with a private key pasted', () => {
+  it('answers with both messages at once, and never shows the pasted key again', async () => {
+    const visitor = await signedIn(t, await createUser(t));
+    const pasted = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+    const res = await visitor.submit('/profile/keys', { title: '', key: pasted });
+    expect(res.status).toBe(422);
+    expect(summary(res.text)).toHaveLength(2);
+    expect(inline(res.text, 'title')).toBeTruthy();
+    expect(inline(res.text, 'key')).toMatch(/private key/i);
+    expect(res.text).not.toContain('b3BlbnNzaC1rZXktdjEAAAAA');
+  });
+});
