@@ -27,7 +27,7 @@ function fromLibrary(err: unknown): AppError | undefined {
 
 /** A form post with an expired token gets its form back when its route has one (see expired-forms.ts). */
 async function answeredAsForm(req: Request, res: Response, expiredForms: ExpiredForms | undefined, logger: Logger): Promise<boolean> {
-  if (!expiredForms || req.method !== 'POST' || !req.is(['urlencoded', 'multipart'])) return false;
+  if (!expiredForms || req.method !== 'POST' || !req.is('urlencoded')) return false;
   try {
     return await expiredForms(req, res);
   } catch (err) {
