@@ -79,7 +79,7 @@ describe('Lists that scan', () => {
 
   it('list tokens expiring soonest first, then the most recently used, expired ones last', async () => {
     const user = await createUser(t);
-    const create = async (name: string, expires: string) => (await t.services.apiTokens.create(user, { name, scope: 'read', expires }, ctx)).secret;
+    const create = async (name: string, expires: '7' | '30' | '90' | '365') => (await t.services.apiTokens.create(user, { name, scope: 'read', expires }, ctx)).secret;
     await create('Old', '7');
     await create('Long', '365');
     await create('Mid', '90');
