@@ -22,8 +22,9 @@
     var spoken = document.createElement('p');
     spoken.className = 'visually-hidden';
     spoken.setAttribute('aria-live', 'polite');
-    box.appendChild(shown);
-    box.appendChild(spoken);
+    var field = input.closest('.field') || box;
+    field.appendChild(shown);
+    field.appendChild(spoken);
 
     function update() {
       // UTF-16 units, as maxlength and the server count them.

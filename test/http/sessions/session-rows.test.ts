@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describeApp } from '../../helpers/app';
-import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
+import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser } from '../../helpers/factories';
 
 /** A real MaxMind DB file with documentation networks (test/fixtures/geoip/write-mmdb.ts). */
