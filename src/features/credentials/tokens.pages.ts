@@ -22,7 +22,7 @@ type ListedToken = Awaited<ReturnType<ApiTokensService['list']>>[number];
  * The list people scan for what needs them: live tokens expiring soonest first (then the
  * most recently used), expired ones last, the most recently expired first.
  */
-export function tokenListOrder(now: Date) {
+function tokenListOrder(now: Date) {
   const at = (date: Date | null) => date?.getTime() ?? 0;
   return (a: ListedToken, b: ListedToken): number => {
     const aExpired = at(a.expiresAt) <= now.getTime();
