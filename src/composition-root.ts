@@ -41,6 +41,7 @@ export function createFeatures(deps: Deps) {
     claims: deps.claims,
     background: deps.background,
     oneTimeLinks,
+    places: deps.places,
     notices: createSecurityNotices({ mail, links: deps.links, clock, oneTimeLinks }),
   };
   const base = { ...core, repos };

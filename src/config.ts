@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -102,6 +103,8 @@ const schema = z.object({
   REDIS_COMMAND_TIMEOUT_MS: int(100, 120_000).default(2000),
   ACTIVITY_RETENTION_DAYS: int(1, 3650).default(400),
   FAILED_MAIL_RETENTION_DAYS: int(1, 3650).default(30),
+  /** A MaxMind GeoLite2-City or -Country .mmdb file: the Sessions tab shows each address's approximate place. */
+  GEOIP_DB: z.string().min(1).optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -141,6 +144,8 @@ export interface Config {
   signInLimits: { perAccountAndIp: number; perAccount: number; perIp: number };
   timeouts: BackendTimeouts;
   retention: { activityDays: number; failedMailDays: number };
+  /** Absolute path of the GeoIP database, when one is configured. */
+  geoipDb?: string;
 }
 
 /** How long a call to PostgreSQL or Redis may take before the request gets a 503. */
@@ -165,6 +170,15 @@ export class ConfigError extends Error {
 /** sysexits' EX_CONFIG: the service cannot start as configured. */
 export const EXIT_CONFIG = 78;
 
+function unreadable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return !fs.statSync(file).isFile();
+  } catch {
+    return true;
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
@@ -178,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
     mailTransport === 'smtp' && !e.SMTP_URL && 'SMTP_URL: required when MAIL_TRANSPORT=smtp',
     e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL && 'WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database serves one process)',
+    e.GEOIP_DB !== undefined && unreadable(e.GEOIP_DB) && `GEOIP_DB: cannot read ${path.resolve(e.GEOIP_DB)} (a GeoLite2-City or -Country .mmdb file)`,
   ].filter((line): line is string => typeof line === 'string');
   if (problems.length > 0 || !mailTransport) throw new ConfigError(problems);
   const baseUrl = new URL(e.BASE_URL ?? `http://localhost:${e.PORT}`);
@@ -225,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redisCommandMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
     retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS },
+    geoipDb: e.GEOIP_DB === undefined ? undefined : path.resolve(e.GEOIP_DB),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
+import { GeoIpDatabaseError, openPlaces, type Places } from './infra/geoip';
 import { systemClock, type Clock } from './infra/clock';
 import { createDb, migrateLatest, pingDb, withMigrationConnection, type Db } from './infra/db';
 import { createDataCipher } from './infra/crypto/data-cipher';
@@ -41,6 +42,8 @@ export interface Deps {
   links: Links;
   mail: { queue: MailQueue; worker: OutboxWorker; transport: MailTransport };
   background: Background;
+  /** Approximate places of addresses (GEOIP_DB), or none. */
+  places: Places;
 }
 
 export interface DepsOptions {
@@ -55,6 +58,7 @@ export interface DepsOptions {
 
 export async function createDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const places = placesOf(config);
   if (!config.databaseUrl && !options.embeddedInMemory) fs.mkdirSync(path.resolve(config.dataDir), { recursive: true });
   const log = { warn: (message: unknown) => logger.warn({ message }, 'database'), error: (message: unknown) => logger.error({ message }, 'database') };
   const { timeouts } = config;
@@ -109,7 +113,18 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     links: createLinks(config.baseUrl),
     mail: { queue: createMailQueue({ cipher: mailCipher, clock }), worker, transport },
     background: createBackground(logger),
+    places,
   };
+}
+
+/** Opened before anything else, so that a file that is no MaxMind database stops the start with one line. */
+function placesOf(config: Config): Places {
+  try {
+    return openPlaces(config.geoipDb);
+  } catch (err) {
+    if (err instanceof GeoIpDatabaseError) throw new ConfigError([`GEOIP_DB: ${err.message}`]);
+    throw err;
+  }
 }
 
 /** Closes pools and connections (graceful shutdown, end of a test file). */

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Links } from '../http/links';
 import type { Background } from '../infra/background';
 import type { Clock } from '../infra/clock';
+import type { Places } from '../infra/geoip';
 import type { MailQueue } from '../infra/mailer/mail-queue';
 import type { LimiterFactory } from '../infra/rate-limit';
 import type { SessionRegistry } from '../infra/session-store/session-registry';
@@ -25,4 +26,6 @@ export interface CoreDeps {
   background: Background;
   notices: SecurityNotices;
   oneTimeLinks: OneTimeLinks;
+  /** Approximate places of addresses, where GEOIP_DB is configured. */
+  places: Places;
 }

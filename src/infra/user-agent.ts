@@ -56,15 +56,18 @@ export function parseUserAgent(userAgent: string, hints?: Record<string, string>
   return parsed;
 }
 
+/** Some parsers pass "10_15_7" through from the User-Agent string; people write 10.15.7. */
+const dotted = (version: string) => version.replace(/_/g, '.');
+
 function parse(userAgent: string, hints?: Record<string, string>): DeviceDescription {
   const r = UAParser({ 'user-agent': userAgent.slice(0, 512), ...hints }).withClientHints() as ReturnType<ReturnType<typeof UAParser>['withClientHints']> & UAParser.IResult;
   // Linux user agents carry the CPU where other systems carry their version.
   const osVersionIsCpu = /^(x86_64|aarch64|i[3-6]86|armv\d+l?|arm64|amd64)$/.test(r.os.version ?? '');
   return {
     browser: r.browser.name ?? '',
-    browserVersion: r.browser.version ?? '',
+    browserVersion: dotted(r.browser.version ?? ''),
     os: r.os.name ?? '',
-    osVersion: osVersionIsCpu ? '' : (r.os.version ?? ''),
+    osVersion: osVersionIsCpu ? '' : dotted(r.os.version ?? ''),
     deviceVendor: r.device.vendor ?? '',
     deviceModel: r.device.model ?? '',
     deviceType: r.device.type ?? '',
@@ -85,4 +88,37 @@ export function clientSummary(userAgent: string): string {
   const { browser, os } = browserAndOs(userAgent);
   if (browser) return [browser, os].filter(Boolean).join(' · ');
   return (userAgent.trim().split(/\s+/)[0] ?? '').slice(0, 60);
+}
+
+/** A session as people name it: "Firefox 128" on "macOS 10.15.7", and the phone or tablet when it is one. */
+export interface DeviceLabel {
+  browser: string;
+  os: string;
+  /** "iPhone", "Google Pixel 8"; empty on desktops, where the model says nothing useful. */
+  device: string;
+  kind: 'mobile' | 'tablet' | '';
+}
+
+/** Browsers are known by their major version, Safari by major.minor (17.4). */
+function shortBrowserVersion(name: string, version: string): string {
+  const parts = dotted(version).split('.');
+  return (/Safari/.test(name) ? parts.slice(0, 2) : parts.slice(0, 1)).join('.');
+}
+
+/** Chromium's reduced User-Agent says "Android 10; K": a placeholder, not a model. */
+const PLACEHOLDER_MODELS = new Set(['K']);
+
+/** The words for a session's list row: what the browser is and runs on, without guessing. */
+export function deviceLabel(d: DeviceDescription): DeviceLabel {
+  const kind = d.deviceType === 'mobile' || d.deviceType === 'tablet' ? d.deviceType : '';
+  const browserName = d.browser.replace(/^Mobile /, '');
+  const osName = d.os === 'iOS' && kind === 'tablet' ? 'iPadOS' : d.os;
+  const model = PLACEHOLDER_MODELS.has(d.deviceModel) ? '' : d.deviceModel;
+  const vendor = d.deviceVendor === 'Apple' ? '' : d.deviceVendor;
+  return {
+    browser: [browserName, browserName && shortBrowserVersion(d.browser, d.browserVersion)].filter(Boolean).join(' '),
+    os: [osName, osName && dotted(d.osVersion)].filter(Boolean).join(' '),
+    device: kind && model ? [vendor, model].filter(Boolean).join(' ') : '',
+    kind,
+  };
 }

@@ -60,8 +60,13 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const page = await context.newPage();
     await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/tokens`);
+    await page.locator('#new-token > summary').click();
     await page.locator('#field-name').fill('Home Assistant');
+    await page.getByText('46 characters left').waitFor();
     await page.locator('input[name=scope][value=write]').check();
+    expect(await page.locator('#field-expires_on').isVisible()).toBe(false);
+    await page.locator('#field-expires').selectOption('custom');
+    expect(await page.locator('#field-expires_on').isVisible()).toBe(true);
     await page.locator('#field-expires').selectOption('365');
     await page.locator('#field-allowed_ips').fill('192.168.1.0/24\n2001:DB8::1');
     await page.locator('form[action="/profile/tokens"] button[type=submit]').click();
@@ -83,6 +88,7 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const page = await context.newPage();
     await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/keys`);
+    await page.locator('#new-key > summary').click();
     await page.locator('#field-title').fill('Laptop');
     await page.locator('#field-key').fill('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----');
     await page.locator('form[action="/profile/keys"] button[type=submit]').click();
@@ -99,8 +105,11 @@ describe('Tokens, app passwords and SSH keys in the browser', () => {
     const page = await context.newPage();
     await signInThroughForm(site, page, { username: user.username, password: GOOD_PASSWORD });
     await page.goto(`${site.baseUrl}/profile/tokens`);
+    await page.locator('#new-token > summary').click();
     await page.locator('#field-name').fill('Скрипта');
+    expect(await page.locator('#field-expires_on').isVisible()).toBe(false);
     await page.locator('#field-expires').selectOption('custom');
+    expect(await page.locator('#field-expires_on').isVisible()).toBe(true);
     await page.locator('form[action="/profile/tokens"] button[type=submit]').click();
     await page.locator('.field--error').first().waitFor();
     await shoot(page, 'profile-tokens-error-sr-cyrl-nojs-narrow');

@@ -42,6 +42,7 @@ describe('The Sessions tab in the browser', () => {
     await page.locator('form[action="/login"] button[type=submit]').click();
     await page.waitForURL(`${site.baseUrl}/`);
     await page.goto(`${site.baseUrl}/profile/sessions`);
+    await page.locator('.session:not(.session--current) .confirm > summary').click();
     await page.locator('.session:not(.session--current) button[type=submit]').click();
     await page.getByText('Dieses Gerät wurde abgemeldet.').waitFor();
     expect(await page.locator('.session').count()).toBe(1);

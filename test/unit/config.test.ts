@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, defaultConfig, defaultEnv, loadConfig } from '../../src/config';
 
 const secrets = { SESSION_SECRET: 'a'.repeat(40), DATA_KEY: 'b'.repeat(40) };
@@ -120,5 +121,13 @@ describe('Configuration', () => {
     expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_TRANSPORT: 'file' }).mailTransport).toBe('file');
     expect(refusal({ MAIL_TRANSPORT: 'smtp' })).toBe('SMTP_URL: required when MAIL_TRANSPORT=smtp');
     expect(refusal({ MAIL_TRANSPORT: 'pigeon' })).toMatch(/^MAIL_TRANSPORT: must be smtp or file/);
+  });
+
+  it('takes GEOIP_DB as a readable file, and refuses to start with one it cannot read', () => {
+    const database = path.join(__dirname, '../fixtures/geoip/places-test.mmdb');
+    expect(loadConfig({ GEOIP_DB: database }).geoipDb).toBe(database);
+    expect(defaultConfig().geoipDb).toBeUndefined();
+    expect(refusal({ GEOIP_DB: '/nonexistent/GeoLite2-City.mmdb' })).toBe('GEOIP_DB: cannot read /nonexistent/GeoLite2-City.mmdb (a GeoLite2-City or -Country .mmdb file)');
+    expect(refusal({ GEOIP_DB: __dirname })).toMatch(/^GEOIP_DB: cannot read /);
   });
 });

@@ -18,6 +18,7 @@ import { URLS } from '../../http/urls';
 export function createAppPasswordsPages(deps: { appPasswords: AppPasswordsService; secrets: NewSecrets; clock: Clock }) {
   const locals = async (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'app-passwords'),
+    now: deps.clock.now(),
     username: signedInUser(req).username,
     appPasswords: (await deps.appPasswords.list(signedInUser(req))).map((p) => ({ ...p, client: p.lastUsedAgent ? clientSummary(p.lastUsedAgent) : '' })),
   });

@@ -17,6 +17,7 @@ import { URLS } from '../../http/urls';
 export function createSshKeysPages(deps: { sshKeys: SshKeysService; clock: Clock }) {
   const locals = async (req: Request, res: Response) => ({
     ...profileFrame(req, res, deps.clock, 'keys'),
+    now: deps.clock.now(),
     username: signedInUser(req).username,
     keys: await deps.sshKeys.list(signedInUser(req)),
   });

@@ -23,6 +23,23 @@ function tokenInput(form: Partial<TokenFormInput>): Partial<NewTokenInput> {
   return { name: form.name, scope: form.scope, expires: form.expires, expiresOn: form.expires_on, allowedIps: form.allowed_ips };
 }
 
+type ListedToken = Awaited<ReturnType<ApiTokensService['list']>>[number];
+
+/**
+ * The list people scan for what needs them: live tokens expiring soonest first (then the
+ * most recently used), expired ones last, the most recently expired first.
+ */
+function tokenListOrder(now: Date) {
+  const at = (date: Date | null) => date?.getTime() ?? 0;
+  return (a: ListedToken, b: ListedToken): number => {
+    const aExpired = at(a.expiresAt) <= now.getTime();
+    const bExpired = at(b.expiresAt) <= now.getTime();
+    if (aExpired !== bExpired) return aExpired ? 1 : -1;
+    const byExpiry = aExpired ? at(b.expiresAt) - at(a.expiresAt) : at(a.expiresAt) - at(b.expiresAt);
+    return byExpiry || at(b.lastUsedAt) - at(a.lastUsedAt);
+  };
+}
+
 /** The Tokens tab: personal access tokens for the JSON API. */
 export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: NewSecrets; clock: Clock }) {
   const locals = async (req: Request, res: Response) => {
@@ -34,7 +51,7 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       lifetimes: TOKEN_LIFETIMES,
       dateMin: isoDay(new Date(now.getTime() + DAY)),
       dateMax: lastExpiryDay(now),
-      tokens: tokens.map((token) => ({
+      tokens: [...tokens].sort(tokenListOrder(now)).map((token) => ({
         ...token,
         masked: deps.apiTokens.masked(token),
         expired: token.expiresAt.getTime() <= now.getTime(),

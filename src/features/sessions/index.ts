@@ -20,7 +20,7 @@ export function createSessionsFeature(deps: Deps) {
   const sessions = createSessionsService({ registry: deps.sessionRegistry, repos: deps.repos, clock, config, notices: deps.notices });
   const complete = createSignInCompletion({ config, clock, sessions, activity: signInActivity });
 
-  const pages = createSessionsPages({ sessions, clock });
+  const pages = createSessionsPages({ sessions, clock, places: deps.places });
   const guard = (operation: Operation) => guardOperation(operation, { clock, returnTo: URLS.sessions });
   const routes = Router();
   routes.get(URLS.sessions, requireUser, guard(OP.listSessions), pages.show);

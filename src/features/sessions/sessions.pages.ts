@@ -1,4 +1,6 @@
 import type { Clock } from '../../infra/clock';
+import type { Places } from '../../infra/geoip';
+import { deviceLabel } from '../../infra/user-agent';
 import { renderPage } from '../../http/render';
 import { flash } from '../../http/session';
 import { profileFrame } from '../../http/profile-frame';
@@ -8,11 +10,11 @@ import { URLS } from '../../http/urls';
 
 
 /** The Sessions tab of the profile. */
-export function createSessionsPages(deps: { sessions: SessionsService; clock: Clock }) {
+export function createSessionsPages(deps: { sessions: SessionsService; clock: Clock; places: Places }) {
   return {
-    /** GET /profile/sessions: every signed-in device, this one first. */
+    /** GET /profile/sessions: every signed-in device, this one first, with its approximate place where GEOIP_DB is set. */
     show: signedInPage(async (req, res, user, ctx) => {
-      const sessions = await deps.sessions.list(user.id, ctx.sessionId);
+      const sessions = (await deps.sessions.list(user.id, ctx.sessionId)).map((s) => ({ ...s, label: deviceLabel(s.device), place: deps.places.placeOf(s.ip, ctx.locale) }));
       await renderPage(res, 'sessions/sessions', { ...profileFrame(req, res, deps.clock, 'sessions'), sessions, now: deps.clock.now() });
     }),
 

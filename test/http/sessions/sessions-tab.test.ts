@@ -61,7 +61,9 @@ describe('The Sessions tab', () => {
     expect(firefox).toContain('Linux');
     expect(firefox).toContain('arm64');
     expect(firefox).toContain('Gecko');
-    expect(firefox).toMatch(/Device\s+Unknown/);
+    expect(firefox).toContain('Firefox 133 on Linux');
+    expect(firefox).not.toMatch(/Device|Unknown/);
+    expect(page.text).not.toContain('Approximate place');
     expect(page.text).toMatch(/<time datetime="[^"]+" title="[^"]+">(now|\d+ (seconds|minutes?) ago)<\/time>/);
   });
 
