@@ -117,6 +117,24 @@ describe('The signed-out header on a 320-pixel screen', () => {
     await context.close();
   });
 
+  it.each(['DejaVu Sans', 'Liberation Serif', 'monospace'])('fits in German and Serbian with the text a quarter larger, even in %s', async (family) => {
+    for (const locale of ['de', 'sr-Cyrl']) {
+      const context = await newContext(site, { locale, viewport: { width: 320, height: 640 } });
+      const page = await context.newPage();
+      await page.goto(`${site.baseUrl}/forgot-password`);
+      // As a person who set a bigger default text size, or whose machine draws with another font.
+      await page.evaluate((font) => {
+        document.documentElement.style.fontSize = '125%';
+        document.body.style.fontFamily = font;
+      }, family);
+      const right = await page.locator('.site-header').evaluate((header) => Math.max(...[...header.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right)));
+      expect({ locale, family, right: right <= 320 }).toEqual({ locale, family, right: true });
+      expect(await page.locator('.site-header').evaluate((header) => header.scrollWidth - header.clientWidth)).toBe(0);
+      await shoot(page, `layout-header-320-${locale}-${family.replace(/\s/g, '-')}`);
+      await context.close();
+    }
+  });
+
   it('is drawn in the font shipped with the site, whatever fonts the machine has', async () => {
     const context = await newContext(site, { locale: 'sr-Cyrl' });
     const page = await context.newPage();
