@@ -37,6 +37,17 @@
     });
   });
 
+  // File pickers: the chosen file's name, in place of the browser's own text (which is in the browser's language).
+  document.querySelectorAll('[data-file-name]').forEach(function (name) {
+    var input = document.getElementById(name.getAttribute('data-file-name'));
+    if (!input) return;
+    var none = name.textContent;
+    name.hidden = false;
+    input.addEventListener('change', function () {
+      name.textContent = input.files && input.files.length ? input.files[0].name : none;
+    });
+  });
+
   // Menus built on <details>: Escape and a click elsewhere close them.
   var menus = document.querySelectorAll('details[data-menu]');
   document.addEventListener('keydown', function (event) {

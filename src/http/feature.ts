@@ -1,14 +1,23 @@
 import type { Router } from 'express';
 import type { ApiEndpoint } from './api/api-endpoint';
 
+/** The headings the profile's tabs are grouped under, in the order they are shown. */
+export const PROFILE_TAB_GROUPS = ['profile', 'security', 'access', 'data'] as const;
+export type ProfileTabGroup = (typeof PROFILE_TAB_GROUPS)[number];
+
 /** One tab of the profile page, contributed by the feature that owns it. */
 export interface ProfileTab {
   id: string;
   /** Its URL, from the URL table. */
   path: string;
   labelKey: string;
-  /** Where it sits among the tabs: lower first. */
+  group: ProfileTabGroup;
+  /** A symbol of the icon sprite (views/partials/icons.ejs), without its `i-` prefix. */
+  icon: string;
+  /** Where it sits in its group: lower first. */
   order: number;
+  /** Its forms ask for a recent sign-in, so the tab says how long the last one still counts. */
+  stepUp?: boolean;
 }
 
 /**

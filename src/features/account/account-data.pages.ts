@@ -17,7 +17,7 @@ const deleteSchema = z.object({ confirm_username: text({ requiredKey: 'deletion.
 
 /** The "Your data" tab: download everything, or delete the account. */
 export function createAccountDataPages(deps: { dataExport: DataExportService; accountDeletion: AccountDeletionService; config: Config; clock: Clock }) {
-  const deleteLocals = (req: Request, res: Response) => ({ ...profileFrame(req, res, deps.clock, 'data'), username: signedInUser(req).username, reserveDays: deps.config.deletedReserveDays });
+  const deleteLocals = (req: Request, res: Response) => ({ ...profileFrame(req, res, deps.clock, 'delete'), username: signedInUser(req).username, reserveDays: deps.config.deletedReserveDays });
 
   return {
     /** GET /profile/data */

@@ -52,8 +52,9 @@ export function createAccountFeature(deps: Deps) {
     routes,
     api: accountApi({ accountDeletion, dataExport }),
     tabs: [
-      { id: 'activity', path: URLS.activity, labelKey: 'profile.tabs.activity', order: 90 },
-      { id: 'data', path: URLS.data, labelKey: 'profile.tabs.data', order: 100 },
+      { id: 'activity', path: URLS.activity, labelKey: 'profile.tabs.activity', group: 'security', icon: 'pulse', order: 90 },
+      { id: 'data', path: URLS.data, labelKey: 'profile.tabs.data', group: 'data', icon: 'download', order: 100, stepUp: true },
+      { id: 'delete', path: URLS.deleteAccount, labelKey: 'profile.tabs.delete', group: 'data', icon: 'trash', order: 110, stepUp: true },
     ],
   } satisfies Feature;
 }

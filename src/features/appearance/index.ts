@@ -27,6 +27,6 @@ export function createAppearanceFeature(deps: Deps) {
   return {
     services: { appearance },
     routes,
-    tabs: [{ id: 'preferences', path: URLS.preferences, labelKey: 'profile.tabs.preferences', order: 30 }],
+    tabs: [{ id: 'preferences', path: URLS.preferences, labelKey: 'profile.tabs.preferences', group: 'profile', icon: 'sliders', order: 30 }],
   } satisfies Feature;
 }

@@ -26,7 +26,8 @@ export function createSignUpPages(deps: { signUp: SignUpService; complete: SignI
       locals,
       handle: async (req, res, input) => {
         const user = await deps.signUp.signUp(input, contextOf(req, res));
-        await deps.complete(req, res, user.id, 'password', [{ type: 'success', key: 'auth.signUp.welcome', params: { email: user.email } }], { firstDevice: true });
+        // No greeting of its own: the home page's notice asking to verify the address says it all.
+        await deps.complete(req, res, user.id, 'password', [], { firstDevice: true });
         res.redirect(303, '/');
       },
     }),

@@ -51,9 +51,9 @@ export function createCredentialsFeature(deps: Deps) {
     routes,
     api: credentialsApi({ apiTokens, sshKeys, clock }),
     tabs: [
-      { id: 'tokens', path: URLS.tokens, labelKey: 'profile.tabs.tokens', order: 60 },
-      { id: 'app-passwords', path: URLS.appPasswords, labelKey: 'profile.tabs.appPasswords', order: 70 },
-      { id: 'keys', path: URLS.keys, labelKey: 'profile.tabs.keys', order: 80 },
+      { id: 'tokens', path: URLS.tokens, labelKey: 'profile.tabs.tokens', group: 'access', icon: 'token', order: 60, stepUp: true },
+      { id: 'app-passwords', path: URLS.appPasswords, labelKey: 'profile.tabs.appPasswords', group: 'access', icon: 'app', order: 70, stepUp: true },
+      { id: 'keys', path: URLS.keys, labelKey: 'profile.tabs.keys', group: 'access', icon: 'key', order: 80, stepUp: true },
     ],
   } satisfies Feature;
 }

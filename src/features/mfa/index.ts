@@ -68,7 +68,7 @@ export function createMfaFeature(deps: Deps) {
   return {
     services: { mfa, passkeys },
     routes,
-    tabs: [{ id: 'security', path: URLS.security, labelKey: 'profile.tabs.security', order: 50 }],
+    tabs: [{ id: 'security', path: URLS.security, labelKey: 'profile.tabs.security', group: 'security', icon: 'shield', order: 40, stepUp: true }],
   } satisfies Feature;
 }
 

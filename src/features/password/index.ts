@@ -46,7 +46,7 @@ export function createPasswordFeature(deps: Deps) {
     services,
     routes,
     api: passwordApi({ passwordChange }),
-    tabs: [{ id: 'password', path: URLS.password, labelKey: 'profile.tabs.password', order: 20 }],
+    tabs: [{ id: 'password', path: URLS.password, labelKey: 'profile.tabs.password', group: 'profile', icon: 'lock', order: 20, stepUp: true }],
   } satisfies Feature;
 }
 

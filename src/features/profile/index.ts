@@ -71,7 +71,7 @@ export function createProfileFeature(deps: Deps) {
     uploadRoutes,
     routes,
     api: profileApi({ accountDetails, emailChange, avatars, baseUrl: config.baseUrl }),
-    tabs: [{ id: 'account', path: URLS.account, labelKey: 'profile.tabs.account', order: 10 }],
+    tabs: [{ id: 'account', path: URLS.account, labelKey: 'profile.tabs.account', group: 'profile', icon: 'person', order: 10, stepUp: true }],
   } satisfies Feature;
 }
 

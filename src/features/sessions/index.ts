@@ -31,7 +31,7 @@ export function createSessionsFeature(deps: Deps) {
     services: { signInActivity, sessions },
     routes,
     api: sessionsApi({ sessions }),
-    tabs: [{ id: 'sessions', path: URLS.sessions, labelKey: 'profile.tabs.sessions', order: 40 }],
+    tabs: [{ id: 'sessions', path: URLS.sessions, labelKey: 'profile.tabs.sessions', group: 'security', icon: 'devices', order: 50 }],
   } satisfies Feature;
   /** `complete`: the last step of every way in, for the sign-in pages of the features above. */
   return { ...feature, complete };

@@ -33,7 +33,7 @@ describe('Verifying the email address after sign-up', () => {
     expect(message.html).toContain('Confirm my email address');
 
     const home = await visitor.get('/');
-    expect(home.text).toContain('Welcome! We sent a link to vera@example.com');
+    expect(home.text).toContain('We sent a link to vera@example.com.');
     expect(home.text).toContain('Please verify your email address');
 
     const link = verifyPath('vera@example.com');

@@ -11,7 +11,7 @@ describe('Confirming one\'s identity before a sensitive change', () => {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
     const page = await visitor.get('/profile/account');
-    expect(page.text).toMatch(/Confirmed identity until <time datetime="[^"]+">\d{1,2}:\d{2}( UTC)?<\/time>/);
+    expect(page.text).toMatch(/You recently confirmed it's you\. Until <time datetime="[^"]+">\d{1,2}:\d{2}( UTC)?<\/time> you won't be asked again\./);
   });
 
   it('after 10 minutes: asks for the password, then returns to the tab with the form filled in again', async () => {
@@ -19,7 +19,7 @@ describe('Confirming one\'s identity before a sensitive change', () => {
     const visitor = await signedIn(t, user);
     t.clock.advance(11 * MINUTE);
     const tab = await visitor.get('/profile/account');
-    expect(tab.text).not.toContain('Confirmed identity until');
+    expect(tab.text).not.toContain("you won't be asked again");
     const res = await visitor.post('/profile/account/email', { _csrf: csrfTokenIn(tab.text), email: 'new-address@example.com' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/reauth?next=%2Fprofile%2Faccount');
@@ -42,7 +42,7 @@ describe('Confirming one\'s identity before a sensitive change', () => {
     const back = await visitor.get('/profile/account');
     expect(back.text).toContain('Thank you. You can make the change now.');
     expect(back.text).toContain('value="new-address@example.com"');
-    expect(back.text).toContain('Confirmed identity until');
+    expect(back.text).toContain("you won't be asked again");
     const sent = await visitor.post('/profile/account/email', { _csrf: csrfTokenIn(back.text), email: 'new-address@example.com' });
     expect(sent.headers.location).toBe('/profile/account');
     expect((await t.services.emailChange.pending(user))?.newEmail).toBe('new-address@example.com');
@@ -55,7 +55,7 @@ describe('Confirming one\'s identity before a sensitive change', () => {
     const res = await visitor.post('/reauth/drop', { _csrf: csrfTokenIn(tab.text), next: '/profile/password' });
     expect(res.headers.location).toBe('/profile/password');
     const after = await visitor.get('/profile/password');
-    expect(after.text).not.toContain('Confirmed identity until');
+    expect(after.text).not.toContain("you won't be asked again");
     const change = await visitor.post('/profile/password', { _csrf: csrfTokenIn(after.text), current_password: user.password, password: 'x', password_confirm: 'x' });
     expect(change.headers.location).toBe('/reauth?next=%2Fprofile%2Fpassword');
   });

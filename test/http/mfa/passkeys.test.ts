@@ -183,7 +183,7 @@ describe('Passkeys', () => {
     const options = await json(visitor, '/reauth/passkey/options');
     const res = await json(visitor, '/reauth/passkey', { response: assert(credential, options.body, ORIGIN), next: '/profile/account' });
     expect(res.body.redirect).toBe('/profile/account');
-    expect((await visitor.get('/profile/account')).text).toContain('Confirmed identity until');
+    expect((await visitor.get('/profile/account')).text).toContain("you won't be asked again");
   });
 
   it('refuse malformed requests with a clear error', async () => {
