@@ -31,9 +31,6 @@ const DEVICES = [
   { ip: '203.0.113.200', created: 6 * HOUR, seen: 1 * HOUR, ua: 'Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36' },
 ];
 
-/** The user agent of the browser that runs the sweep, so that "This device" reads like a real one. */
-export const SWEEP_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-
 /** Twenty tokens: every scope and lifetime, used recently, long ago or never, one expired, allow-lists, long and non-Latin names. */
 const TOKENS: { name: string; scope: 'read' | 'write'; expires: TokenLifetime; created: number; used?: number; allowedIps?: string }[] = [
   { name: 'Nightly backup of the family photo archive', scope: 'read', expires: '90', created: 40 * DAY, used: 2 * HOUR, allowedIps: '203.0.113.0/24, 2001:db8::/32' },
@@ -94,45 +91,47 @@ export interface RealisticAccount {
  */
 export async function seedRealisticAccount(t: TestApp): Promise<RealisticAccount> {
   const now = t.clock.now().getTime();
-  const at = (ago: number) => t.clock.set(new Date(now - ago));
   const user = await createUser(t, { username: 'ana.petrovic', email: 'ana.petrovic@example.com', firstName: 'Ana', lastName: 'Petrović', password: GOOD_PASSWORD, emailVerified: true });
   const ctx = (ip: string): RequestContext => ({ ip, userAgent: 'curl/8.5.0', locale: 'en' });
+  // The activity log lists events in the order they were written, so the history is played
+  // in time order: each step runs with the clock at its moment.
+  const steps: { ago: number; run: () => Promise<unknown> }[] = [];
+  const at = (ago: number, run: () => Promise<unknown>) => steps.push({ ago, run });
 
   for (const [i, spec] of TOKENS.entries()) {
-    at(spec.created);
     const expiresOn = new Date(now + (i + 20) * DAY).toISOString().slice(0, 10);
-    const { secret } = await t.services.apiTokens.create(user, { name: spec.name, scope: spec.scope, expires: spec.expires, expiresOn, allowedIps: spec.allowedIps }, ctx('203.0.113.24'));
-    if (spec.used === undefined) continue;
-    at(spec.used);
-    await t.services.apiAccess.bearer(secret, ctx(spec.allowedIps?.startsWith('192.168') ? '192.168.1.20' : '203.0.113.24'));
+    let secret = '';
+    at(spec.created, async () => {
+      ({ secret } = await t.services.apiTokens.create(user, { name: spec.name, scope: spec.scope, expires: spec.expires, expiresOn, allowedIps: spec.allowedIps }, ctx('203.0.113.24')));
+    });
+    if (spec.used !== undefined) at(spec.used, () => t.services.apiAccess.bearer(secret, ctx(spec.allowedIps?.startsWith('192.168') ? '192.168.1.20' : '203.0.113.24')));
   }
-  at(80 * DAY);
-  const { secret: mailPassword } = await t.services.appPasswords.create(user, { name: 'Thunderbird on the desktop', scope: 'read' }, ctx('192.0.2.41'));
-  await t.services.appPasswords.create(user, { name: 'Calendar on my phone (DAVx⁵)', scope: 'write' }, ctx('203.0.113.77'));
-  at(15 * MINUTE);
-  await t.services.apiAccess.basic(user.username, mailPassword, ctx('192.0.2.41'));
-  for (const [i, key] of SSH_KEYS.entries()) {
-    at((i + 1) * 33 * DAY);
-    await t.services.sshKeys.add(user, key, ctx('198.51.100.7'));
-  }
+  let mailPassword = '';
+  at(80 * DAY, async () => {
+    ({ secret: mailPassword } = await t.services.appPasswords.create(user, { name: 'Thunderbird on the desktop', scope: 'read' }, ctx('192.0.2.41')));
+    await t.services.appPasswords.create(user, { name: 'Calendar on my phone (DAVx⁵)', scope: 'write' }, ctx('203.0.113.77'));
+  });
+  at(15 * MINUTE, () => t.services.apiAccess.basic(user.username, mailPassword, ctx('192.0.2.41')));
+  for (const [i, key] of SSH_KEYS.entries()) at((3 - i) * 33 * DAY, () => t.services.sshKeys.add(user, key, ctx('198.51.100.7')));
 
   let totpSecret = '';
   for (const device of DEVICES) {
-    at(device.created);
     const browser = deviceAgent(t, device);
-    const signIn = await browser.submit('/login', { identifier: user.username, password: GOOD_PASSWORD });
-    if (signIn.status !== 303) throw new Error(`Seeding: sign-in from ${device.ua} answered ${signIn.status}`);
-    if (device === DEVICES[DEVICES.length - 1]) totpSecret = await enrolTotp(t, browser);
+    at(device.created, async () => {
+      const signIn = await browser.submit('/login', { identifier: user.username, password: GOOD_PASSWORD });
+      if (signIn.status !== 303) throw new Error(`Seeding: sign-in from ${device.ua} answered ${signIn.status}`);
+      if (device === DEVICES[DEVICES.length - 1]) totpSecret = await enrolTotp(t, browser);
+    });
     // A request at least every 20 hours keeps the session inside the 24-hour idle limit.
-    for (let ago = device.created - 20 * HOUR; ago > device.seen; ago -= 20 * HOUR) {
-      at(ago);
-      await browser.get('/');
-    }
-    at(device.seen);
-    await browser.get('/profile/account');
+    for (let ago = device.created - 20 * HOUR; ago > device.seen; ago -= 20 * HOUR) at(ago, () => browser.get('/'));
+    at(device.seen, () => browser.get('/profile/account'));
   }
-  at(4 * HOUR);
-  await deviceAgent(t, { ip: '198.51.100.99', ua: DEVICES[2]!.ua }).submit('/login', { identifier: user.username, password: 'not my password at all' });
+  at(4 * HOUR, () => deviceAgent(t, { ip: '198.51.100.99', ua: DEVICES[2]!.ua }).submit('/login', { identifier: user.username, password: 'not my password at all' }));
+
+  for (const step of steps.sort((a, b) => b.ago - a.ago)) {
+    t.clock.set(new Date(now - step.ago));
+    await step.run();
+  }
   t.clock.set(new Date(now));
   return { user, totpSecret };
 }
