@@ -8,7 +8,8 @@
     window.SwaggerUIBundle({
       url: node.getAttribute('data-url'),
       domNode: node,
-      deepLinking: true,
+      // Deep links would put a link inside each operation's expand button (nested controls, tiny targets).
+      deepLinking: false,
       // Reading only: calls that change things need credentials this page should not hold.
       supportedSubmitMethods: [],
       defaultModelsExpandDepth: 0,

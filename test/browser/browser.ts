@@ -58,6 +58,7 @@ export async function newContext(site: Site, options: { javaScript?: boolean; th
   return context;
 }
 
+/** Saves a full-page screenshot under test-output/screenshots, for people to look at. */
 export async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
