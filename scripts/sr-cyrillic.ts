@@ -26,7 +26,7 @@ const WORD_EXCEPTIONS: Record<string, string> = {
  * technical terms. The test for the Cyrillic catalogue checks that none of them appears
  * transliterated.
  */
-export const LATIN_TERMS = ['Google Authenticator', '1Password', 'Aegis', 'JavaScript', 'Ed25519', 'ECDSA', 'OpenSSH', 'Chromium', 'Atrium'];
+export const LATIN_TERMS = ['Google Authenticator', '1Password', 'Aegis', 'JavaScript', 'Ed25519', 'ECDSA', 'OpenSSH', 'Chromium', 'Atrium', 'SHA256', 'GeoLite2'];
 
 /** Kept as written, each a regular expression: the terms above, then code as people type it. */
 const PROTECTED_PATTERNS = [

@@ -26,6 +26,17 @@ describe('A message beside a field', () => {
     expect(inlineError(res.text, 'expires')).toBeTruthy();
   });
 
+  it('is reached from the summary for a radio group, whose choices then agree with the message', async () => {
+    const visitor = await signedIn(t, await createUser(t));
+    const tab = await visitor.get('/profile/tokens');
+    const res = await visitor.post('/profile/tokens', { _csrf: csrfTokenIn(tab.text), name: 'CI', expires: '30' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('href="#field-scope"');
+    expect(res.text).toMatch(/<input type="radio" id="field-scope" name="scope"/);
+    // "Choose read only or read and write" beside a ticked "Read only" would contradict itself.
+    expect(res.text).not.toMatch(/<input type="radio"[^>]*name="scope"[^>]*checked/);
+  });
+
   it('says so for a checkbox left unticked (the recovery codes confirmation)', async () => {
     const visitor = await signedIn(t, await createUser(t));
     const setup = await visitor.get('/profile/security/totp');

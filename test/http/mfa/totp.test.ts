@@ -210,6 +210,8 @@ describe('Turning the authenticator app off', () => {
     const tab = await visitor.get('/profile/security');
     const wrong = await visitor.post('/profile/security/totp/disable', { _csrf: csrfTokenIn(tab.text), code: '000000' });
     expect(wrong.status).toBe(422);
+    // The message sits beside the field, so the disclosure holding the form opens by itself.
+    expect(wrong.text).toMatch(/<details class="disclosure" open>\s*<summary>Turn off/);
     const ok = await visitor.post('/profile/security/totp/disable', { _csrf: csrfTokenIn(tab.text), code: totpAt(secret, t.clock.now()) });
     expect(ok.headers.location).toBe('/profile/security');
     expect((await t.repos.users.findById(user.id))?.mfaEnabled).toBe(false);

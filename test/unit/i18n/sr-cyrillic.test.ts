@@ -19,6 +19,7 @@ describe('Serbian Latin to Cyrillic', () => {
   it('keeps names, file names, paths and key types in Latin script', () => {
     expect(toCyrillic('Aegis, Google Authenticator ili 1Password; JavaScript; Preuzmi (.txt)')).toBe('Aegis, Google Authenticator или 1Password; JavaScript; Преузми (.txt)');
     expect(toCyrillic('na primer ~/.ssh/id_ed25519.pub: ssh-ed25519, ecdsa-sha2-…, sk-… ili Ed25519')).toBe('на пример ~/.ssh/id_ed25519.pub: ssh-ed25519, ecdsa-sha2-…, sk-… или Ed25519');
+    expect(toCyrillic('Otisak (SHA256)')).toBe('Отисак (SHA256)');
     expect(toCyrillic('ključ/lozinka i e-pošta')).toBe('кључ/лозинка и е-пошта');
   });
 
