@@ -9,7 +9,7 @@ import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
 import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from '../password/password-hasher';
 import { PASSWORD_LINK_PURPOSES, type PasswordChanges } from '../password/password-changes';
-import type { PasswordPolicy } from '../password/password-policy';
+import { newPasswordErrors, type PasswordPolicy } from '../password/password-policy';
 import { recoveryAddressOf, type User } from '../../core/users/user';
 import type { ForgotPasswordInput, SetPasswordInput } from './auth.schemas';
 import type { OneTimeLinkTables, OneTimeLinks } from '../../core/one-time-links/one-time-links';
@@ -52,15 +52,8 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
 
   /** The rules that need no database, over whichever fields are valid: the password policy and the confirmation. */
   function check(user: User, input: Partial<SetPasswordInput>): FieldErrors {
-    const errors: FieldErrors = {};
-    if (input.password !== undefined) {
-      const problem = policy.check(input.password, { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName });
-      if (problem) errors.password = problem;
-    }
-    if (input.password !== undefined && input.password_confirm !== undefined && input.password !== input.password_confirm) {
-      errors.password_confirm = { key: 'auth.setPassword.errors.passwordMismatch' };
-    }
-    return errors;
+    const context = { username: user.username, email: user.email, firstName: user.firstName, lastName: user.lastName };
+    return newPasswordErrors(policy, input, { context, mismatchKey: 'auth.setPassword.errors.passwordMismatch' });
   }
 
   return {

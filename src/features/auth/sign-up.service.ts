@@ -7,7 +7,7 @@ import type { Limiter } from '../../infra/rate-limit';
 import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
 import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from '../password/password-hasher';
-import type { PasswordPolicy } from '../password/password-policy';
+import { newPasswordErrors, type PasswordPolicy } from '../password/password-policy';
 import type { User } from '../../core/users/user';
 import { DuplicateUserError } from '../../core/users/users.repository';
 import type { SignUpInput } from './auth.schemas';
@@ -28,15 +28,8 @@ export interface SignUpDeps {
 export function createSignUpService({ repos, hasher, policy, clock, limiter, emailVerification }: SignUpDeps) {
   /** The rules that need no database, over whichever fields are valid: the password policy and the confirmation. */
   function check(input: Partial<SignUpInput>): FieldErrors {
-    const errors: FieldErrors = {};
-    if (input.password !== undefined) {
-      const problem = policy.check(input.password, { username: input.username, email: input.email, firstName: input.first_name, lastName: input.last_name });
-      if (problem) errors.password = problem;
-    }
-    if (input.password !== undefined && input.password_confirm !== undefined && input.password !== input.password_confirm) {
-      errors.password_confirm = { key: 'auth.signUp.errors.passwordMismatch' };
-    }
-    return errors;
+    const context = { username: input.username, email: input.email, firstName: input.first_name, lastName: input.last_name };
+    return newPasswordErrors(policy, input, { context, mismatchKey: 'auth.signUp.errors.passwordMismatch' });
   }
 
   return {

@@ -1,7 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
-import type { Message } from '../../infra/errors';
+import type { FieldErrors, Message } from '../../infra/errors';
 import type { BreachedPasswords } from './breached-passwords';
 
 /**
@@ -97,4 +97,25 @@ export function createPasswordPolicy(options: { minLength: number; maxLength: nu
     },
     strength,
   };
+}
+
+/**
+ * A new password and its confirmation, over whichever of the two arrived valid: the first
+ * rule the password breaks (`before` goes ahead of the policy, e.g. "same as the current
+ * one") and whether the confirmation matches, as field errors reported together.
+ */
+export function newPasswordErrors(
+  policy: PasswordPolicy,
+  input: { password?: string; password_confirm?: string },
+  options: { context: PasswordContext; mismatchKey: string; before?: (password: string) => Message | undefined },
+): FieldErrors {
+  const errors: FieldErrors = {};
+  if (input.password !== undefined) {
+    const problem = options.before?.(input.password) ?? policy.check(input.password, options.context);
+    if (problem) errors.password = problem;
+  }
+  if (input.password !== undefined && input.password_confirm !== undefined && input.password !== input.password_confirm) {
+    errors.password_confirm = { key: options.mismatchKey };
+  }
+  return errors;
 }
