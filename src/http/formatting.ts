@@ -20,6 +20,8 @@ export interface DateFormatting {
   /** "5 minutes ago", "in 3 hours". */
   relative(at: Date | number, now: Date | number): string;
   iso(at: Date | number): string;
+  /** A <time> element (HTML) with the full date as its title: the date itself, or "5 minutes ago" when `now` is given. */
+  timeTag(at: Date | number, now?: Date | number): string;
 }
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
@@ -39,15 +41,21 @@ export function dateFormatting(locale: Locale, timeZone: string | undefined): Da
   const time = new Intl.DateTimeFormat(tag, { timeStyle: 'short', timeZone: zone });
   const dateTime = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
   const relative = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
+  const relativeTime = (at: Date | number, now: Date | number): string => {
+    const diff = new Date(at).getTime() - new Date(now).getTime();
+    const [unit, size] = UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? ['second', 1000];
+    return relative.format(Math.round(diff / size), unit);
+  };
   return {
     timeZone: zone,
     time: (at) => time.format(at) + suffix,
     dateTime: (at) => dateTime.format(at) + suffix,
-    relative(at, now) {
-      const diff = new Date(at).getTime() - new Date(now).getTime();
-      const [unit, size] = UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? ['second', 1000];
-      return relative.format(Math.round(diff / size), unit);
-    },
+    relative: relativeTime,
     iso: (at) => new Date(at).toISOString(),
+    timeTag(at, now) {
+      // Only digits, letters and punctuation from Intl and toISOString: nothing here needs escaping.
+      const full = dateTime.format(at) + suffix;
+      return `<time datetime="${new Date(at).toISOString()}" title="${full}">${now === undefined ? full : relativeTime(at, now)}</time>`;
+    },
   };
 }
