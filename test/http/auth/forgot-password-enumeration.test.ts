@@ -12,6 +12,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function timedRequest(email: string, ip: string) {
   const visitor = new Visitor(t.app);
   await visitor.get('/forgot-password');
+  // The previous request's background write must not land inside this one's timing: on the
+  // embedded database it would queue this request behind it and measure the neighbour.
+  await t.deps.background.drain();
   const started = process.hrtime.bigint();
   const res = await visitor.agent.post('/forgot-password').set('X-Forwarded-For', ip).type('form').send({ _csrf: visitor.csrf(), email });
   return { res, ms: Number(process.hrtime.bigint() - started) / 1e6 };
@@ -23,8 +26,17 @@ describe('Forgot password does not reveal which addresses have accounts', () => 
     const known: number[] = [];
     const unknown: number[] = [];
     for (let i = 0; i < users.length; i++) {
-      const a = await timedRequest((users[i] as { email: string }).email, `198.51.100.${i}`);
-      const b = await timedRequest(`nobody${i}@example.com`, `198.51.101.${i}`);
+      const askKnown = () => timedRequest((users[i] as { email: string }).email, `198.51.100.${i}`);
+      const askUnknown = () => timedRequest(`nobody${i}@example.com`, `198.51.101.${i}`);
+      // Alternating which goes first cancels any advantage of going first in a pair.
+      let a, b;
+      if (i % 2 === 0) {
+        a = await askKnown();
+        b = await askUnknown();
+      } else {
+        b = await askUnknown();
+        a = await askKnown();
+      }
       expect(a.res.status).toBe(200);
       expect(b.res.status).toBe(200);
       expect(a.res.text.replace(/[\w.+-]+@example\.com/g, 'X').replace(/value="[^"]*"/g, '')).toBe(b.res.text.replace(/[\w.+-]+@example\.com/g, 'X').replace(/value="[^"]*"/g, ''));
