@@ -11,6 +11,7 @@ import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
 import { rememberBaseUrl } from './http/paths';
 import { pathTo } from './http/urls';
+import { svgIcon } from './http/icon';
 import { baseLocals, currentUser } from './http/middleware/locals';
 import { requestLogger } from './http/middleware/request-logger';
 import { securityHeaders } from './http/middleware/security-headers';
@@ -19,6 +20,7 @@ import { secretRoutesOf } from './http/secret-routes';
 import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
 import { fromRoot } from './infra/project-root';
+import { renderTemplate, TEMPLATES_DIR } from './infra/templates';
 import { createFeatures, type Services } from './composition-root';
 import type { Repositories } from './repositories';
 import { rememberProfileTabs } from './http/profile-frame';
@@ -50,12 +52,19 @@ export function createApp(deps: Deps): App {
   const app = express();
 
   app.disable('x-powered-by');
+  // Pages are no-store, so a validator is never used: computing one hashed every page.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.set('views', fromRoot('views'));
+  const cache = config.env === 'production';
+  app.engine('ejs', (file: string, data: object, done: (err: unknown, html?: string) => void) => {
+    renderTemplate(file, data as Record<string, unknown>, { cache }).then((html) => done(null, html), done);
+  });
+  app.set('views', TEMPLATES_DIR);
   app.set('view engine', 'ejs');
-  if (config.env === 'production') app.set('view cache', true);
+  if (cache) app.set('view cache', true);
   app.locals.assetVersion = assetVersion(fromRoot('public'));
   app.locals.path = pathTo;
+  app.locals.svgIcon = svgIcon;
   rememberBaseUrl(app, config.baseUrl);
   rememberProfileTabs(app, features.flatMap((feature) => feature.tabs ?? []));
   const secretRoutes = secretRoutesOf(app);

@@ -92,7 +92,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   });
   const worker = createOutboxWorker({
     outbox: createOutboxRepository(db),
-    renderer: createMailRenderer({ catalogues, productName: config.productName, baseUrl: config.baseUrl }),
+    renderer: createMailRenderer({ catalogues, productName: config.productName, baseUrl: config.baseUrl, cache: config.env === 'production' }),
     transport,
     cipher: mailCipher,
     clock,

@@ -1,11 +1,20 @@
 import type { Locale } from '../infra/i18n';
 import { FORMAT_TAGS } from '../infra/i18n';
 
+/**
+ * Zones already found valid. Building an Intl formatter costs more than the rest of a
+ * page's set-up, so each zone is checked once; only names the runtime knows are kept,
+ * so the set stays as small as the zone database.
+ */
+const knownZones = new Set<string>();
+
 /** A time zone name the runtime knows, else undefined. */
 export function validTimeZone(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 64) return undefined;
+  if (knownZones.has(value)) return value;
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
+    knownZones.add(value);
     return value;
   } catch {
     return undefined;
@@ -34,7 +43,21 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['second', 1000],
 ];
 
+/** One set of formatters per language and zone, built on first use (zones are valid names only). */
+const formattings = new Map<string, DateFormatting>();
+
+/** The date and time formatting of a page in this language and zone (UTC when the zone is unknown). */
 export function dateFormatting(locale: Locale, timeZone: string | undefined): DateFormatting {
+  const key = `${locale} ${timeZone ?? ''}`;
+  let formatting = formattings.get(key);
+  if (!formatting) {
+    formatting = buildDateFormatting(locale, timeZone);
+    formattings.set(key, formatting);
+  }
+  return formatting;
+}
+
+function buildDateFormatting(locale: Locale, timeZone: string | undefined): DateFormatting {
   const tag = FORMAT_TAGS[locale];
   const zone = timeZone ?? 'UTC';
   const suffix = timeZone ? '' : ' UTC';

@@ -47,6 +47,9 @@ export interface Catalogues {
   catalogue(locale: Locale): Record<string, unknown>;
 }
 
+/** Phrases remembered per language (a catalogue has about eight hundred). */
+const MEMO_LIMIT = 10_000;
+
 export function createCatalogues(onMissing: (locale: string, key: string) => void = () => {}): Catalogues {
   const i18n = new I18n({
     locales: [...LOCALES],
@@ -67,8 +70,19 @@ export function createCatalogues(onMissing: (locale: string, key: string) => voi
     translator(locale) {
       let t = cache.get(locale);
       if (!t) {
-        const translate = ((key: string, params?: TranslateParams) =>
-          interpolate(i18n.__({ phrase: key, locale }), params)) as Translator;
+        // A page looks up a hundred phrases and i18n walks the dotted key every time. Keys
+        // come from the code, so the memo stays as small as the catalogue; the cap only
+        // guards against a key ever built from outside input.
+        const phrases = new Map<string, string>();
+        const phrase = (key: string) => {
+          let found = phrases.get(key);
+          if (found === undefined) {
+            found = i18n.__({ phrase: key, locale });
+            if (phrases.size < MEMO_LIMIT) phrases.set(key, found);
+          }
+          return found;
+        };
+        const translate = ((key: string, params?: TranslateParams) => interpolate(phrase(key), params)) as Translator;
         translate.locale = locale;
         translate.plural = (key, count, params) =>
           interpolate(i18n.__n({ singular: key, plural: key, locale, count }), { count, ...params });

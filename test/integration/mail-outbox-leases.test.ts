@@ -35,7 +35,7 @@ beforeEach(() => slowServer.clear());
 function workerOn(db: Db, clock: Clock, leaseMs?: number): OutboxWorker {
   return createOutboxWorker({
     outbox: createOutboxRepository(db),
-    renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl }),
+    renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl, cache: false }),
     transport: createMailTransport({ smtpUrl: slowServer.url, from: t.config.mailFrom, dataDir: t.config.dataDir, logger }),
     cipher: createDataCipher(t.config.dataKey, 'mail-outbox'),
     clock,

@@ -100,7 +100,7 @@ describe('The mail outbox', () => {
     const logger = createLogger('silent');
     const second = createOutboxWorker({
       outbox: createOutboxRepository(other),
-      renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl }),
+      renderer: createMailRenderer({ catalogues: t.deps.catalogues, productName: 'Atrium', baseUrl: t.config.baseUrl, cache: false }),
       transport: createMailTransport({ smtpUrl: t.mail.url, from: t.config.mailFrom, dataDir: t.config.dataDir, logger }),
       cipher: createDataCipher(t.config.dataKey, 'mail-outbox'),
       clock: t.clock,

@@ -55,6 +55,7 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
       viewer: null,
       takeFlash: () => [],
       csrfToken: () => '',
+      csrfField: () => '',
     });
     // Pages carry CSRF tokens and personal data: never stored by browsers or proxies.
     res.set('Cache-Control', 'no-store');
@@ -68,12 +69,16 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
  */
 export function currentUser(options: { catalogues: Catalogues; users: UsersRepository }): RequestHandler {
   return async (req, res, next) => {
-    res.locals.csrfToken = () => {
+    const csrfToken = () => {
       if (!req.csrfToken) return '';
       // A new token means a new (anonymous) session: renderPage saves it before answering.
       if (!req.session.csrfToken) res.locals.sessionNeedsSave = true;
       return req.csrfToken();
     };
+    res.locals.csrfToken = csrfToken;
+    // The anti-forgery field every form sends back as `_csrf` (checked in src/http/csrf.ts);
+    // a function, not an include (a page has several forms); tokens are hex, nothing to escape.
+    res.locals.csrfField = () => `<input type="hidden" name="_csrf" value="${csrfToken()}">`;
     const userId = req.session?.userId;
     if (userId) {
       const user = await options.users.findById(userId);

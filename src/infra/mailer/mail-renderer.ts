@@ -1,6 +1,5 @@
-import ejs from 'ejs';
 import { LOCALE_TAGS, isLocale, type Catalogues } from '../i18n';
-import { fromRoot } from '../project-root';
+import { renderTemplate, TEMPLATES_DIR } from '../templates';
 import type { MailTemplate } from './mail-templates';
 
 export interface RenderedMail {
@@ -13,8 +12,9 @@ export interface RenderedMail {
  * Renders a message in the recipient's language: an HTML part (tables and inline
  * styles, no remote images, for the mail clients people use) and a plain-text part.
  */
-export function createMailRenderer(options: { catalogues: Catalogues; productName: string; baseUrl: URL }) {
-  const file = (name: string) => fromRoot('views', 'emails', name);
+export function createMailRenderer(options: { catalogues: Catalogues; productName: string; baseUrl: URL; cache: boolean }) {
+  const file = (name: string) => `${TEMPLATES_DIR}/emails/${name}`;
+  const render = (name: string, locals: Record<string, unknown>) => renderTemplate(file(name), locals, { cache: options.cache });
   return {
     async render(template: MailTemplate, locale: string, data: Record<string, unknown>): Promise<RenderedMail> {
       const language = isLocale(locale) ? locale : 'en';
@@ -23,12 +23,12 @@ export function createMailRenderer(options: { catalogues: Catalogues; productNam
       // A notice's subject depends on its kind (security_notice.mfa_enabled.subject, ...).
       const subjectKey = typeof data.kind === 'string' ? `emails.${template}.${data.kind}.subject` : `emails.${template}.subject`;
       const subject = t(subjectKey, { product: options.productName });
-      const htmlBody = await ejs.renderFile(file(`${template}.html.ejs`), locals);
-      const textBody = await ejs.renderFile(file(`${template}.text.ejs`), locals);
+      const htmlBody = await render(`${template}.html.ejs`, locals);
+      const textBody = await render(`${template}.text.ejs`, locals);
       return {
         subject,
-        html: await ejs.renderFile(file('layout.html.ejs'), { ...locals, subject, body: htmlBody }),
-        text: await ejs.renderFile(file('layout.text.ejs'), { ...locals, body: textBody.trim() }),
+        html: await render('layout.html.ejs', { ...locals, subject, body: htmlBody }),
+        text: await render('layout.text.ejs', { ...locals, body: textBody.trim() }),
       };
     },
   };
