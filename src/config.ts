@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultThreadPoolSize } from './infra/thread-pool';
 
 /**
  * Every setting the service reads, parsed once at start. A wrong value stops the start
@@ -80,6 +82,8 @@ const schema = z.object({
   PROFILE_LOCKED: bool.default(false),
   REQUIRE_2FA: bool.default(false),
   WEB_CONCURRENCY: int(1, 64).default(1),
+  /** libuv's thread pool (password hashing, file reads, DNS); by default one thread per core of a worker, plus one. */
+  UV_THREADPOOL_SIZE: int(2, 1024).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy.default(false),
   BCRYPT_COST: int(4, 15).default(12),
@@ -128,6 +132,8 @@ export interface Config {
   profileLocked: boolean;
   require2fa: boolean;
   webConcurrency: number;
+  /** libuv's thread pool size in each worker; password hashes use all of it but one thread. */
+  threadPoolSize: number;
   logLevel: string;
   trustProxy: boolean | number | string;
   bcryptCost: number;
@@ -214,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     profileLocked: e.PROFILE_LOCKED,
     require2fa: e.REQUIRE_2FA,
     webConcurrency: e.WEB_CONCURRENCY,
+    threadPoolSize: e.UV_THREADPOOL_SIZE ?? defaultThreadPoolSize(os.availableParallelism(), e.WEB_CONCURRENCY),
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bcryptCost: e.BCRYPT_COST,

@@ -98,6 +98,8 @@ async function runPrimary(config: Config): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before anything uses the pool (libuv sizes it on first use); workers inherit it.
+  process.env.UV_THREADPOOL_SIZE = String(config.threadPoolSize);
   if (cluster.isWorker) return runWorker(config, false);
   await checkStartup(config);
   return config.webConcurrency > 1 ? runPrimary(config) : runWorker(config, true);

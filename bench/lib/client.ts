@@ -19,8 +19,9 @@ export class Browser {
     private readonly userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
   ) {}
 
-  forgetCookies(): void {
-    this.cookies.clear();
+  /** Forgets every cookie but those named in `keep`. */
+  forgetCookies(keep: string[] = []): void {
+    for (const name of [...this.cookies.keys()]) if (!keep.includes(name)) this.cookies.delete(name);
   }
 
   setCookie(name: string, value: string): void {

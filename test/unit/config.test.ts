@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, defaultConfig, defaultEnv, loadConfig } from '../../src/config';
 
@@ -35,6 +36,8 @@ describe('Configuration', () => {
     [{ PROFILE_LOCKED: 'maybe' }, 'PROFILE_LOCKED'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ TRUST_PROXY: 'everyone!' }, 'TRUST_PROXY'],
+    [{ UV_THREADPOOL_SIZE: 'many' }, 'UV_THREADPOOL_SIZE'],
+    [{ UV_THREADPOOL_SIZE: '1' }, 'UV_THREADPOOL_SIZE'],
   ])('refuses %j, naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
@@ -49,6 +52,11 @@ describe('Configuration', () => {
   it('refuses several workers on the embedded database', () => {
     expect(() => loadConfig({ WEB_CONCURRENCY: '4' })).toThrow(/WEB_CONCURRENCY/);
     expect(loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://atrium@db/app' }).webConcurrency).toBe(4);
+  });
+
+  it('sizes the thread pool for the workers sharing the machine unless told', () => {
+    expect(loadConfig({}).threadPoolSize).toBe(Math.max(1, os.availableParallelism()) + 1);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '16' }).threadPoolSize).toBe(16);
   });
 
   it('reads booleans, numbers and proxy settings', () => {

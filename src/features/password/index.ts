@@ -10,6 +10,7 @@ import { createCredentialCheck } from './credential-check';
 import { createPasswordChangeService } from './password-change.service';
 import { createPasswordChanges } from './password-changes';
 import { createPasswordHasher } from './password-hasher';
+import { hashingSlots } from '../../infra/thread-pool';
 import { createPasswordPolicy } from './password-policy';
 import { createPasswordStrengthApi } from './password-strength.api';
 import { passwordApi } from './password.api';
@@ -20,7 +21,7 @@ type Deps = CoreDeps & { repos: Parameters<typeof createCredentialCheck>[0]['rep
 /** Passwords: hashing, the policy, checking them (rate-limited), changing them, and the Password tab. */
 export function createPasswordFeature(deps: Deps) {
   const { config, clock, limits } = deps;
-  const hasher = createPasswordHasher({ cost: config.bcryptCost });
+  const hasher = createPasswordHasher({ cost: config.bcryptCost, concurrency: hashingSlots(config.threadPoolSize) });
   const policy = createPasswordPolicy({ minLength: config.passwordMinLength, maxLength: config.passwordMaxLength, productName: config.productName, breached: deps.breached });
   const credentials = createCredentialCheck({
     repos: deps.repos,

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import bcrypt from 'bcrypt';
+import { createSlots } from '../../infra/thread-pool';
 
 /**
  * bcrypt reads only 72 bytes, so the password is first condensed with HMAC-SHA256,
@@ -23,15 +24,20 @@ export interface PasswordHasher {
   verifyDummy(password: string): Promise<false>;
 }
 
-export function createPasswordHasher(options: { cost: number }): PasswordHasher {
+/**
+ * `concurrency`: how many hashes may use libuv's thread pool at once (the rest wait here,
+ * not in the pool's queue, where file reads and DNS lookups would wait behind them).
+ */
+export function createPasswordHasher(options: { cost: number; concurrency?: number }): PasswordHasher {
+  const slot = createSlots(options.concurrency ?? 1);
   const hash = async (password: string) => {
     const salt = await bcrypt.genSalt(options.cost);
-    return SCHEME + (await bcrypt.hash(condense(password, salt), salt));
+    return SCHEME + (await slot(() => bcrypt.hash(condense(password, salt), salt)));
   };
   const verify = async (password: string, stored: string | null) => {
     if (!stored?.startsWith(SCHEME)) return false;
     const inner = stored.slice(SCHEME.length);
-    return bcrypt.compare(condense(password, inner.slice(0, SALT_LENGTH)), inner);
+    return slot(() => bcrypt.compare(condense(password, inner.slice(0, SALT_LENGTH)), inner));
   };
   const dummy = hash(crypto.randomBytes(16).toString('hex'));
   return {
