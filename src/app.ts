@@ -1,10 +1,9 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
+import { assetVersion, staticAssets } from './http/assets';
 import { csrfProtection } from './http/csrf';
 import { expiredFormsOf } from './http/expired-forms';
 import { readDevice } from './http/device';
@@ -24,20 +23,6 @@ import { renderTemplate, TEMPLATES_DIR } from './infra/templates';
 import { createFeatures, type Services } from './composition-root';
 import type { Repositories } from './repositories';
 import { rememberProfileTabs } from './http/profile-frame';
-
-/** A short digest of the static files, so their URLs change whenever they do. */
-function assetVersion(dir: string): string {
-  const hash = crypto.createHash('sha256');
-  const walk = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else hash.update(entry.name).update(fs.readFileSync(full));
-    }
-  };
-  walk(dir);
-  return hash.digest('hex').slice(0, 10);
-}
 
 export interface App {
   app: Express;
@@ -62,7 +47,8 @@ export function createApp(deps: Deps): App {
   app.set('views', TEMPLATES_DIR);
   app.set('view engine', 'ejs');
   if (cache) app.set('view cache', true);
-  app.locals.assetVersion = assetVersion(fromRoot('public'));
+  const version = assetVersion(fromRoot('public'));
+  app.locals.assetVersion = version;
   app.locals.path = pathTo;
   app.locals.svgIcon = svgIcon;
   rememberBaseUrl(app, config.baseUrl);
@@ -71,7 +57,7 @@ export function createApp(deps: Deps): App {
 
   app.use(requestLogger(logger, secretRoutes));
   app.use(securityHeaders(config, secretRoutes));
-  app.use('/assets', express.static(fromRoot('public'), { maxAge: '365d', immutable: true, index: false, fallthrough: true }));
+  app.use('/assets', staticAssets(fromRoot('public'), version));
   // The passkey ceremony's browser half, served from the installed package (no CDN, no bundler).
   const webauthnBrowser = path.join(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
   app.get('/assets/vendor/simplewebauthn-browser.js', (_req, res) => {
