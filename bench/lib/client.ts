@@ -4,6 +4,8 @@ export interface Response {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The body as it came over the wire (for files that are not text). */
+  raw: Buffer;
 }
 
 /**
@@ -48,7 +50,10 @@ export class Browser {
         }
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString(), raw });
+        });
         res.on('error', reject);
       });
       req.on('error', reject);
