@@ -121,7 +121,7 @@ async function createAccount(repos: Repositories, services: Services, deps: Deps
   return { id: user.id, username: user.username, email: user.email, password: GOOD_PASSWORD };
 }
 
-/** Whichever sent it: the process named in the message's sender. */
+/** Whichever process sent it, by its sender address (no-reply-a@ or no-reply-b@). */
 export function senderOf(message: { parsed: { from?: { text: string } } }): string {
-  return /Atrium ([AB]) </.exec(message.parsed.from?.text ?? '')?.[1] ?? '?';
+  return /no-reply-([ab])@/.exec(message.parsed.from?.text ?? '')?.[1]?.toUpperCase() ?? `unknown sender ${message.parsed.from?.text}`;
 }
