@@ -48,6 +48,8 @@ export interface Limiter {
   check(key: string): Promise<void>;
   /** Counts a failure without throwing; returns true once the key is blocked. */
   penalize(key: string): Promise<boolean>;
+  /** Gives back one attempt that `consume` counted (its outcome did not count against the limit). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -91,6 +93,9 @@ function wrap(spec: LimitSpec, limiter: RateLimiterAbstract): Limiter {
         if (err instanceof RateLimiterRes) return true;
         throw err;
       }
+    },
+    async refund(key) {
+      await limiter.reward(digest(key), 1);
     },
     async reset(key) {
       await limiter.delete(digest(key));

@@ -97,4 +97,14 @@ describe('Two app processes behind a load balancer, one PostgreSQL and one Redis
     const owner = await new HttpBrowser({ forwardedFor: '192.0.2.10' }).submit(pair.b, '/login', { identifier: account.username, password: account.password });
     expect(owner.status).toBe(303);
   });
+
+  it('lets no more guesses through than the limit when they arrive at both processes at the same moment', async () => {
+    const account = await pair.createAccount();
+    const guessers = Array.from({ length: 12 }, () => new HttpBrowser({ forwardedFor: '203.0.113.6' }));
+    const origins = guessers.map((_, i) => (i % 2 === 0 ? pair.a : pair.b));
+    await Promise.all(guessers.map((guesser, i) => guesser.get(origins[i] as AppProcess, '/login')));
+    const answers = await Promise.all(guessers.map((guesser, i) => guesser.post(origins[i] as AppProcess, '/login', { _csrf: guesser.csrf(), identifier: account.username, password: `wrong guess ${i}` })));
+    expect(answers.filter((res) => res.status === 422)).toHaveLength(5);
+    expect(answers.filter((res) => res.status === 429)).toHaveLength(7);
+  });
 });
