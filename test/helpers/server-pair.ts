@@ -43,14 +43,21 @@ export interface ServerPair {
   close(): Promise<void>;
 }
 
+export interface PairOptions {
+  /** The SMTP server holds its answer to each message this long, as a slow one would. */
+  answerDelayMs?: number;
+  /** Start both processes on a database nothing has migrated yet: both try to migrate it at once. */
+  unmigrated?: boolean;
+}
+
 /**
  * Two app processes (src/server.ts, production mode) on one PostgreSQL database and one
  * Redis key prefix, each with its own port and its own DATA_DIR, as two machines behind a
- * load balancer would run, sending mail to one SMTP server. The database is migrated once
- * from the test first; then both start at the same time.
+ * load balancer would run, sending mail to one SMTP server. The database is migrated
+ * from the test first (unless `unmigrated`); then both start at the same time.
  */
-export async function startServerPair(settings: Record<string, string> = {}, mailOptions: { answerDelayMs?: number } = {}): Promise<ServerPair> {
-  const mail = new MailCatcher(mailOptions);
+export async function startServerPair(settings: Record<string, string> = {}, options: PairOptions = {}): Promise<ServerPair> {
+  const mail = new MailCatcher({ answerDelayMs: options.answerDelayMs });
   await mail.start();
   const database = await createTestDatabase();
   const baseUrl = 'http://accounts.example.test';
@@ -73,8 +80,8 @@ export async function startServerPair(settings: Record<string, string> = {}, mai
     dataDirs.push(fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-two-')));
     return dataDirs[dataDirs.length - 1] as string;
   };
-  const deps = await createDeps(loadConfig({ ...shared, DATA_DIR: dataDir(), LOG_LEVEL: 'silent' }), { breached: { has: () => false, size: 0 } });
-  const { repos, services } = createApp(deps);
+  const seeding = () => createDeps(loadConfig({ ...shared, DATA_DIR: dataDir(), LOG_LEVEL: 'silent' }), { breached: { has: () => false, size: 0 }, skipMigrations: options.unmigrated });
+  let deps = options.unmigrated ? undefined : await seeding();
   const start = async (name: 'A' | 'B'): Promise<AppProcess> => {
     const port = await closedPort();
     const running = startServer({ ...shared, PORT: String(port), DATA_DIR: dataDir(), MAIL_FROM: `Atrium ${name} <no-reply-${name.toLowerCase()}@example.test>` });
@@ -83,24 +90,27 @@ export async function startServerPair(settings: Record<string, string> = {}, mai
   const [a, b] = await Promise.all([start('A'), start('B')]);
   const close = async () => {
     await Promise.all([a, b].map((app) => stop(app.process)));
-    if (deps.redis?.isReady) {
+    if (deps?.redis?.isReady) {
       for await (const keys of deps.redis.scanIterator({ MATCH: `${shared.REDIS_KEY_PREFIX}*`, COUNT: 500 })) {
         if (keys.length > 0) await deps.redis.del(keys);
       }
     }
-    await closeDeps(deps);
+    if (deps) await closeDeps(deps);
     await mail.stop();
     await database.drop();
     for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     await Promise.all([a, b].map((app) => waitUntilUp(app.port, app.process.child)));
+    deps ??= await seeding();
     for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));
   } catch (err) {
     await close();
     throw new Error(`${String(err)}\nA: ${a.process.log()}\nB: ${b.process.log()}`, { cause: err });
   }
-  return { a, b, both: [a, b], mail, baseUrl, deps, repos, createAccount: () => createAccount(repos, services, deps), close };
+  const seeded = deps;
+  const { repos, services } = createApp(seeded);
+  return { a, b, both: [a, b], mail, baseUrl, deps: seeded, repos, createAccount: () => createAccount(repos, services, seeded), close };
 }
 
 let counter = 0;
