@@ -90,6 +90,18 @@ describe('A reset link mailed by one of two app processes', () => {
   });
 });
 
+describe('Reset requests to two app processes', () => {
+  it('are limited per address across both, at the same total as on one process', async () => {
+    const email = `flood-${crypto.randomBytes(3).toString('hex')}@example.net`;
+    for (let i = 0; i < 5; i++) await requestReset(i % 2 === 0 ? pair.a : pair.b, email);
+    for (const on of pair.both) {
+      const limited = await new HttpBrowser({ forwardedFor: nextAddress() }).submit(on, '/forgot-password', { email });
+      expect(limited.status).toBe(429);
+      expect(limited.text).toContain('Too many attempts');
+    }
+  });
+});
+
 describe('The mail outbox with the workers of two app processes running', () => {
   it('sends each of twenty queued messages exactly once', async () => {
     const accounts = await Promise.all(Array.from({ length: 10 }, () => pair.createAccount()));
