@@ -48,11 +48,13 @@ export interface PairOptions {
   answerDelayMs?: number;
   /** Start both processes on a database nothing has migrated yet: both try to migrate it at once. */
   unmigrated?: boolean;
+  /** Without Redis: sessions, limits and single-use claims live in PostgreSQL too. */
+  withoutRedis?: boolean;
 }
 
 /**
  * Two app processes (src/server.ts, production mode) on one PostgreSQL database and one
- * Redis key prefix, each with its own port and its own DATA_DIR, as two machines behind a
+ * Redis key prefix (or PostgreSQL alone), each with its own port and its own DATA_DIR, as two machines behind a
  * load balancer would run, sending mail to one SMTP server. The database is migrated
  * from the test first (unless `unmigrated`); then both start at the same time.
  */
@@ -66,7 +68,7 @@ export async function startServerPair(settings: Record<string, string> = {}, opt
     LOG_LEVEL: 'warn',
     BASE_URL: baseUrl,
     DATABASE_URL: database.url,
-    REDIS_URL: process.env.TEST_REDIS_URL as string,
+    ...(options.withoutRedis ? {} : { REDIS_URL: process.env.TEST_REDIS_URL as string }),
     REDIS_KEY_PREFIX: `two${crypto.randomBytes(4).toString('hex')}:`,
     SESSION_SECRET: crypto.randomBytes(24).toString('hex'),
     DATA_KEY: crypto.randomBytes(24).toString('hex'),

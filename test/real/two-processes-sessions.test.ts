@@ -7,14 +7,6 @@ jest.setTimeout(300_000);
 
 const NEW_PASSWORD = 'harbour lantern quartz 52';
 
-let pair: ServerPair;
-beforeAll(async () => {
-  pair = await startServerPair({ SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '5' });
-});
-afterAll(async () => {
-  await pair?.close();
-});
-
 async function signIn(on: AppProcess, account: Account, userAgent = USER_AGENTS.chromeWindows): Promise<HttpBrowser> {
   const browser = new HttpBrowser({ userAgent });
   const res = await browser.submit(on, '/login', { identifier: account.username, password: account.password });
@@ -22,7 +14,18 @@ async function signIn(on: AppProcess, account: Account, userAgent = USER_AGENTS.
   return browser;
 }
 
-describe('Two app processes behind a load balancer, one PostgreSQL and one Redis', () => {
+describe.each([
+  ['one PostgreSQL and one Redis', {}],
+  ['PostgreSQL alone (no Redis)', { withoutRedis: true }],
+])('Two app processes behind a load balancer on %s', (_, options) => {
+  let pair: ServerPair;
+  beforeAll(async () => {
+    pair = await startServerPair({ SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '5' }, options);
+  });
+  afterAll(async () => {
+    await pair?.close();
+  });
+
   it('accepts on one process the sign-in form shown by the other', async () => {
     const account = await pair.createAccount();
     const browser = new HttpBrowser();
