@@ -54,9 +54,10 @@ export interface PairOptions {
 
 /**
  * Two app processes (src/server.ts, production mode) on one PostgreSQL database and one
- * Redis key prefix (or PostgreSQL alone), each with its own port and its own DATA_DIR, as two machines behind a
- * load balancer would run, sending mail to one SMTP server. The database is migrated
- * from the test first (unless `unmigrated`); then both start at the same time.
+ * Redis key prefix (or PostgreSQL alone), each with its own port and its own DATA_DIR,
+ * as two machines behind a load balancer would run, sending mail to one SMTP server. The
+ * database is migrated from the test first (unless `unmigrated`); then both start at the
+ * same time.
  */
 export async function startServerPair(settings: Record<string, string> = {}, options: PairOptions = {}): Promise<ServerPair> {
   const mail = new MailCatcher({ answerDelayMs: options.answerDelayMs });
@@ -105,7 +106,7 @@ export async function startServerPair(settings: Record<string, string> = {}, opt
   try {
     await Promise.all([a, b].map((app) => waitUntilUp(app.port, app.process.child)));
     deps ??= await seeding();
-    for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && deps.redis && !deps.redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
   } catch (err) {
     await close();
     throw new Error(`${String(err)}\nA: ${a.process.log()}\nB: ${b.process.log()}`, { cause: err });
