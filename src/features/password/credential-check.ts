@@ -63,14 +63,14 @@ export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repo
   }
 
   const check = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.check(key)));
-  const countFailure = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.penalize(key)));
   const refund = (counters: Counter[]) => Promise.allSettled(counters.map(([limiter, key]) => limiter.refund(key)));
 
   /**
-   * Counts the attempt as a failure before the password is compared, in one step of the
-   * shared store: guesses arriving at the same moment, at one process or several, cannot
-   * all pass a check made before any of them was counted. An attempt one counter refuses
-   * is given back to the others, so a refused attempt counts on none of them.
+   * Counts the attempt as a failure (before the password is compared, when there is one
+   * to compare) in one step of the shared store: guesses arriving at the same moment, at
+   * one process or several, cannot all pass a check made before any of them was counted.
+   * An attempt one counter refuses is given back to the others, so a refused attempt
+   * counts on none of them.
    */
   async function reserve(counters: Counter[]): Promise<void> {
     const counted = await Promise.allSettled(counters.map(([limiter, key]) => limiter.consume(key)));
@@ -103,8 +103,8 @@ export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repo
      */
     async recordAttempt(user: User | undefined, identifier: string, ctx: RequestContext, ok: boolean): Promise<void> {
       const counters = await countersOf(user, identifier, ctx);
-      await check(ok ? counters.all.filter(([limiter]) => limiter !== limiters.account) : counters.all);
-      if (!ok) await countFailure(counters.all);
+      if (ok) await check(counters.all.filter(([limiter]) => limiter !== limiters.account));
+      else await reserve(counters.all);
     },
   };
 }
