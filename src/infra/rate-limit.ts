@@ -46,8 +46,8 @@ export interface Limiter {
   consume(key: string): Promise<LimitState>;
   /** Throws RateLimitedError when the key is already over its limit, without counting. */
   check(key: string): Promise<void>;
-  /** Counts a failure without throwing; returns true once the key is blocked. */
-  penalize(key: string): Promise<boolean>;
+  /** Gives back one attempt that `consume` counted (its outcome did not count against the limit). */
+  refund(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 }
 
@@ -83,14 +83,8 @@ function wrap(spec: LimitSpec, limiter: RateLimiterAbstract): Limiter {
       const res = await limiter.get(digest(key));
       if (res && res.consumedPoints >= spec.points && res.msBeforeNext > 0) throw new RateLimitedError(retryAfter(res));
     },
-    async penalize(key) {
-      try {
-        const res = await limiter.penalty(digest(key));
-        return res.consumedPoints >= spec.points;
-      } catch (err) {
-        if (err instanceof RateLimiterRes) return true;
-        throw err;
-      }
+    async refund(key) {
+      await limiter.reward(digest(key), 1);
     },
     async reset(key) {
       await limiter.delete(digest(key));

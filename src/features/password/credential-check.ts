@@ -63,19 +63,32 @@ export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repo
   }
 
   const check = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.check(key)));
-  const countFailure = (counters: Counter[]) => Promise.all(counters.map(([limiter, key]) => limiter.penalize(key)));
+  const refund = (counters: Counter[]) => Promise.allSettled(counters.map(([limiter, key]) => limiter.refund(key)));
+
+  /**
+   * Counts the attempt as a failure (before the password is compared, when there is one
+   * to compare) in one step of the shared store: guesses arriving at the same moment, at
+   * one process or several, cannot all pass a check made before any of them was counted.
+   * An attempt one counter refuses is given back to the others, so a refused attempt
+   * counts on none of them.
+   */
+  async function reserve(counters: Counter[]): Promise<void> {
+    const counted = await Promise.allSettled(counters.map(([limiter, key]) => limiter.consume(key)));
+    const refused = counted.find((result) => result.status === 'rejected');
+    if (!refused) return;
+    await refund(counters.filter((_, i) => counted[i]?.status === 'fulfilled'));
+    throw refused.reason;
+  }
 
   return {
     /** `identifier` is what was typed (username or email address), so unknown names are limited alike. */
     async verify(user: User | undefined, identifier: string, password: string, ctx: RequestContext): Promise<boolean> {
       const counters = await countersOf(user, identifier, ctx);
-      await check(counters.all);
+      await reserve(counters.all);
       const ok = user?.passwordHash ? await hasher.verify(password, user.passwordHash) : await hasher.verifyDummy(password);
-      if (!user || !ok) {
-        await countFailure(counters.all);
-        return false;
-      }
+      if (!user || !ok) return false;
       await counters.own[0].reset(counters.own[1]);
+      await refund(counters.all.filter((counter) => counter !== counters.own));
       if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
         await repos.users.rehashPassword(user.id, await hasher.hash(password));
       }
@@ -90,8 +103,8 @@ export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repo
      */
     async recordAttempt(user: User | undefined, identifier: string, ctx: RequestContext, ok: boolean): Promise<void> {
       const counters = await countersOf(user, identifier, ctx);
-      await check(ok ? counters.all.filter(([limiter]) => limiter !== limiters.account) : counters.all);
-      if (!ok) await countFailure(counters.all);
+      if (ok) await check(counters.all.filter(([limiter]) => limiter !== limiters.account));
+      else await reserve(counters.all);
     },
   };
 }
