@@ -35,6 +35,9 @@ export const BULK_TIMEOUTS = { connectMs: 30_000, commandMs: 120_000 };
 
 export const newSid = () => crypto.randomBytes(24).toString('base64url');
 
+/** User ids are UUIDs, as the database makes them: their length counts in the record. */
+const benchUserId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 async function main(): Promise<void> {
   const [url, prefix, count, users, first] = process.argv.slice(2);
   const logger = createLogger('silent');
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
   const now = Date.now();
   for (let start = 0; start < total; start += 2000) {
     const work: Array<Promise<void>> = [];
-    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(`bench-user-${Number(first) + (i % Number(users))}`, now)));
+    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(benchUserId(Number(first) + (i % Number(users))), now)));
     await Promise.all(work);
     if (start % 100_000 === 0 && start > 0) process.stdout.write(`  seeded ${start.toLocaleString('en')} sessions\n`);
   }

@@ -101,14 +101,14 @@ describe('A signed-in session as the store keeps it', () => {
 
 if (backend === 'real') {
   describe('A signed-in session in Redis', () => {
-    it('takes at most 448 bytes of Redis memory, key and value', async () => {
+    it('takes at most 320 bytes of Redis memory, key and value (552 in the former format)', async () => {
       const user = await createUser(t);
       const browser = new Browser();
       await browser.signIn(user);
       const store = t.deps.sessions as RedisSessionStore;
       const bytes = Number(await t.deps.redis?.sendCommand(['MEMORY', 'USAGE', store.prefix + browser.sessionId, 'SAMPLES', '0']));
       expect(bytes).toBeGreaterThan(0);
-      expect(bytes).toBeLessThanOrEqual(448);
+      expect(bytes).toBeLessThanOrEqual(320);
     });
   });
 }
