@@ -122,7 +122,7 @@ function decode(stored: Stored, cookieDefaults: CookieDefaults): SessionData {
     else if (short === USER_UUID) data.userId = uuidOf(value as string);
     else if (name === 'authMethod') data.authMethod = METHODS.get(value) ?? value;
     else if (short === OTHER) Object.assign(data, value);
-    else if (name === 'device') data.device = decodeDevice(value as string[]);
+    else if (name === 'device') data.device = decodeDevice(value as Array<string | null>);
     else if (name && OFFSET_FIELDS.has(name) && typeof createdAt === 'number') data[name] = createdAt + (value as number);
     else if (name) data[name] = value;
   }
