@@ -8,6 +8,9 @@ import type { SessionData } from 'express-session';
 import { createLogger } from '../src/infra/logger';
 import { connectRedis, createRedis } from '../src/infra/redis';
 import { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
+import { createSessionCodec } from '../src/infra/session-store/session-codec';
+import { parseUserAgent } from '../src/infra/user-agent';
+import { cookieOptions } from '../src/http/cookies';
 
 export const BENCH_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
@@ -23,7 +26,7 @@ export function sessionData(userId: string, now: number): SessionData {
     elevatedUntil: now + 10 * 60_000,
     authMethod: 'password',
     ip: `198.51.${(now >> 8) & 255}.${now & 255}`,
-    userAgent: BENCH_USER_AGENT,
+    device: parseUserAgent(BENCH_USER_AGENT),
   } as SessionData;
 }
 
@@ -32,18 +35,21 @@ export const BULK_TIMEOUTS = { connectMs: 30_000, commandMs: 120_000 };
 
 export const newSid = () => crypto.randomBytes(24).toString('base64url');
 
+/** User ids are UUIDs, as the database makes them: their length counts in the record. */
+const benchUserId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
 async function main(): Promise<void> {
   const [url, prefix, count, users, first] = process.argv.slice(2);
   const logger = createLogger('silent');
   const redis = createRedis(url as string, logger, BULK_TIMEOUTS);
   void connectRedis(redis, logger);
   for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
-  const store = new RedisSessionStore(redis, prefix as string, 60_000);
+  const store = new RedisSessionStore(redis, prefix as string, 60_000, createSessionCodec(cookieOptions({ secure: false })));
   const total = Number(count);
   const now = Date.now();
   for (let start = 0; start < total; start += 2000) {
     const work: Array<Promise<void>> = [];
-    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(`bench-user-${Number(first) + (i % Number(users))}`, now)));
+    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(benchUserId(Number(first) + (i % Number(users))), now)));
     await Promise.all(work);
     if (start % 100_000 === 0 && start > 0) process.stdout.write(`  seeded ${start.toLocaleString('en')} sessions\n`);
   }

@@ -8,6 +8,7 @@ import { createDb, migrateLatest, pingDb, withMigrationConnection, type Db } fro
 import { createDataCipher } from './infra/crypto/data-cipher';
 import { createCatalogues, type Catalogues } from './infra/i18n';
 import { createLinks, type Links } from './http/links';
+import { cookieOptions } from './http/cookies';
 import { createMailQueue, type MailQueue } from './infra/mailer/mail-queue';
 import { createMailRenderer } from './infra/mailer/mail-renderer';
 import { createMailTransport, type MailTransport } from './infra/mailer/mail-transport';
@@ -20,6 +21,7 @@ import { createLimiterFactory, type LimiterFactory } from './infra/rate-limit';
 import { connectRedis, createRedis, type Redis } from './infra/redis';
 import { createSingleUseClaims, type SingleUseClaims } from './infra/single-use-claims';
 import { RedisSessionStore } from './infra/session-store/redis-session-store';
+import { createSessionCodec } from './infra/session-store/session-codec';
 import type { SessionRegistry } from './infra/session-store/session-registry';
 import { SqlSessionStore } from './infra/session-store/sql-session-store';
 import { loadBreachedPasswords, type BreachedPasswords } from './features/password/breached-passwords';
@@ -76,7 +78,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
   if (redis) void connectRedis(redis, logger);
   // A session's end is explained for as long as its cookie can still come back.
   const endedTtlMs = config.sessionIdleMs + 60_000;
-  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs) : new SqlSessionStore(db, endedTtlMs);
+  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs, createSessionCodec(cookieOptions(config))) : new SqlSessionStore(db, endedTtlMs);
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => pingDb(db) }];
   if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
   const clock = options.clock ?? systemClock;

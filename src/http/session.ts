@@ -5,7 +5,7 @@ import type { Clock } from '../infra/clock';
 import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
 import { cookieName, cookieOptions } from './cookies';
 import { clientIp } from './request-context';
-import { clientHintsOf } from '../infra/user-agent';
+import { clientHintsOf, parseUserAgent } from '../infra/user-agent';
 
 /**
  * How express-session runs here. There is deliberately no `genid`: express-session's own
@@ -64,8 +64,7 @@ export async function startSignedInSession(
     elevatedUntil: now + options.config.reauthMs,
     authMethod: options.method,
     ip: clientIp(req),
-    userAgent: (req.get('user-agent') ?? '').slice(0, 512),
-    clientHints: clientHintsOf(req.headers),
+    device: parseUserAgent(req.get('user-agent') ?? '', clientHintsOf(req.headers)),
     flash: options.carry?.flash,
   });
   req.session.cookie.maxAge = options.config.sessionIdleMs;

@@ -48,7 +48,7 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
       views.push({
         id: record.id,
         current: false,
-        device: parseUserAgent(data.userAgent ?? '', data.clientHints),
+        device: data.device ?? parseUserAgent(''),
         ip: data.ip ?? '',
         method: data.authMethod ?? 'unknown',
         createdAt: new Date(createdAt),

@@ -1,6 +1,7 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
 import type { Redis } from '../redis';
+import { createSessionCodec, type SessionCodec } from './session-codec';
 import { sessionHandle, storeExpiry, type EndReason, type SessionRecord } from './session-data';
 import type { SessionRegistry } from './session-registry';
 
@@ -17,13 +18,17 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
   private readonly indexPrefix: string;
   private readonly endedPrefix: string;
 
-  /** `endedTtlMs`: how long the reason a session ended is kept (as long as its cookie can come back). */
+  /**
+   * `endedTtlMs`: how long the reason a session ended is kept (as long as its cookie can come back).
+   * `codec`: the record format, for connect-redis's reads as for this class's own.
+   */
   constructor(
     redis: Redis,
     keyPrefix: string,
     private readonly endedTtlMs: number,
+    private readonly codec: SessionCodec = createSessionCodec(),
   ) {
-    super({ client: redis, prefix: `${keyPrefix}sess:`, disableTouch: true });
+    super({ client: redis, prefix: `${keyPrefix}sess:`, disableTouch: true, serializer: codec });
     this.redis = redis;
     this.indexPrefix = `${keyPrefix}user-sess:`;
     this.endedPrefix = `${keyPrefix}ended:`;
@@ -43,7 +48,7 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
       if (ttlSeconds <= 0) {
         await this.destroySession(sid);
       } else {
-        const multi = this.redis.multi().set(this.prefix + sid, JSON.stringify(data), { expiration: { type: 'EX', value: ttlSeconds } });
+        const multi = this.redis.multi().set(this.prefix + sid, this.codec.stringify(data), { expiration: { type: 'EX', value: ttlSeconds } });
         if (data.userId) {
           const index = this.indexKey(data.userId);
           multi
@@ -73,7 +78,7 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     const gone: string[] = [];
     values.forEach((raw, i) => {
       const sid = sids[i] as string;
-      const data = raw ? (JSON.parse(raw) as SessionData) : undefined;
+      const data = raw ? this.codec.parse(raw) : undefined;
       if (!data || data.userId !== userId) {
         gone.push(sid);
         return;

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { SessionData } from 'express-session';
+import type { DeviceDescription } from '../user-agent';
 
 export type AuthMethod = 'password' | 'password+totp' | 'password+passkey' | 'recovery_code' | 'passkey' | 'set_password';
 
@@ -39,9 +40,8 @@ declare module 'express-session' {
     /** A sensitive form sent without a recent sign-in: shown filled in again afterwards. */
     pendingForm?: { action: string; fields: Record<string, string> };
     ip?: string;
-    userAgent?: string;
-    /** User-Agent client hints sent at sign-in (Sec-CH-UA-*), for a precise device description. */
-    clientHints?: Record<string, string>;
+    /** The browser and device, parsed once at sign-in from the User-Agent and its client hints. */
+    device?: DeviceDescription;
     flash?: FlashMessage[];
   }
 }

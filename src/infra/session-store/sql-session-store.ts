@@ -1,5 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import type { Db } from '../db';
+import { upgradeSessionData } from './session-codec';
 import { sessionHandle, storeExpiry, type EndReason, type SessionRecord } from './session-data';
 import type { SessionRegistry } from './session-registry';
 import { createSessionsRepository, type SessionsRepository } from './sessions.repository';
@@ -30,7 +31,7 @@ export class SqlSessionStore extends Store implements SessionRegistry {
 
   get(sid: string, callback: Callback<SessionData>): void {
     this.sessions.find(sessionHandle(sid), new Date()).then(
-      (data) => callback(null, data ?? null),
+      (data) => callback(null, data ? upgradeSessionData(data) : null),
       (err: unknown) => callback(err),
     );
   }
@@ -60,7 +61,7 @@ export class SqlSessionStore extends Store implements SessionRegistry {
 
   async listByUser(userId: string): Promise<SessionRecord[]> {
     const rows = await this.sessions.listLiveByUser(userId, new Date());
-    return rows.map((row) => ({ id: row.id, userId, data: row.data, expiresAt: new Date(row.expires_at) }));
+    return rows.map((row) => ({ id: row.id, userId, data: upgradeSessionData(row.data), expiresAt: new Date(row.expires_at) }));
   }
 
   async destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean> {

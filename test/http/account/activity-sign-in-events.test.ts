@@ -37,7 +37,7 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     expect((await eventsOf(user.id)).filter((e) => Number(e.id) > since)).toEqual([]);
 
     const phone = await signedIn(t, user, USER_AGENTS.iphoneSafari);
-    const phoneSession = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.userAgent === USER_AGENTS.iphoneSafari);
+    const phoneSession = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.device?.deviceModel === 'iPhone');
     if (!phoneSession) throw new Error('no phone session');
     const page = await laptop.get('/profile/sessions');
     since = await mark();

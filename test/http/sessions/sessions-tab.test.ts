@@ -73,7 +73,7 @@ describe('The Sessions tab', () => {
     const laptop = await device(user, USER_AGENTS.firefoxLinuxArm, '198.51.100.41');
     const here = await device(user, USER_AGENTS.chromeWindows, '198.51.100.42');
     const page = await here.get('/profile/sessions');
-    const phoneId = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.userAgent === USER_AGENTS.iphoneSafari)?.id as string;
+    const phoneId = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.device?.deviceModel === 'iPhone')?.id as string;
     const res = await here.post(`/profile/sessions/${phoneId}/revoke`, { _csrf: csrfTokenIn(page.text) });
     expect(res.headers.location).toBe('/profile/sessions');
     expect((await here.get('/profile/sessions')).text).toContain('That device has been signed out.');
