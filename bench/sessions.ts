@@ -13,14 +13,12 @@
  * machine hurts both alike instead of deciding the ratio. The next database must be empty; everything is removed afterwards.
  * Results: bench/results/sessions-<date>-<commit>.json, so a result names the code it measured.
  * BENCH_QUICK=1 is a look in well under a minute (worlds of 2,000 and 50,000 sessions, fewer
- * runs), saved as sessions-quick-<date>-<commit>.json with "quick": true: never a baseline.
+ * runs), saved under bench/results/quick/ (git-ignored): never a baseline.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import signature from 'cookie-signature';
 import { createApp } from '../src/app';
@@ -29,10 +27,10 @@ import { closeDeps, createDeps } from '../src/deps';
 import { createLogger } from '../src/infra/logger';
 import { connectRedis, createRedis } from '../src/infra/redis';
 import type { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
+import { median, percentile, QUICK, round, saveResult } from './lib/report';
 import { BENCH_USER_AGENT as USER_AGENT, BULK_TIMEOUTS, newSid, sessionData } from './seed-sessions';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const QUICK = process.env.BENCH_QUICK === '1';
 const SMALL_TOTAL = Number(process.env.BENCH_SMALL_TOTAL ?? (QUICK ? 2_000 : 10_000));
 const LARGE_TOTAL = Number(process.env.BENCH_LARGE_TOTAL ?? (QUICK ? 50_000 : 1_000_000));
 const LARGE_USERS = Number(process.env.BENCH_LARGE_USERS ?? LARGE_TOTAL / 10);
@@ -58,13 +56,6 @@ function withDatabase(url: string, db: number): string {
 const SMALL_DB = Number(new URL(REDIS_URL).pathname.slice(1) || 0);
 const LARGE_DB = SMALL_DB + 1;
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-const round = (ms: number) => Math.round(ms * 1000) / 1000;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
 /** Seeding runs in a child process, so that this process's heap is the same in both phases. */
@@ -194,11 +185,6 @@ async function main(): Promise<void> {
     });
     const worst = Math.max(...ratios.flatMap((r) => [r.listP99Ratio, r.pageP99Ratio]));
     const result = {
-      benchmark: 'sessions',
-      date: new Date().toISOString(),
-      commit: commitMeasured(),
-      machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      quick: QUICK,
       redis: { keysInLargeWorld: keys, bytesPerSession, targetBytesPerSession: TARGET_BYTES_PER_SESSION },
       totals: { small: SMALL_TOTAL, large: LARGE_TOTAL, largeUsers: LARGE_USERS },
       runs: { list: LIST_RUNS, page: PAGE_RUNS, rounds: ROUNDS, method: 'both worlds in the same Redis (SWAPDB), each person measured in both back to back, the first world alternating by round, median of the rounds reported' },
@@ -211,10 +197,7 @@ async function main(): Promise<void> {
     console.log(`\nRedis memory per session (including the per-user index): ${bytesPerSession} bytes (target: at most ${TARGET_BYTES_PER_SESSION})`);
     for (const r of ratios) console.log(`p99(${label(LARGE_TOTAL)})/p99(${label(SMALL_TOTAL)}), user with ${r.sessionsOfUser}: list ${r.listP99Ratio}, page ${r.pageP99Ratio}`);
     console.log(`Worst ratio ${worst} (target: at most ${TARGET_P99_RATIO}): ${result.pass ? 'PASS' : 'FAIL'}`);
-    const file = path.join(__dirname, 'results', `sessions-${QUICK ? 'quick-' : ''}${result.date.slice(0, 10)}-${result.commit.slice(0, 12)}.json`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    console.log(`Saved ${path.relative(process.cwd(), file)}`);
+    saveResult('sessions', result);
     process.exitCode = result.pass ? 0 : 1;
   } finally {
     console.log('Removing the benchmark keys...');
@@ -226,16 +209,6 @@ async function main(): Promise<void> {
     agent.destroy();
     await new Promise((resolve) => server.close(resolve));
     await closeDeps(deps);
-  }
-}
-
-/** The commit measured, marked "+changes" when the working tree differs from it. */
-function commitMeasured(): string {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: path.join(__dirname, '..'), encoding: 'utf8' }).trim();
-  try {
-    return git('rev-parse', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+changes' : '');
-  } catch {
-    return 'unknown';
   }
 }
 

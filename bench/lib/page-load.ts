@@ -68,7 +68,7 @@ export async function signedInService(clients: number, options: { extra?: Record
  * The floor app (bench/floor-app.ts) on the same database and Redis, rendering `html` with
  * the person's names as variables; each browser gets a session there for its account.
  */
-export async function floorApp(html: string, user: { username: string; email: string; firstName: string; lastName: string }, context: { databaseUrl: string; ids: string[]; secret: string; prefix: string }) {
+export async function floorApp(html: string, user: { username: string; email: string; firstName: string; lastName: string }, context: { databaseUrl: string; ids: string[]; secret: string; prefix: string; nodeArgs?: string[] }) {
   const template = ['email', 'username', 'lastName', 'firstName'].reduce(
     (text, field) => text.replaceAll(user[field as keyof typeof user], `<%= user.${field === 'firstName' ? 'first_name' : field === 'lastName' ? 'last_name' : field} %>`),
     html.replaceAll('<%', '<%%'),
@@ -77,7 +77,7 @@ export async function floorApp(html: string, user: { username: string; email: st
   fs.writeFileSync(file, template);
   const port = await freePort();
   const env = { NODE_ENV: 'production', DATABASE_URL: context.databaseUrl, REDIS_URL, FLOOR_PREFIX: `${context.prefix}floor:`, SESSION_SECRET: context.secret, FLOOR_TEMPLATE: file };
-  const service = await startService(['--import', 'tsx', path.join(__dirname, '..', 'floor-app.ts')], env, { port, name: 'floor' });
+  const service = await startService([...(context.nodeArgs ?? []), '--import', 'tsx', path.join(__dirname, '..', 'floor-app.ts')], env, { port, name: 'floor' });
   const browsers = context.ids.map(() => new Browser(port));
   for (const [i, browser] of browsers.entries()) {
     const res = await browser.request('POST', '/floor/sign-in', { userId: context.ids[i] as string });
