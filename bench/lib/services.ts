@@ -121,5 +121,8 @@ export function serviceEnv(options: { databaseUrl: string; port: number; dataDir
   };
 }
 
-/** The service as `npm start` runs it: the compiled JavaScript (run `npm run build` first). */
-export const SERVICE_ARGS = [path.join(ROOT, 'dist', 'src', 'server.js')];
+/**
+ * The service as `npm start` runs it: the compiled JavaScript (run `npm run build` first).
+ * BENCH_SERVICE names another build's dist/src/server.js, to measure an older commit.
+ */
+export const SERVICE_ARGS = [process.env.BENCH_SERVICE ?? path.join(ROOT, 'dist', 'src', 'server.js')];
