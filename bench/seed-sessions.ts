@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const redis = createRedis(url as string, logger, BULK_TIMEOUTS);
   void connectRedis(redis, logger);
   for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
-  const store = new RedisSessionStore(redis, prefix as string, 60_000);
+  const store = new RedisSessionStore(redis, prefix as string, 60_000, 'bench-session-secret');
   const total = Number(count);
   const now = Date.now();
   for (let start = 0; start < total; start += 2000) {
