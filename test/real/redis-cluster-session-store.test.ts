@@ -1,10 +1,13 @@
 import request from 'supertest';
 import type { createCluster } from 'redis';
+import { loadConfig } from '../../src/config';
+import { checkBackends } from '../../src/infra/backend-checks';
 import { RedisSessionStore } from '../../src/infra/session-store/redis-session-store';
 import { newSessionId, userTag } from '../../src/infra/session-store/session-ids';
 import { describeApp } from '../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../helpers/browser-agent';
 import { createUser, signedIn } from '../helpers/factories';
+import { closedPort } from '../helpers/tcp-proxy';
 import { sessionFor, sessionStoreContract, setSession } from '../helpers/session-store-contract';
 
 /** Started by .ci/run (and /work/dev/start-cluster.sh style scripts): three masters on loopback. */
@@ -74,5 +77,13 @@ describe('The app on a Redis Cluster', () => {
     };
     for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(422);
     expect((await attempt()).status).toBe(429);
+  });
+});
+
+describe('Starting on a Redis Cluster', () => {
+  it('checks every master answers, and names REDIS_CLUSTER_NODES when none can be reached', async () => {
+    expect(await checkBackends({ redis: t.config.redis })).toEqual([]);
+    const port = await closedPort();
+    expect(await checkBackends({ redis: loadConfig({ REDIS_CLUSTER_NODES: `127.0.0.1:${port}` }).redis })).toEqual([`REDIS_CLUSTER_NODES: Redis Cluster at 127.0.0.1:${port}: none of the nodes listed could be reached`]);
   });
 });
