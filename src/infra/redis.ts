@@ -33,6 +33,9 @@ export function createRedisFor(topology: RedisTopology, logger: Logger, timeouts
   return createNodesClient(topology, logger, timeouts);
 }
 
+/** How often the sentinel client asks which server is the master. */
+const SENTINEL_SCAN_MS = 1000;
+
 const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** retries, 5000);
 
 /** The client of one server (REDIS_URL), with every command of node-redis. */
@@ -46,11 +49,15 @@ export function createRedis(url: string, logger: Logger, timeouts: RedisTimeouts
   client.on('error', (err: Error) => health.unhealthy({ err: err.message }, 'redis unavailable, reconnecting'));
   client.on('ready', health.healthy);
   failBatchesWhileOffline(client);
-  watchForHangs(client, timeouts, {
+  watchForHangs(client, timeouts, hangReports(health, timeouts));
+  return client;
+}
+
+function hangReports(health: ReturnType<typeof healthLog>, timeouts: RedisTimeouts) {
+  return {
     command: () => health.unhealthy({ timeoutMs: timeouts.commandMs }, `redis did not answer a command within ${timeouts.commandMs} ms, reconnecting (requests get a 503 meanwhile)`),
     connect: () => health.unhealthy({ timeoutMs: timeouts.connectMs }, `redis accepted the connection but did not answer within ${timeouts.connectMs} ms (requests get a 503 until it does)`, true),
-  });
-  return client;
+  };
 }
 
 /** Logs the first failure of a run of them, and the recovery after it. */
@@ -70,29 +77,49 @@ function healthLog(logger: Logger) {
 
 /**
  * A cluster, or the master its sentinels name: every connection the client opens (to the
- * nodes it discovers too) fails commands at once while it is not connected, and gives up
- * on an answer after the command timeout. The client follows failovers and slot moves
- * itself. Unlike the one-server client, a connection that stops answering is not dropped
- * and opened afresh: its commands time out until the client's own error handling closes it.
+ * nodes it discovers too) fails commands at once while it is not connected. The client
+ * follows failovers and slot moves itself. On a cluster each node's connection is
+ * watched as the one server's is: a command unanswered past the timeout drops that
+ * connection, and the node's keys get 503s until it answers again. The sentinel client
+ * keeps its connections to itself: a master that stops answering holds its commands
+ * until the sentinels fail over or the connection breaks.
  */
 function createNodesClient(topology: Exclude<RedisTopology, { kind: 'server' }>, logger: Logger, timeouts: RedisTimeouts): Redis {
   const nodeOptions = nodeClientOptions(topology, timeouts);
-  const client =
-    topology.kind === 'cluster'
-      ? createCluster({ rootNodes: topology.addresses.map((socket) => ({ socket })), defaults: nodeOptions })
-      : createSentinel({
-          name: topology.masterName,
-          sentinelRootNodes: topology.addresses,
-          nodeClientOptions: nodeOptions,
-          sentinelClientOptions: nodeOptions,
-        });
   const health = healthLog(logger);
   const unavailable = (err: Error) => health.unhealthy({ err: err.message }, 'redis unavailable, reconnecting');
-  client.on('error', unavailable);
-  client.on('node-error', unavailable);
-  client.on(topology.kind === 'cluster' ? 'node-ready' : 'ready', health.healthy);
-  failBatchesWhileOffline(client as unknown as OfflineFailing);
-  return client as unknown as Redis;
+  if (topology.kind === 'cluster') {
+    const cluster = createCluster({ rootNodes: topology.addresses.map((socket) => ({ socket })), defaults: nodeOptions });
+    cluster.on('error', unavailable);
+    cluster.on('node-error', unavailable);
+    cluster.on('node-ready', health.healthy);
+    const guarded = new WeakSet<object>();
+    // Each node's client exists by the time it connects; the ones found later too.
+    cluster.on('node-connect', () => {
+      for (const node of cluster.nodeByAddress.values()) {
+        const client = node.client as unknown as (OfflineFailing & WatchedClient) | undefined;
+        if (!client || guarded.has(client)) continue;
+        guarded.add(client);
+        failBatchesWhileOffline(client);
+        watchForHangs(client, timeouts, hangReports(health, timeouts));
+      }
+    });
+    return cluster as unknown as Redis;
+  }
+  const sentinel = createSentinel({
+    name: topology.masterName,
+    sentinelRootNodes: topology.addresses,
+    nodeClientOptions: nodeOptions,
+    sentinelClientOptions: nodeOptions,
+    // node-redis listens for `switch-master` but sentinels announce `+switch-master`: without
+    // asking every second, the client would keep writing to the old master (and lose those
+    // writes) until the sentinels demote it, seconds after the failover.
+    scanInterval: SENTINEL_SCAN_MS,
+  });
+  sentinel.on('error', unavailable);
+  sentinel.on('ready', health.healthy);
+  failBatchesWhileOffline(sentinel as unknown as OfflineFailing);
+  return sentinel as unknown as Redis;
 }
 
 function nodeClientOptions(nodes: RedisNodes, timeouts: RedisTimeouts) {
@@ -100,7 +127,6 @@ function nodeClientOptions(nodes: RedisNodes, timeouts: RedisTimeouts) {
     username: nodes.username,
     password: nodes.password,
     disableOfflineQueue: true,
-    commandOptions: { timeout: timeouts.commandMs },
     socket: nodes.tls
       ? { tls: true as const, connectTimeout: timeouts.connectMs, reconnectStrategy }
       : { connectTimeout: timeouts.connectMs, reconnectStrategy },

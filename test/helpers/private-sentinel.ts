@@ -49,7 +49,11 @@ export class PrivateSentinel {
     return `127.0.0.1:${this.sentinelPort}`;
   }
 
-  /** Asks the sentinel to promote the replica, and waits until it names the new master. */
+  /**
+   * Asks the sentinel to promote the replica, and waits until it names the new master.
+   * The sentinel turns the old master into a replica seconds later: writes that reach it
+   * meanwhile are lost, as with any Redis failover.
+   */
   async failover(): Promise<void> {
     await this.withClient(this.sentinelPort, (client) => client.sendCommand(['SENTINEL', 'FAILOVER', this.masterName]));
     await this.until(async () => (await this.masterAddress()).endsWith(`:${this.replicaPort}`));

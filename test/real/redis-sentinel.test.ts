@@ -48,11 +48,12 @@ describe('The app on a Redis master found through Sentinel', () => {
     expect((await attempt()).status).toBe(429);
   });
 
-  it('follows a failover: sessions from before stay valid, sign-ins work on the new master, and nothing answers 500 meanwhile', async () => {
+  it('follows a failover: sessions from before stay valid, sign-ins soon land on the new master, and nothing answers 500 meanwhile', async () => {
     const user = await createUser(t);
     const before = await signedIn(t, user);
     await sentinel.failover();
     const statuses = new Set<number>();
+    // Until the client has moved to the new master, a sign-in may land on the old one and be lost with it.
     let after: Visitor | undefined;
     for (let i = 0; i < 100 && !after; i++) {
       const visitor = new Visitor(t.app);
@@ -60,10 +61,12 @@ describe('The app on a Redis master found through Sentinel', () => {
       statuses.add(page.status);
       const res = page.status === 200 ? await visitor.post('/login', { _csrf: csrfTokenIn(page.text), identifier: user.username, password: user.password }) : undefined;
       if (res) statuses.add(res.status);
-      if (res?.status === 303) after = visitor;
+      const account = res?.status === 303 ? await visitor.get('/profile/account') : undefined;
+      if (account) statuses.add(account.status);
+      if (account?.status === 200) after = visitor;
       else await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect([...statuses].filter((status) => ![200, 303, 503].includes(status))).toEqual([]);
+    expect([...statuses].filter((status) => ![200, 302, 303, 503].includes(status))).toEqual([]);
     expect(await sentinel.masterAddress()).toBe(`127.0.0.1:${sentinel.replicaPort}`);
     expect((await before.get('/profile/account')).status).toBe(200);
     expect((await after?.get('/profile/sessions'))?.text).toContain('2 active sessions.');
