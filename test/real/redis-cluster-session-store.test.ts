@@ -87,3 +87,11 @@ describe('Starting on a Redis Cluster', () => {
     expect(await checkBackends({ redis: loadConfig({ REDIS_CLUSTER_NODES: `127.0.0.1:${port}` }).redis })).toEqual([`REDIS_CLUSTER_NODES: Redis Cluster at 127.0.0.1:${port}: none of the nodes listed could be reached`]);
   });
 });
+
+describe('Single-use values on a Redis Cluster', () => {
+  it('lets only the first of several claims use a value', async () => {
+    const results = await Promise.all(Array.from({ length: 5 }, () => t.deps.claims.claim('challenge-on-a-cluster', 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await t.deps.claims.claim('another-challenge', 60_000)).toBe(true);
+  });
+});
