@@ -166,7 +166,7 @@ export function describeApp(env: Record<string, string> = {}, options: StartOpti
 }
 
 /** Deletes the keys under a prefix: on each master of a cluster, one key at a time (they lie in different slots). */
-async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
   const cluster = redis as unknown as Partial<RedisCluster>;
   const servers: Scanning[] = cluster.masters ? await Promise.all(cluster.masters.map((master) => (cluster as RedisCluster).nodeClient(master) as Promise<Scanning>)) : [redis as unknown as Scanning];
   for (const server of servers) {
