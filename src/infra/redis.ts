@@ -12,7 +12,7 @@ type ServerClient = ReturnType<typeof createRedis>;
  */
 export type Redis = Pick<
   ServerClient,
-  'isOpen' | 'isReady' | 'connect' | 'close' | 'destroy' | 'multi' | 'ping' | 'get' | 'set' | 'del' | 'mGet' | 'getDel' | 'zRange' | 'zRangeByScore' | 'zCard' | 'ttl' | 'pTTL'
+  'isOpen' | 'isReady' | 'connect' | 'close' | 'destroy' | 'multi' | 'ping' | 'get' | 'set' | 'del' | 'mGet' | 'getDel' | 'zRange' | 'zRangeByScore' | 'zCard'
 >;
 
 export interface RedisTimeouts {
@@ -26,7 +26,8 @@ export interface RedisTimeouts {
  * A client that never makes a request wait long for Redis: while it is unreachable or
  * still connecting, commands fail at once, and while it does not answer, they fail after
  * the command timeout (the request gets a 503 page). The client keeps reconnecting in
- * the background, so the service recovers by itself when Redis returns.
+ * the background, so the service recovers by itself when Redis returns. (A master found
+ * through sentinels is the exception for the timeout: see createNodesClient.)
  */
 export function createRedisFor(topology: RedisTopology, logger: Logger, timeouts: RedisTimeouts): Redis {
   if (topology.kind === 'server') return createRedis(topology.url, logger, timeouts);
