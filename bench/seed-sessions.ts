@@ -9,6 +9,7 @@ import { createLogger } from '../src/infra/logger';
 import { connectRedis, createRedis } from '../src/infra/redis';
 import { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
 import { createSessionCodec } from '../src/infra/session-store/session-codec';
+import { newSessionId, userTag } from '../src/infra/session-store/session-ids';
 import { parseUserAgent } from '../src/infra/user-agent';
 import { cookieOptions } from '../src/http/cookies';
 
@@ -33,7 +34,11 @@ export function sessionData(userId: string, now: number): SessionData {
 /** Seeding writes in large batches: generous timeouts, unlike a request's. */
 export const BULK_TIMEOUTS = { connectMs: 30_000, commandMs: 120_000 };
 
-export const newSid = () => crypto.randomBytes(24).toString('base64url');
+/** The session secret of the benchmark's service and of the seeded sessions (their ids' user tags derive from it). */
+export const BENCH_SESSION_SECRET = 'bench-session-secret-at-least-32-characters';
+
+/** A signed-in session id as the service makes them: 192 random bits after the user's tag. */
+export const newSid = (userId: string) => newSessionId(userTag(BENCH_SESSION_SECRET, userId));
 
 /** User ids are UUIDs, as the database makes them: their length counts in the record. */
 const benchUserId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -44,12 +49,15 @@ async function main(): Promise<void> {
   const redis = createRedis(url as string, logger, BULK_TIMEOUTS);
   void connectRedis(redis, logger);
   for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
-  const store = new RedisSessionStore(redis, prefix as string, 60_000, createSessionCodec(cookieOptions({ secure: false })));
+  const store = new RedisSessionStore(redis, prefix as string, 60_000, BENCH_SESSION_SECRET, createSessionCodec(cookieOptions({ secure: false })));
   const total = Number(count);
   const now = Date.now();
   for (let start = 0; start < total; start += 2000) {
     const work: Array<Promise<void>> = [];
-    for (let i = start; i < Math.min(total, start + 2000); i++) work.push(store.set(newSid(), sessionData(benchUserId(Number(first) + (i % Number(users))), now)));
+    for (let i = start; i < Math.min(total, start + 2000); i++) {
+      const userId = benchUserId(Number(first) + (i % Number(users)));
+      work.push(store.set(newSid(userId), sessionData(userId, now)));
+    }
     await Promise.all(work);
     if (start % 100_000 === 0 && start > 0) process.stdout.write(`  seeded ${start.toLocaleString('en')} sessions\n`);
   }

@@ -28,7 +28,7 @@ import { createLogger } from '../src/infra/logger';
 import { connectRedis, createRedis } from '../src/infra/redis';
 import type { RedisSessionStore } from '../src/infra/session-store/redis-session-store';
 import { median, percentile, QUICK, round, saveResult } from './lib/report';
-import { BENCH_USER_AGENT as USER_AGENT, BULK_TIMEOUTS, newSid, sessionData } from './seed-sessions';
+import { BENCH_SESSION_SECRET, BENCH_USER_AGENT as USER_AGENT, BULK_TIMEOUTS, newSid, sessionData } from './seed-sessions';
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SMALL_TOTAL = Number(process.env.BENCH_SMALL_TOTAL ?? (QUICK ? 2_000 : 10_000));
@@ -80,10 +80,11 @@ function get(port: number, urlPath: string, cookie: string, agent: http.Agent): 
 
 async function main(): Promise<void> {
   const prefix = `bench${crypto.randomBytes(3).toString('hex')}:`;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL, REDIS_KEY_PREFIX: prefix, BCRYPT_COST: '4' });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL, REDIS_KEY_PREFIX: prefix, BCRYPT_COST: '4', SESSION_SECRET: BENCH_SESSION_SECRET });
   const deps = await createDeps(config, { embeddedInMemory: true, breached: { has: () => false, size: 0 } });
   for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));
-  const redis = deps.redis;
+  // The benchmark runs on one Redis server (REDIS_URL), whose whole client it uses.
+  const redis = deps.redis as ReturnType<typeof createRedis> | undefined;
   if (!redis?.isReady) throw new Error(`Redis at ${REDIS_URL} is not reachable`);
   const store = deps.sessions as RedisSessionStore;
   const { app, repos } = createApp(deps);
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     const user = await repos.users.insert({ username: `bench${size}`, email: `bench${size}@example.com`, firstName: 'Bench', lastName: `${size}`, passwordHash: null, language: 'en', theme: null, now: new Date() });
     let cookie = '';
     for (let i = 0; i < size; i++) {
-      const sid = newSid();
+      const sid = newSid(user.id);
       await store.set(sid, sessionData(user.id, Date.now()));
       if (i === 0) cookie = `sid=s:${signature.sign(sid, config.sessionSecret)}`;
     }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultThreadPoolSize } from './infra/thread-pool';
+import { redisNodeList, redisTopologyOf, sentinelMasterName, type RedisTopology } from './infra/redis-config';
 
 /**
  * Every setting the service reads, parsed once at start. A wrong value stops the start
@@ -72,6 +73,9 @@ const schema = z.object({
   PRODUCT_NAME: z.string().min(1).max(60).default('Atrium'),
   DATABASE_URL: databaseUrl.optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_CLUSTER_NODES: redisNodeList.optional(),
+  REDIS_SENTINELS: redisNodeList.optional(),
+  REDIS_SENTINEL_NAME: sentinelMasterName.optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,40}$/).default('atrium:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_TRANSPORT: z.enum(['smtp', 'file'], { error: 'must be smtp or file' }).optional(),
@@ -120,7 +124,10 @@ export interface Config {
   secure: boolean;
   productName: string;
   databaseUrl?: string;
+  /** REDIS_URL: the one Redis server, when that is the topology. */
   redisUrl?: string;
+  /** The Redis in use, whichever way it is given; none: sessions and rate limits live in the database. */
+  redis?: RedisTopology;
   redisKeyPrefix: string;
   smtpUrl?: string;
   /** smtp: through SMTP_URL; file: each message written under DATA_DIR/outbox. */
@@ -193,7 +200,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   // Outside production mail goes to files unless SMTP_URL is set; production chooses files only explicitly.
   const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : production ? undefined : 'file');
+  const redis = redisTopologyOf({ url: e.REDIS_URL, cluster: e.REDIS_CLUSTER_NODES, sentinels: e.REDIS_SENTINELS, masterName: e.REDIS_SENTINEL_NAME });
   const problems = [
+    ...redis.problems,
     ...(production ? (['SESSION_SECRET', 'DATA_KEY'] as const).filter((name) => !e[name]).map((name) => `${name}: required when NODE_ENV=production`) : []),
     !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
     mailTransport === 'smtp' && !e.SMTP_URL && 'SMTP_URL: required when MAIL_TRANSPORT=smtp',
@@ -210,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     productName: e.PRODUCT_NAME,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redis: redis.topology,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     smtpUrl: e.SMTP_URL,
     mailTransport,

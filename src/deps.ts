@@ -18,7 +18,7 @@ import { embeddedDirFor } from './infra/knex-config';
 import { createLogger, type Logger } from './infra/logger';
 import { createBackground, type Background } from './infra/background';
 import { createLimiterFactory, type LimiterFactory } from './infra/rate-limit';
-import { connectRedis, createRedis, type Redis } from './infra/redis';
+import { connectRedis, createRedisFor, pingRedis, type Redis } from './infra/redis';
 import { createSingleUseClaims, type SingleUseClaims } from './infra/single-use-claims';
 import { RedisSessionStore } from './infra/session-store/redis-session-store';
 import { createSessionCodec } from './infra/session-store/session-codec';
@@ -74,13 +74,13 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     const applied = await withMigrationConnection(db, { databaseUrl: config.databaseUrl, log }, migrateLatest);
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
-  const redis = config.redisUrl ? createRedis(config.redisUrl, logger, { connectMs: timeouts.redisConnectMs, commandMs: timeouts.redisCommandMs }) : undefined;
+  const redis = config.redis ? createRedisFor(config.redis, logger, { connectMs: timeouts.redisConnectMs, commandMs: timeouts.redisCommandMs }) : undefined;
   if (redis) void connectRedis(redis, logger);
   // A session's end is explained for as long as its cookie can still come back.
   const endedTtlMs = config.sessionIdleMs + 60_000;
-  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs, createSessionCodec(cookieOptions(config))) : new SqlSessionStore(db, endedTtlMs);
+  const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs, config.sessionSecret, createSessionCodec(cookieOptions(config))) : new SqlSessionStore(db, endedTtlMs);
   const readiness: ReadinessCheck[] = [{ name: 'database', check: () => pingDb(db) }];
-  if (redis) readiness.push({ name: 'redis', check: async () => void (await redis.ping()) });
+  if (redis) readiness.push({ name: 'redis', check: () => pingRedis(redis) });
   const clock = options.clock ?? systemClock;
   const catalogues = createCatalogues((locale, key) => logger.warn({ locale, key }, 'missing translation'));
   const mailCipher = createDataCipher(config.dataKey, 'mail-outbox');

@@ -39,7 +39,7 @@ async function runWorker(config: Config, migrate: boolean): Promise<void> {
       void closeDeps(deps).finally(() => refuseToStart(listenProblem(err, config.port)));
       return;
     }
-    deps.logger.info({ port: config.port, baseUrl: config.baseUrl.href, database: config.databaseUrl ? 'postgres' : 'embedded', sessions: config.redisUrl ? 'redis' : 'sql' }, `listening on ${config.baseUrl.href}`);
+    deps.logger.info({ port: config.port, baseUrl: config.baseUrl.href, database: config.databaseUrl ? 'postgres' : 'embedded', sessions: config.redis ? `redis (${config.redis.kind})` : 'sql' }, `listening on ${config.baseUrl.href}`);
     serve(deps, server, startMaintenance(deps, services));
   });
   server.keepAliveTimeout = 65_000;

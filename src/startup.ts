@@ -9,7 +9,7 @@ import { DataDirInUseError } from './infra/data-dir-lock';
  */
 export async function checkStartup(config: Config): Promise<void> {
   const usesDataDir = !config.databaseUrl || config.mailTransport === 'file';
-  const problems = await checkBackends({ dataDir: usesDataDir ? config.dataDir : undefined, databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+  const problems = await checkBackends({ dataDir: usesDataDir ? config.dataDir : undefined, databaseUrl: config.databaseUrl, redis: config.redis });
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

@@ -6,15 +6,24 @@ import type { AuthMethod, FlashMessage } from '../infra/session-store/session-da
 import { cookieName, cookieOptions } from './cookies';
 import { clientIp } from './request-context';
 import { clientHintsOf, parseUserAgent } from '../infra/user-agent';
+import { newSessionId, userTag } from '../infra/session-store/session-ids';
+
+/** The user a session being regenerated is for, while express-session asks for its new id. */
+const regeneratingFor = new WeakMap<Request, string>();
 
 /**
- * How express-session runs here. There is deliberately no `genid`: express-session's own
- * generator draws every id from crypto.randomBytes (24 bytes, 192 bits).
+ * How express-session runs here. `genid` draws every id from crypto.randomBytes (24
+ * bytes, 192 bits, like express-session's own generator) and starts a signed-in one with
+ * its user's hash tag, so that the user's sessions share a Redis Cluster slot with their index.
  */
 export function sessionOptions(config: Config, store: Store): SessionOptions {
   return {
     name: cookieName('sid', config),
     secret: config.sessionSecret,
+    genid: (req: Request) => {
+      const userId = regeneratingFor.get(req);
+      return newSessionId(userId === undefined ? undefined : userTag(config.sessionSecret, userId));
+    },
     store,
     resave: false,
     saveUninitialized: false,
@@ -31,6 +40,17 @@ function promisify(run: (done: (err?: unknown) => void) => void): Promise<void> 
 }
 
 export const regenerateSession = (req: Request) => promisify((done) => req.session.regenerate(done));
+
+/** A new session id for the user's session, tagged with the user. */
+async function regenerateSessionFor(req: Request, userId: string | undefined): Promise<void> {
+  if (userId === undefined) return regenerateSession(req);
+  regeneratingFor.set(req, userId);
+  try {
+    await regenerateSession(req);
+  } finally {
+    regeneratingFor.delete(req);
+  }
+}
 export const saveSession = (req: Request) => promisify((done) => req.session.save(done));
 export const destroySession = (req: Request) => promisify((done) => req.session.destroy(done));
 
@@ -54,7 +74,7 @@ export async function startSignedInSession(
     enforceLimit?: (userId: string, sid: string) => Promise<void>;
   },
 ): Promise<void> {
-  await regenerateSession(req);
+  await regenerateSessionFor(req, options.userId);
   const now = options.clock.now().getTime();
   Object.assign(req.session, {
     userId: options.userId,
@@ -80,7 +100,7 @@ export async function startSignedInSession(
 export async function rotateSession(req: Request, changes: Partial<SessionData>): Promise<void> {
   const { cookie, ...data } = req.session;
   const maxAge = cookie.originalMaxAge;
-  await regenerateSession(req);
+  await regenerateSessionFor(req, data.userId);
   Object.assign(req.session, data, changes);
   if (maxAge) req.session.cookie.maxAge = maxAge;
   await saveSession(req);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { createClient } from 'redis';
+import { createClient, createCluster, createSentinel } from 'redis';
+import type { RedisTopology } from './redis-config';
 import { createDb } from './db';
 
 /** How long a back-end may take to answer the start-up check. */
@@ -35,6 +36,7 @@ export function connectionProblem(err: unknown): string {
   if (code === 'ETIMEDOUT' || name === 'ConnectionTimeoutError' || name === 'StartupTimeout' || /timeout/i.test(firstLine)) return `no answer within ${CHECK_TIMEOUT_MS / 1000} seconds`;
   if (code === '28P01' || code === '28000' || /^(WRONGPASS|NOAUTH)/.test(firstLine)) return `authentication failed (${firstLine})`;
   if (/Connection terminated|Socket closed unexpectedly|ECONNRESET/.test(firstLine) || code === 'ECONNRESET') return 'the server closed the connection';
+  if (/All the root nodes are unavailable/.test(firstLine)) return 'none of the nodes listed could be reached';
   return firstLine;
 }
 
@@ -93,22 +95,61 @@ export async function checkRedis(redisUrl: string): Promise<string | undefined> 
   }
 }
 
+type RedisNodesTopology = Exclude<RedisTopology, { kind: 'server' }>;
+
+/** Connects once to every master of a cluster, or to the master the sentinels name, and checks the version. */
+export async function checkRedisNodes(topology: RedisNodesTopology): Promise<string | undefined> {
+  const node = {
+    username: topology.username,
+    password: topology.password,
+    socket: topology.tls ? { tls: true as const, connectTimeout: CHECK_TIMEOUT_MS, reconnectStrategy: false as const } : { connectTimeout: CHECK_TIMEOUT_MS, reconnectStrategy: false as const },
+  };
+  const cluster = topology.kind === 'cluster' ? createCluster({ rootNodes: topology.addresses.map((socket) => ({ socket })), defaults: node }) : undefined;
+  const sentinel = topology.kind === 'sentinel' ? createSentinel({ name: topology.masterName, sentinelRootNodes: topology.addresses, nodeClientOptions: node, sentinelClientOptions: node }) : undefined;
+  cluster?.on('error', () => {});
+  sentinel?.on('error', () => {});
+  const infos = async (): Promise<string[]> => {
+    if (cluster) {
+      await cluster.connect();
+      return Promise.all(cluster.masters.map(async (master) => (await cluster.nodeClient(master)).info('server')));
+    }
+    await sentinel?.connect();
+    return [(await sentinel?.info('server')) ?? ''];
+  };
+  try {
+    return await withinTimeout(infos().then((answers) => answers.map(redisVersionProblem).find((problem) => problem !== undefined)));
+  } catch (err) {
+    return connectionProblem(err);
+  } finally {
+    if (cluster?.isOpen) void cluster.destroy();
+    if (sentinel?.isOpen) void sentinel.destroy().catch(() => {});
+  }
+}
+
+/** Where a cluster's nodes or a master's sentinels are, as the operator wrote them. */
+function redisNodesLine(topology: RedisNodesTopology, problem: string): string {
+  const addresses = topology.addresses.map(({ host, port }) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`)).join(',');
+  return topology.kind === 'cluster'
+    ? `REDIS_CLUSTER_NODES: Redis Cluster at ${addresses}: ${problem}`
+    : `REDIS_SENTINELS: Redis master "${topology.masterName}" through the sentinels at ${addresses}: ${problem}`;
+}
+
 /**
  * Checks, before anything is opened for good, that the back-ends named by the settings
  * can be used: the folder writable, PostgreSQL and Redis answering, letting us in, and
  * recent enough. Each problem is one line naming its variable.
  */
-export async function checkBackends(settings: { dataDir?: string; databaseUrl?: string; redisUrl?: string }): Promise<string[]> {
-  const { dataDir, databaseUrl, redisUrl } = settings;
+export async function checkBackends(settings: { dataDir?: string; databaseUrl?: string; redis?: RedisTopology }): Promise<string[]> {
+  const { dataDir, databaseUrl, redis: topology } = settings;
   const folder = dataDir ? checkWritableFolder(dataDir) : undefined;
   const [database, redis] = await Promise.all([
     databaseUrl ? checkPostgres(databaseUrl) : undefined,
-    redisUrl ? checkRedis(redisUrl) : undefined,
+    topology ? (topology.kind === 'server' ? checkRedis(topology.url) : checkRedisNodes(topology)) : undefined,
   ]);
   return [
     folder && `DATA_DIR: ${folder}`,
     database && databaseUrl && `DATABASE_URL: PostgreSQL at ${hostAndPort(databaseUrl, 5432)}: ${database}`,
-    redis && redisUrl && `REDIS_URL: Redis at ${hostAndPort(redisUrl, 6379)}: ${redis}`,
+    redis && topology && (topology.kind === 'server' ? `REDIS_URL: Redis at ${hostAndPort(topology.url, 6379)}: ${redis}` : redisNodesLine(topology, redis)),
   ].filter((line): line is string => typeof line === 'string');
 }
 

@@ -1,3 +1,5 @@
+import { ErrorReply, MultiErrorReply, RootNodesUnavailableError, TimeoutError } from 'redis';
+
 /** Recognises database failures that are business outcomes rather than faults. */
 export function uniqueViolation(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {
@@ -17,8 +19,20 @@ const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'Cl
  */
 export function isBackendUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
+  if (isRedisInTransition(err)) return true;
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
   return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$/.test(message);
+}
+
+/**
+ * Redis answers that say "not now" rather than "never": a command timed out, no node of
+ * a cluster answers, a failover or a slot move is under way (READONLY, CLUSTERDOWN,
+ * TRYAGAIN, MASTERDOWN), or the server is still loading; in a transaction, any reply.
+ */
+function isRedisInTransition(err: object): boolean {
+  if (err instanceof TimeoutError || err instanceof RootNodesUnavailableError) return true;
+  if (err instanceof MultiErrorReply) return [...err.errors()].some((reply) => isRedisInTransition(reply));
+  return err instanceof ErrorReply && /^(READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b/.test(err.message);
 }

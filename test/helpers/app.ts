@@ -7,6 +7,8 @@ import knexFactory from 'knex';
 import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
+import type { Redis } from '../../src/infra/redis';
+import type { createClient, createCluster } from 'redis';
 import { createSettableClock, type SettableClock } from '../../src/infra/clock';
 import type { Logger } from '../../src/infra/logger';
 import { migratedEmbeddedDatabase } from './embedded-template';
@@ -81,7 +83,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
   if (backend === 'real') {
     database = await createTestDatabase();
     settings.DATABASE_URL = database.url;
-    settings.REDIS_URL = env.REDIS_URL ?? (process.env.TEST_REDIS_URL as string);
+    // A test that names a cluster or sentinels uses them instead of the one server.
+    if (!env.REDIS_CLUSTER_NODES && !env.REDIS_SENTINELS) settings.REDIS_URL = env.REDIS_URL ?? (process.env.TEST_REDIS_URL as string);
     settings.REDIS_KEY_PREFIX = `t${crypto.randomBytes(4).toString('hex')}:`;
   }
   const config = loadConfig(settings);
@@ -105,11 +108,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
       return total;
     },
     async close() {
-      if (deps.redis?.isReady) {
-        for await (const keys of deps.redis.scanIterator({ MATCH: `${config.redisKeyPrefix}*`, COUNT: 500 })) {
-          if (keys.length > 0) await deps.redis.del(keys);
-        }
-      }
+      if (deps.redis?.isReady) await deleteRedisKeys(deps.redis, config.redisKeyPrefix);
       await closeDeps(deps);
       await database?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -165,6 +164,20 @@ export function describeApp(env: Record<string, string> = {}, options: StartOpti
     close: stop,
   };
 }
+
+/** Deletes the keys under a prefix: on each master of a cluster, one key at a time (they lie in different slots). */
+export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
+  const cluster = redis as unknown as Partial<RedisCluster>;
+  const servers: Scanning[] = cluster.masters ? await Promise.all(cluster.masters.map((master) => (cluster as RedisCluster).nodeClient(master) as Promise<Scanning>)) : [redis as unknown as Scanning];
+  for (const server of servers) {
+    for await (const keys of server.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) {
+      for (const key of keys) await server.del(key);
+    }
+  }
+}
+
+type RedisCluster = ReturnType<typeof createCluster>;
+type Scanning = ReturnType<typeof createClient>;
 
 async function waitForRedis(deps: Deps): Promise<void> {
   for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));

@@ -7,7 +7,7 @@ import type { Services } from '../../src/composition-root';
 import { loadConfig } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
 import type { Repositories } from '../../src/repositories';
-import { createTestDatabase } from './app';
+import { createTestDatabase, deleteRedisKeys } from './app';
 import { GOOD_PASSWORD } from './factories';
 import { MailCatcher } from './mail-catcher';
 import { startServer, stop, waitUntilUp, type RunningProcess } from './server-process';
@@ -93,11 +93,7 @@ export async function startServerPair(settings: Record<string, string> = {}, opt
   const [a, b] = await Promise.all([start('A'), start('B')]);
   const close = async () => {
     await Promise.all([a, b].map((app) => stop(app.process)));
-    if (deps?.redis?.isReady) {
-      for await (const keys of deps.redis.scanIterator({ MATCH: `${shared.REDIS_KEY_PREFIX}*`, COUNT: 500 })) {
-        if (keys.length > 0) await deps.redis.del(keys);
-      }
-    }
+    if (deps?.redis?.isReady) await deleteRedisKeys(deps.redis, shared.REDIS_KEY_PREFIX as string);
     if (deps) await closeDeps(deps);
     await mail.stop();
     await database.drop();

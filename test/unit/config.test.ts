@@ -131,6 +131,49 @@ describe('Configuration', () => {
     expect(refusal({ MAIL_TRANSPORT: 'pigeon' })).toMatch(/^MAIL_TRANSPORT: must be smtp or file/);
   });
 
+  it('takes a Redis Cluster or sentinels as HOST:PORT lists or URLs, their credentials applying to every node', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000,[::1]:7001' }).redis).toEqual({
+      kind: 'cluster',
+      addresses: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7000 },
+        { host: '::1', port: 7001 },
+      ],
+      username: undefined,
+      password: undefined,
+      tls: false,
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 'rediss://app:s%40cret@sentinel-a:26379,rediss://app:s%40cret@sentinel-b' }).redis).toEqual({
+      kind: 'sentinel',
+      masterName: 'mymaster',
+      addresses: [
+        { host: 'sentinel-a', port: 26379 },
+        { host: 'sentinel-b', port: 6379 },
+      ],
+      username: 'app',
+      password: 's@cret',
+      tls: true,
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 'sentinel:26379', REDIS_SENTINEL_NAME: 'sessions-1' }).redis).toMatchObject({ kind: 'sentinel', masterName: 'sessions-1' });
+    expect(loadConfig({ REDIS_URL: 'redis://cache:6379' }).redis).toEqual({ kind: 'server', url: 'redis://cache:6379' });
+  });
+
+  it.each([
+    [{ REDIS_CLUSTER_NODES: 'cache' }, 'REDIS_CLUSTER_NODES: "cache" is neither HOST:PORT nor a redis:// or rediss:// URL'],
+    [{ REDIS_CLUSTER_NODES: 'http://cache:6379' }, 'REDIS_CLUSTER_NODES: "http://cache:6379" is neither HOST:PORT nor a redis:// or rediss:// URL'],
+    [{ REDIS_CLUSTER_NODES: 'a:1,,b:2' }, 'REDIS_CLUSTER_NODES: "" is neither HOST:PORT nor a redis:// or rediss:// URL'],
+    [{ REDIS_SENTINELS: 'redis://s:26379/2' }, 'REDIS_SENTINELS: "redis://s:26379/2" must name a node only (no database number, query or fragment)'],
+    [{ REDIS_CLUSTER_NODES: 'redis://:one@a:1,redis://:two@b:1' }, 'REDIS_CLUSTER_NODES: every entry must use the same scheme (redis:// or rediss://), user name and password: they apply to every node'],
+    [{ REDIS_CLUSTER_NODES: 'rediss://a:1,b:1' }, 'REDIS_CLUSTER_NODES: every entry must use the same scheme (redis:// or rediss://), user name and password: they apply to every node'],
+    [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES: cannot be combined with REDIS_URL (set REDIS_URL for one server, REDIS_CLUSTER_NODES for a cluster)'],
+    [{ REDIS_URL: 'redis://a:1', REDIS_SENTINELS: 'a:26379' }, 'REDIS_SENTINELS: cannot be combined with REDIS_URL (set REDIS_URL for one server, REDIS_SENTINELS for a master found through sentinels)'],
+    [{ REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'a:26379' }, 'REDIS_SENTINELS: cannot be combined with REDIS_CLUSTER_NODES (a cluster finds its own masters)'],
+    [{ REDIS_SENTINEL_NAME: 'mymaster' }, 'REDIS_SENTINEL_NAME: only used with REDIS_SENTINELS'],
+    [{ REDIS_SENTINELS: 'a:26379', REDIS_SENTINEL_NAME: 'my master' }, 'REDIS_SENTINEL_NAME: must be the name the sentinels monitor the master under (letters, digits, _ . -)'],
+  ])('refuses the Redis topology %j with one line saying why', (env, line) => {
+    expect(refusal(env)).toBe(line);
+  });
+
   it('takes GEOIP_DB as a readable file, and refuses to start with one it cannot read', () => {
     const database = path.join(__dirname, '../fixtures/geoip/places-test.mmdb');
     expect(loadConfig({ GEOIP_DB: database }).geoipDb).toBe(database);

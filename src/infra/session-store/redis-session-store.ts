@@ -1,7 +1,8 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import type { Redis } from '../redis';
+import { pingRedis, type Redis } from '../redis';
 import { createSessionCodec, type SessionCodec } from './session-codec';
+import { sessionIdTag, userTag } from './session-ids';
 import { sessionHandle, storeExpiry, type EndReason, type SessionRecord } from './session-data';
 import type { SessionRegistry } from './session-registry';
 
@@ -12,6 +13,13 @@ type Callback = (err?: unknown) => void;
  * Listing and revoking read only that set (never SCAN or KEYS over all sessions);
  * entries past their score are pruned whenever the set is written or read.
  * Touch is disabled: the session-activity middleware saves at most once a minute.
+ *
+ * Key layout, which works on one server and on a Redis Cluster alike: a signed-in
+ * session's id starts with its user's hash tag (session-ids.ts), and so do the index
+ * (`user-sess:{tag}<user id>`) and the record of why a session ended
+ * (`ended:{tag}<handle>`): each MULTI below touches one user's keys, all in one slot.
+ * Sessions signed in before ids carried tags are indexed as they were, under
+ * `user-sess:<user id>`; both indexes are read until the last of those sessions expires.
  */
 export class RedisSessionStore extends RedisStore implements SessionRegistry {
   private readonly redis: Redis;
@@ -19,13 +27,15 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
   private readonly endedPrefix: string;
 
   /**
-   * `endedTtlMs`: how long the reason a session ended is kept (as long as its cookie can come back).
+   * `endedTtlMs`: how long the reason a session ended is kept (as long as its cookie can
+   * come back); `tagSecret`: the session secret, which user tags are derived under;
    * `codec`: the record format, for connect-redis's reads as for this class's own.
    */
   constructor(
     redis: Redis,
     keyPrefix: string,
     private readonly endedTtlMs: number,
+    private readonly tagSecret: string,
     private readonly codec: SessionCodec = createSessionCodec(),
   ) {
     super({ client: redis, prefix: `${keyPrefix}sess:`, disableTouch: true, serializer: codec });
@@ -34,8 +44,18 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     this.endedPrefix = `${keyPrefix}ended:`;
   }
 
-  private indexKey(userId: string): string {
-    return this.indexPrefix + userId;
+  /** The index a session id belongs in: its tag's, or the untagged one of older ids. */
+  private indexKey(userId: string, sid: string): string {
+    return this.indexPrefix + sessionIdTag(sid) + userId;
+  }
+
+  /** Both of a user's indexes: tagged sessions, and those signed in before ids had tags. */
+  private indexesOf(userId: string): string[] {
+    return [`${this.indexPrefix}{${userTag(this.tagSecret, userId)}}${userId}`, this.indexPrefix + userId];
+  }
+
+  private endedKey(sid: string): string {
+    return this.endedPrefix + sessionIdTag(sid) + sessionHandle(sid);
   }
 
   // connect-redis declares set() async; express-session only uses the callback.
@@ -50,7 +70,7 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
       } else {
         const multi = this.redis.multi().set(this.prefix + sid, this.codec.stringify(data), { expiration: { type: 'EX', value: ttlSeconds } });
         if (data.userId) {
-          const index = this.indexKey(data.userId);
+          const index = this.indexKey(data.userId, sid);
           multi
             .zAdd(index, { score: expiresAt, value: sid })
             .zRemRangeByScore(index, '-inf', now)
@@ -70,7 +90,11 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
   }
 
   async listByUser(userId: string): Promise<SessionRecord[]> {
-    const index = this.indexKey(userId);
+    const lists = await Promise.all(this.indexesOf(userId).map((index) => this.listIndex(index, userId)));
+    return lists.flat().sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+  }
+
+  private async listIndex(index: string, userId: string): Promise<SessionRecord[]> {
     const sids = await this.redis.zRangeByScore(index, Date.now(), '+inf');
     if (sids.length === 0) return [];
     const values = await this.redis.mGet(sids.map((sid) => this.prefix + sid));
@@ -88,36 +112,53 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     const multi = this.redis.multi().zRemRangeByScore(index, '-inf', Date.now());
     if (gone.length > 0) multi.zRem(index, gone);
     await multi.exec();
-    return records.sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
+    return records;
   }
 
-  /** Deletes sessions and their index entries, and records why they ended. */
-  private async end(userId: string, sids: string[], reason?: EndReason): Promise<number> {
+  /** Every session id in the user's indexes, expired or not, each with its index. */
+  private async indexedSessions(userId: string): Promise<Array<{ index: string; sids: string[] }>> {
+    return Promise.all(this.indexesOf(userId).map(async (index) => ({ index, sids: await this.redis.zRange(index, 0, -1) })));
+  }
+
+  /** Deletes sessions of one index and their entries in it, and records why they ended. */
+  private async end(index: string, sids: string[], reason?: EndReason): Promise<number> {
     if (sids.length === 0) return 0;
     const multi = this.redis
       .multi()
       .del(sids.map((sid) => this.prefix + sid))
-      .zRem(this.indexKey(userId), sids);
-    if (reason) for (const sid of sids) multi.set(this.endedPrefix + sessionHandle(sid), reason, { expiration: { type: 'PX', value: this.endedTtlMs } });
+      .zRem(index, sids);
+    if (reason) for (const sid of sids) multi.set(this.endedKey(sid), reason, { expiration: { type: 'PX', value: this.endedTtlMs } });
     const [deleted] = (await multi.exec()) as unknown as [number];
     return deleted;
   }
 
-  /** Any entry of the user's index counts, expired or not: it was theirs. */
+  /** Any entry of the user's indexes counts, expired or not: it was theirs. */
   async destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean> {
-    const sid = (await this.redis.zRange(this.indexKey(userId), 0, -1)).find((candidate) => sessionHandle(candidate) === handle);
-    if (!sid) return false;
-    await this.end(userId, [sid], reason);
-    return true;
+    for (const { index, sids } of await this.indexedSessions(userId)) {
+      const sid = sids.find((candidate) => sessionHandle(candidate) === handle);
+      if (sid) {
+        await this.end(index, [sid], reason);
+        return true;
+      }
+    }
+    return false;
   }
 
   async destroyAllForUser(userId: string, exceptSid?: string, reason?: EndReason): Promise<number> {
-    const sids = (await this.redis.zRange(this.indexKey(userId), 0, -1)).filter((sid) => sid !== exceptSid);
-    return this.end(userId, sids, reason);
+    const ended = await Promise.all(
+      (await this.indexedSessions(userId)).map(({ index, sids }) =>
+        this.end(
+          index,
+          sids.filter((sid) => sid !== exceptSid),
+          reason,
+        ),
+      ),
+    );
+    return ended.reduce((sum, count) => sum + count, 0);
   }
 
   async takeEndReason(sid: string): Promise<EndReason | undefined> {
-    return ((await this.redis.getDel(this.endedPrefix + sessionHandle(sid))) ?? undefined) as EndReason | undefined;
+    return ((await this.redis.getDel(this.endedKey(sid))) ?? undefined) as EndReason | undefined;
   }
 
   /** Redis expires session keys itself; index entries are pruned as they are touched. */
@@ -126,6 +167,6 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await pingRedis(this.redis);
   }
 }

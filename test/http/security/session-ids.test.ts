@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import signature from 'cookie-signature';
-import { sessionOptions } from '../../../src/http/session';
+import { userTag } from '../../../src/infra/session-store/session-ids';
 import { describeApp } from '../../helpers/app';
 import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
@@ -23,8 +23,7 @@ const storedSession = (id: string) =>
 const signedInAs = async (pair: string) => (await request(t.app).get('/profile/account').set('Cookie', pair).set('Accept', 'text/html')).status === 200;
 
 describe('Session ids', () => {
-  it('are 192 bits straight from crypto.randomBytes, with no custom generator in between', async () => {
-    expect(sessionOptions(t.config, t.deps.sessions).genid).toBeUndefined();
+  it('are 192 bits straight from crypto.randomBytes; a signed-in one starts with its user\'s hash tag, never the user id', async () => {
     const draw = crypto.randomBytes;
     const drawn = new Set<string>();
     // Watches the CSPRNG without replacing it: every draw is the real one, and is noted.
@@ -40,28 +39,35 @@ describe('Session ids', () => {
       });
       return undefined;
     }) as typeof crypto.randomBytes);
-    const ids: string[] = [];
+    const anonymousIds: string[] = [];
+    const signedInIds: Array<{ id: string; userId: string }> = [];
     try {
       for (let i = 0; i < 20; i++) {
-        const anonymous = sessionCookie(await request(t.app).get('/login').set('Accept', 'text/html'));
+        anonymousIds.push(sessionCookie(await request(t.app).get('/login').set('Accept', 'text/html'))?.id as string);
         const user = await createUser(t);
         const visitor = new Visitor(t.app);
         const page = await visitor.get('/login');
         const signIn = sessionCookie(await visitor.post('/login', { _csrf: csrfTokenIn(page.text), identifier: user.username, password: user.password }));
-        ids.push(anonymous?.id as string, signIn?.id as string);
+        signedInIds.push({ id: signIn?.id as string, userId: user.id });
       }
     } finally {
       spy.mockRestore();
     }
-    expect(ids).toHaveLength(40);
-    for (const id of ids) {
-      expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    for (const id of anonymousIds) expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    for (const { id, userId } of signedInIds) {
+      expect(id).toMatch(/^\{[A-Za-z0-9_-]{4}\}[A-Za-z0-9_-]{32}$/);
+      expect(id.slice(0, 6)).toBe(`{${userTag(t.config.sessionSecret, userId)}}`);
+      expect(id).not.toContain(userId);
+    }
+    const randomParts = [...anonymousIds, ...signedInIds.map(({ id }) => id.slice(6))];
+    expect(randomParts).toHaveLength(40);
+    for (const id of randomParts) {
       expect(Buffer.from(id, 'base64url')).toHaveLength(24);
       expect({ id, fromRandomBytes: drawn.has(id) }).toEqual({ id, fromRandomBytes: true });
     }
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(randomParts).size).toBe(randomParts.length);
     // Not a counter or a constant pattern: about half of all the bits are set.
-    const bits = ids.flatMap((id) => [...Buffer.from(id, 'base64url')].flatMap((byte) => [...byte.toString(2).padStart(8, '0')]));
+    const bits = randomParts.flatMap((id) => [...Buffer.from(id, 'base64url')].flatMap((byte) => [...byte.toString(2).padStart(8, '0')]));
     const ones = bits.filter((bit) => bit === '1').length / bits.length;
     expect(ones).toBeGreaterThan(0.45);
     expect(ones).toBeLessThan(0.55);
