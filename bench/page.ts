@@ -19,7 +19,7 @@ const CLIENTS = knob('BENCH_PAGE_CONCURRENCY', 32, 32);
 const ROUND_MS = knob('BENCH_ROUND_MS', 10_000, 3_000);
 const ROUNDS = knob('BENCH_ROUNDS', 3, 1);
 const PROFILE = process.env.BENCH_PROFILE === '1';
-const PROFILE_DIR = path.join(__dirname, 'results', 'profiles');
+const PROFILE_DIR = path.join(__dirname, 'results', 'profiles', 'page');
 
 async function main(): Promise<void> {
   if (PROFILE) fs.rmSync(PROFILE_DIR, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * from /proc, who used the machine's CPU meanwhile (the service, this load generator,
  * PostgreSQL, Redis), which is what limits it.
  */
-import { cpuShares } from './lib/cpu';
+import { cpuShares, describeShares } from './lib/cpu';
 import { alternate, type LoadResult } from './lib/load';
 import { signedInService } from './lib/page-load';
 import { knob, median, round, saveResult } from './lib/report';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
         { name: 'workers1', run: measure(one) },
         { name: 'workers2', run: measure(two) },
       ],
-      (name, r) => console.log(`  ${name} ${r.perSecond} req/s, p99 ${r.p99} ms; CPU: ${Object.entries(r.shares).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')}`),
+      (name, r) => console.log(`  ${name} ${r.perSecond} req/s, p99 ${r.p99} ms; CPU: ${describeShares(r.shares)}`),
     );
     const summary = (name: string) => {
       const list = rounds[name] ?? [];

@@ -54,3 +54,10 @@ export async function cpuShares<T>(servicePids: () => number[], work: () => Prom
   const shares = Object.fromEntries([...Object.keys(groups), 'everythingElse'].map((name) => [name, Math.round((((after[name] ?? 0) - (before[name] ?? 0)) / capacity) * 1000) / 1000]));
   return { result, shares };
 }
+
+/** "service 80%, loadGenerator 5%, ..." */
+export function describeShares(shares: Record<string, number>): string {
+  return Object.entries(shares)
+    .map(([name, share]) => `${name} ${Math.round(share * 100)}%`)
+    .join(', ');
+}

@@ -85,6 +85,23 @@ describe.each(stores)('%s', (_name, make, indexed) => {
     expect(listed.every((s) => !JSON.stringify(s).includes(a1))).toBe(true);
   });
 
+  it('counts a user\'s live sessions without reading them: expired and revoked ones do not count, nor anyone else\'s', async () => {
+    const alice = await createUser(t);
+    const bob = await createUser(t);
+    expect(await store.countByUser(alice.id)).toBe(0);
+    const short = sid(alice.id);
+    const revoked = sid(alice.id);
+    await set(store, short, sessionFor(alice.id, 1_000));
+    await set(store, revoked, sessionFor(alice.id, 60_000));
+    await set(store, sid(alice.id), sessionFor(alice.id, 60_000));
+    await set(store, sid(bob.id), sessionFor(bob.id, 60_000));
+    expect(await store.countByUser(alice.id)).toBe(3);
+    await store.destroyByHandle(alice.id, sessionHandle(revoked));
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(await store.countByUser(alice.id)).toBe(1);
+    expect(await store.countByUser(bob.id)).toBe(1);
+  });
+
   it('revokes one session by handle, only for its owner', async () => {
     const alice = await createUser(t);
     const bob = await createUser(t);

@@ -87,6 +87,8 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
 
     /** After a sign-in: beyond MAX_SESSIONS_PER_USER, the oldest sessions end. */
     async enforceLimit(userId: string, currentSid: string): Promise<void> {
+      // Counting is enough for nearly every sign-in; only one over the limit reads the sessions.
+      if ((await registry.countByUser(userId)) <= config.maxSessionsPerUser) return;
       const sessions = await registry.listByUser(userId);
       const excess = sessions.length - config.maxSessionsPerUser;
       if (excess <= 0) return;

@@ -94,6 +94,12 @@ export class RedisSessionStore extends RedisStore implements SessionRegistry {
     return lists.flat().sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime());
   }
 
+  async countByUser(userId: string): Promise<number> {
+    const now = Date.now();
+    const counts = await Promise.all(this.indexesOf(userId).map((index) => this.redis.zCount(index, now, '+inf')));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
   private async listIndex(index: string, userId: string): Promise<SessionRecord[]> {
     const sids = await this.redis.zRangeByScore(index, Date.now(), '+inf');
     if (sids.length === 0) return [];

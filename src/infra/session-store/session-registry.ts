@@ -8,6 +8,11 @@ import type { EndReason, SessionRecord } from './session-data';
 export interface SessionRegistry extends Store {
   listByUser(userId: string): Promise<SessionRecord[]>;
   /**
+   * How many live sessions the user has, without reading them: at least the number
+   * listByUser would return (an entry whose session just vanished may still count).
+   */
+  countByUser(userId: string): Promise<number>;
+  /**
    * Ends one of the user's sessions by its public handle; false when the handle is not
    * one of theirs. With a reason, the device is told why when it next comes back.
    */

@@ -35,6 +35,11 @@ export function createSessionsRepository(db: Db) {
         .orderBy('expires_at', 'desc');
     },
 
+    async countLiveByUser(userId: string, now: Date): Promise<number> {
+      const row = await db('sessions').where({ user_id: userId }).andWhere('expires_at', '>', now).count<{ count: string | number }[]>({ count: '*' }).first();
+      return Number(row?.count ?? 0);
+    },
+
     /** Handles of the user's sessions that were deleted (expired ones too: they were still theirs). */
     async deleteForUser(userId: string, ids: string[] | 'all', exceptId: string | null): Promise<string[]> {
       const query = db('sessions').where({ user_id: userId });

@@ -64,6 +64,10 @@ export class SqlSessionStore extends Store implements SessionRegistry {
     return rows.map((row) => ({ id: row.id, userId, data: upgradeSessionData(row.data), expiresAt: new Date(row.expires_at) }));
   }
 
+  countByUser(userId: string): Promise<number> {
+    return this.sessions.countLiveByUser(userId, new Date());
+  }
+
   async destroyByHandle(userId: string, handle: string, reason?: EndReason): Promise<boolean> {
     const deleted = await this.sessions.deleteForUser(userId, [handle], null);
     await this.ended(deleted, reason);
