@@ -44,9 +44,11 @@ export function commitMeasured(): string {
 export function saveResult(name: string, result: Record<string, unknown>): string {
   const date = new Date().toISOString();
   const commit = commitMeasured();
-  const full = { benchmark: name, date, commit, quick: QUICK, machine: machine(), ...result };
+  // A run against another build (BENCH_SERVICE) says which, and never takes this commit's name.
+  const other = process.env.BENCH_SERVICE;
+  const full = { benchmark: name, date, commit, quick: QUICK, machine: machine(), ...(other ? { service: other } : {}), ...result };
   const dir = path.join(__dirname, '..', 'results', ...(QUICK ? ['quick'] : []));
-  const file = path.join(dir, `${name}-${date.slice(0, 10)}-${commit.slice(0, 12)}.json`);
+  const file = path.join(dir, `${name}-${date.slice(0, 10)}-${commit.slice(0, 12)}${other ? '-other-build' : ''}.json`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(full, null, 2)}\n`);
   console.log(`Saved ${path.relative(process.cwd(), file)}`);
