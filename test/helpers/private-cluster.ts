@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { killAll } from './child-processes';
 import { closedPort } from './tcp-proxy';
 
 const run = promisify(execFile);
@@ -57,16 +58,7 @@ export class PrivateCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.children
-        .filter((child) => child.exitCode === null)
-        .map((child) => {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGCONT');
-          child.kill('SIGKILL');
-          return exited;
-        }),
-    );
+    await killAll(this.children);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
+import { killAll } from './child-processes';
 import { closedPort } from './tcp-proxy';
 
 const clientFor = (port: number) => createClient({ socket: { host: '127.0.0.1', port, reconnectStrategy: false } });
@@ -65,15 +66,7 @@ export class PrivateSentinel {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(
-      this.children
-        .filter((child) => child.exitCode === null)
-        .map((child) => {
-          const exited = new Promise((resolve) => child.once('exit', resolve));
-          child.kill('SIGKILL');
-          return exited;
-        }),
-    );
+    await killAll(this.children);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 

@@ -5,8 +5,8 @@ import { checkBackends } from '../../src/infra/backend-checks';
 import { RedisSessionStore } from '../../src/infra/session-store/redis-session-store';
 import { newSessionId, userTag } from '../../src/infra/session-store/session-ids';
 import { describeApp } from '../helpers/app';
-import { USER_AGENTS, Visitor, csrfTokenIn } from '../helpers/browser-agent';
-import { createUser, signedIn } from '../helpers/factories';
+import { createUser } from '../helpers/factories';
+import { guessesAreLimited, signOutAnotherDevice } from '../helpers/redis-topology-stories';
 import { closedPort } from '../helpers/tcp-proxy';
 
 /** Started by .ci/run (and /work/dev/start-cluster.sh style scripts): three masters on loopback. */
@@ -50,31 +50,9 @@ describe('The app on a Redis Cluster', () => {
     expect(res.body.checks.redis).toBe('ok');
   });
 
-  it('signs in, lists the devices on the Sessions tab and signs out the one chosen', async () => {
-    const user = await createUser(t);
-    const phone = await signedIn(t, user, USER_AGENTS.iphoneSafari);
-    const here = await signedIn(t, user, USER_AGENTS.chromeWindows);
-    const page = await here.get('/profile/sessions');
-    expect(page.status).toBe(200);
-    expect(page.text).toContain('2 active sessions.');
-    const phoneId = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.device?.deviceModel === 'iPhone')?.id as string;
-    const res = await here.post(`/profile/sessions/${phoneId}/revoke`, { _csrf: csrfTokenIn(page.text) });
-    expect(res.headers.location).toBe('/profile/sessions');
-    expect((await phone.get('/profile/account')).headers.location).toBe('/login?next=%2Fprofile%2Faccount');
-    expect((await phone.get('/login')).text).toContain('You were signed out from another device.');
-    expect((await here.get('/profile/account')).status).toBe(200);
-  });
+  it('signs in, lists the devices on the Sessions tab and signs out the one chosen', () => signOutAnotherDevice(t));
 
-  it('limits password guesses, counted in the cluster', async () => {
-    const user = await createUser(t);
-    const attempt = async () => {
-      const visitor = new Visitor(t.app);
-      const page = await visitor.agent.get('/login').set('X-Forwarded-For', '203.0.113.77');
-      return visitor.agent.post('/login').set('X-Forwarded-For', '203.0.113.77').set('Accept', 'text/html').type('form').send({ _csrf: csrfTokenIn(page.text), identifier: user.username, password: 'wrong password one' });
-    };
-    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(422);
-    expect((await attempt()).status).toBe(429);
-  });
+  it('limits password guesses, counted in the cluster', () => guessesAreLimited(t, '203.0.113.77'));
 });
 
 describe('Starting on a Redis Cluster', () => {

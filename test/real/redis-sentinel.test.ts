@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { USER_AGENTS, Visitor, csrfTokenIn } from '../helpers/browser-agent';
+import { Visitor, csrfTokenIn } from '../helpers/browser-agent';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createUser, signedIn } from '../helpers/factories';
 import { PrivateSentinel } from '../helpers/private-sentinel';
+import { guessesAreLimited, signOutAnotherDevice } from '../helpers/redis-topology-stories';
 
 const sentinel = new PrivateSentinel();
 let t: TestApp;
@@ -25,28 +26,9 @@ describe('The app on a Redis master found through Sentinel', () => {
     expect(res.body.checks.redis).toBe('ok');
   });
 
-  it('signs in, lists the devices on the Sessions tab and signs out the one chosen', async () => {
-    const user = await createUser(t);
-    const phone = await signedIn(t, user, USER_AGENTS.iphoneSafari);
-    const here = await signedIn(t, user, USER_AGENTS.chromeWindows);
-    const page = await here.get('/profile/sessions');
-    expect(page.text).toContain('2 active sessions.');
-    const phoneId = (await t.deps.sessions.listByUser(user.id)).find((s) => s.data.device?.deviceModel === 'iPhone')?.id as string;
-    await here.post(`/profile/sessions/${phoneId}/revoke`, { _csrf: csrfTokenIn(page.text) });
-    expect((await phone.get('/profile/account')).headers.location).toBe('/login?next=%2Fprofile%2Faccount');
-    expect((await here.get('/profile/account')).status).toBe(200);
-  });
+  it('signs in, lists the devices on the Sessions tab and signs out the one chosen', () => signOutAnotherDevice(t));
 
-  it('limits password guesses, counted on the master', async () => {
-    const user = await createUser(t);
-    const attempt = async () => {
-      const visitor = new Visitor(t.app);
-      const page = await visitor.agent.get('/login').set('X-Forwarded-For', '203.0.113.78');
-      return visitor.agent.post('/login').set('X-Forwarded-For', '203.0.113.78').set('Accept', 'text/html').type('form').send({ _csrf: csrfTokenIn(page.text), identifier: user.username, password: 'wrong password one' });
-    };
-    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(422);
-    expect((await attempt()).status).toBe(429);
-  });
+  it('limits password guesses, counted on the master', () => guessesAreLimited(t, '203.0.113.78'));
 
   it('follows a failover: sessions from before stay valid, sign-ins soon land on the new master, and nothing answers 500 meanwhile', async () => {
     const user = await createUser(t);
