@@ -1,8 +1,9 @@
 /**
- * Four projects: unit tests (with the OWASP ASVS map, which only reads files); the HTTP
+ * Projects: unit tests (with the OWASP ASVS map, which only reads files); the HTTP
  * and integration suites on the embedded back-ends; the same suites again on real
- * PostgreSQL and Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set; and the browser
- * suite (Debian's Chromium).
+ * PostgreSQL and Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set; the fuzz suites
+ * (test/fuzz); the fault suites, which kill and restart servers of their own
+ * (test/faults); and the browser suite (Debian's Chromium).
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
@@ -42,6 +43,9 @@ const httpMechanics = [
 // Under CI the browser suite always runs (a missing Chromium fails it); elsewhere it
 // runs where Debian's Chromium is installed, and global-setup says when it is not.
 const browser = process.env.CI === 'true' || require('node:fs').existsSync('/usr/bin/chromium');
+// The fault suites start, kill and restart PostgreSQL and Redis servers of their own from
+// the system's packages; like the browser suite they always run under CI.
+const faults = process.env.CI === 'true' || (require('node:fs').existsSync('/usr/lib/postgresql') && require('node:fs').existsSync('/usr/bin/redis-server'));
 
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
@@ -54,6 +58,9 @@ module.exports = {
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/security/**/*.test.ts'] },
     { ...base, displayName: 'embedded', testMatch: backendSuites, testPathIgnorePatterns: realBackends ? httpMechanics.map(escape) : [], setupFiles: ['<rootDir>/test/setup/embedded.ts'] },
     ...(realBackends ? [{ ...base, displayName: 'real', testMatch: [...backendSuites, '<rootDir>/test/real/**/*.test.ts'], setupFiles: ['<rootDir>/test/setup/real.ts'] }] : []),
+    // Hostile input by the thousand: on the real back-ends when they are configured.
+    { ...base, displayName: 'fuzz', testMatch: ['<rootDir>/test/fuzz/**/*.test.ts'], setupFiles: [realBackends ? '<rootDir>/test/setup/real.ts' : '<rootDir>/test/setup/embedded.ts'] },
+    ...(faults ? [{ ...base, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.test.ts'], setupFiles: ['<rootDir>/test/setup/real.ts'] }] : []),
     ...(browser ? [{ ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] }] : []),
   ],
 };
