@@ -20,7 +20,7 @@ const MEDIUM = 2;
 const LEVEL_NAMES = ['info', 'low', 'medium', 'high', 'critical'];
 const root = path.join(__dirname, '..');
 const outDir = path.join(root, 'test-output', 'wapiti');
-const maxScanSeconds = Number(process.env.SCAN_MAX_SECONDS ?? 360);
+const maxScanSeconds = Number(process.env.SCAN_MAX_SECONDS ?? 240);
 
 interface Finding {
   category: string;
@@ -127,7 +127,7 @@ function runWapiti(base: string, cookieFile: string, report: string, work: strin
     ...['-u', `${base}/`, '--scope', 'folder', '-m', MODULES.join(','), '-c', cookieFile],
     // Links that would end the scanner's own session.
     ...['-x', `${base}/logout`, '-x', `${base}/reauth/drop`, '-x', `${base}/profile/sessions/*`],
-    ...['--max-scan-time', String(maxScanSeconds), '--max-attack-time', String(Math.max(20, Math.floor(maxScanSeconds / MODULES.length))), '-t', '10'],
+    ...['--max-scan-time', String(maxScanSeconds), '--max-attack-time', String(Math.max(10, Math.floor(maxScanSeconds / MODULES.length))), '-t', '10'],
     ...['--flush-session', '--store-session', path.join(work, 'session'), '--store-config', path.join(work, 'config')],
     ...['-f', 'json', '-o', report, '-v', '1', '--no-bugreport'],
   ];
