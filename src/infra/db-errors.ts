@@ -16,6 +16,9 @@ const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'Cl
  * True when a back-end (PostgreSQL or Redis) could not be reached or did not answer in
  * time (a statement cancelled by statement_timeout, 57014; a read or connect timeout; a
  * Redis connection dropped because a command went unanswered): the request gets a 503.
+ * A PostgreSQL connection that broke inside a transaction is "not queryable" to
+ * node-postgres, and knex fails the transaction with that answer to its ROLLBACK or COMMIT
+ * rather than with the break itself.
  */
 export function isBackendUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
@@ -23,7 +26,7 @@ export function isBackendUnavailable(err: unknown): boolean {
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$/.test(message);
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$|is not queryable$/.test(message);
 }
 
 /**
