@@ -8,6 +8,7 @@ import { InvalidLinkError } from '../core/one-time-links/one-time-links';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';
 import type { ExpiredForms } from './expired-forms';
+import { answerWithoutSession } from './session';
 
 /** Failures raised by libraries, given their words. */
 function fromLibrary(err: unknown): AppError | undefined {
@@ -57,6 +58,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
       error = new AppError(500, 'internal_error', 'errors.internal');
     } else if (error.status === 503) {
       logger.warn({ err: err instanceof Error ? err.message : String(err), path }, 'back-end unavailable');
+      answerWithoutSession(req, res);
     }
     const t = (res.locals.t as Translator | undefined) ?? catalogues.translator('en');
     const message = t(error.messageKey, error.params);
@@ -95,6 +97,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
       );
     } catch (renderError) {
       logger.error({ err: renderError }, 'error page failed to render');
+      answerWithoutSession(req, res);
       res.status(error.status).type('text').send(message);
     }
   };

@@ -107,7 +107,7 @@ export class ProfileLoad {
       const reply = await send();
       answer = { kind, client, startedAt, endedAt: Date.now(), status: reply.status, contentType: reply.headers.get('content-type') ?? '', location: reply.location, text: reply.text, succeeded: succeeded(reply), ...extra };
     } catch (err) {
-      answer = { kind, client, startedAt, endedAt: Date.now(), status: 0, contentType: '', location: null, text: '', failure: String(err), succeeded: false, ...extra };
+      answer = { kind, client, startedAt, endedAt: Date.now(), status: 0, contentType: '', location: null, text: '', failure: `${String(err)} (${String((err as { cause?: unknown }).cause)})`, succeeded: false, ...extra };
     }
     this.answers.push(answer);
     return answer;
