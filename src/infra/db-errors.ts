@@ -1,4 +1,16 @@
-import { ErrorReply, MultiErrorReply, RootNodesUnavailableError, TimeoutError } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  MultiErrorReply,
+  ReconnectStrategyError,
+  RootNodesUnavailableError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from 'redis';
 
 /** Recognises database failures that are business outcomes rather than faults. */
 export function uniqueViolation(err: unknown): string | undefined {
@@ -10,7 +22,9 @@ export function uniqueViolation(err: unknown): string | undefined {
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '57014']);
-const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'ClientClosedError', 'ConnectionTimeoutError', 'SocketClosedUnexpectedlyError', 'ReconnectStrategyError']);
+const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError']);
+/** node-redis's connection failures; all of them are named plain `Error`, so they are known by class. */
+const REDIS_CONNECTION_ERRORS = [ClientOfflineError, ClientClosedError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, SocketTimeoutError, ReconnectStrategyError, DisconnectsClientError];
 
 /**
  * True when a back-end (PostgreSQL or Redis) could not be reached or did not answer in
@@ -22,7 +36,7 @@ const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'Cl
  */
 export function isBackendUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  if (isRedisInTransition(err)) return true;
+  if (isRedisInTransition(err) || REDIS_CONNECTION_ERRORS.some((type) => err instanceof type)) return true;
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;

@@ -18,6 +18,8 @@ const SESSION_ENDED = {
   sr: 'Vaša sesija je istekla, prijavite se ponovo.',
 };
 
+const UNAUTHENTICATED = 'Authentication is required: send a personal access token, an app password or the session cookie.';
+
 let stage: OutageStage;
 let load: ProfileLoad;
 let db: Db;
@@ -86,13 +88,14 @@ const duringOutage = (answers: Answer[]) => answers.filter((a) => a.startedAt >=
 
 /**
  * A person whose session was lost with Redis is asked to sign in again: a page sends them
- * to the sign-in page (which says why), the JSON API answers 401 `session_ended` in words.
+ * to the sign-in page (which says why, the first time), the JSON API answers 401 in words:
+ * `session_ended` the first time, `unauthenticated` once that was said.
  */
 function askedToSignInAgain(answer: Answer): boolean {
   if (answer.status === 303) return answer.location?.startsWith('/login') ?? false;
   if (answer.status !== 401) return false;
-  const body = JSON.parse(answer.text) as { error?: { code?: string; message?: string } };
-  return body.error?.code === 'session_ended' && body.error.message === SESSION_ENDED.en;
+  const { error } = JSON.parse(answer.text) as { error?: { code?: string; message?: string } };
+  return (error?.code === 'session_ended' && error.message === SESSION_ENDED.en) || (error?.code === 'unauthenticated' && error.message === UNAUTHENTICATED);
 }
 
 function report(): void {
