@@ -50,9 +50,16 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
  */
 export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes; expiredForms?: ExpiredForms }): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
+    const path = site.secretRoutes.redact(req.originalUrl);
+    // express-session saves the session as the response ends and reports a failure after
+    // the answer was sent in full (a change stored, its message not): Express's own handler
+    // would print the stack outside the log and destroy the connection the browser keeps open.
+    if (res.writableEnded) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err), path }, 'failed after the answer was sent');
+      return;
+    }
     if (res.headersSent) return next(err);
     let error = err instanceof AppError ? err : fromLibrary(err);
-    const path = site.secretRoutes.redact(req.originalUrl);
     if (!error) {
       logger.error({ err, method: req.method, path }, 'unhandled error');
       error = new AppError(500, 'internal_error', 'errors.internal');

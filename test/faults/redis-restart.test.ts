@@ -49,7 +49,7 @@ async function trySigningInWhileDown(account: LoadAccount, formShownBefore: Http
 }
 
 beforeAll(async () => {
-  stage = await startOutageStage(8);
+  stage = await startOutageStage(9);
   const [guessed, ...others] = stage.accounts.slice(4) as [LoadAccount, ...LoadAccount[]];
   for (const [i, language] of (['en', 'de', 'sr'] as const).entries()) returning.push({ language, browser: await signIn(others[i] as LoadAccount, language) });
   const formShownBefore = [new HttpBrowser(PATIENCE), new HttpBrowser(PATIENCE)];
@@ -168,5 +168,33 @@ describe('Redis killed (kill -9) for five seconds and started again empty while 
 
   it('stores every change it confirmed and none it refused, row by row: names, tokens and their activity entries', async () => {
     await expectChangesKeptAsAnswered(db, load, stage.accounts.slice(0, 4));
+  });
+
+  it('confirms a change it stored although Redis died before the session could be saved after it, and logs that in its JSON log', async () => {
+    const account = stage.accounts[8] as LoadAccount;
+    const logBefore = stage.app.log().length;
+    const browser = await signIn(account);
+    const csrf = csrfTokenIn((await browser.get(stage.origin, '/profile/account')).text);
+    // The change waits for the database while Redis dies; then it is stored, and the session
+    // (with the "saved" message) can no longer be.
+    stage.postgres.pause();
+    let answer: Promise<Reply>;
+    try {
+      answer = browser.post(stage.origin, '/profile/account/name', { _csrf: csrf, first_name: 'Grace', last_name: 'Hopper' });
+      await pause(500);
+      await stage.redis.kill();
+    } finally {
+      stage.postgres.resume();
+    }
+    try {
+      const res = await answer;
+      expect([res.status, res.location]).toEqual([303, '/profile/account']);
+      expect(await db('users').where({ id: account.id }).first('first_name', 'last_name')).toEqual({ first_name: 'Grace', last_name: 'Hopper' });
+      const lines = stage.app.log().slice(logBefore).split('\n').filter(Boolean);
+      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+      expect(lines.some((line) => line.includes('The client is offline') && line.includes('/profile/account/name'))).toBe(true);
+    } finally {
+      await stage.redis.startAgain();
+    }
   });
 });
