@@ -8,6 +8,7 @@ import { InvalidLinkError } from '../core/one-time-links/one-time-links';
 import { renderPage } from './render';
 import type { SecretRoutes } from './secret-routes';
 import type { ExpiredForms } from './expired-forms';
+import { answerWithoutSession } from './session';
 
 /** Failures raised by libraries, given their words. */
 function fromLibrary(err: unknown): AppError | undefined {
@@ -49,14 +50,22 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
  */
 export function errorHandler(logger: Logger, catalogues: Catalogues, site: { baseUrl: URL; secretRoutes: SecretRoutes; expiredForms?: ExpiredForms }): ErrorRequestHandler {
   return async (err: unknown, req, res, next) => {
+    const path = site.secretRoutes.redact(req.originalUrl);
+    // express-session saves the session as the response ends and reports a failure after
+    // the answer was sent in full (a change stored, its message not): Express's own handler
+    // would print the stack outside the log and destroy the connection the browser keeps open.
+    if (res.writableEnded) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err), path }, 'failed after the answer was sent');
+      return;
+    }
     if (res.headersSent) return next(err);
     let error = err instanceof AppError ? err : fromLibrary(err);
-    const path = site.secretRoutes.redact(req.originalUrl);
     if (!error) {
       logger.error({ err, method: req.method, path }, 'unhandled error');
       error = new AppError(500, 'internal_error', 'errors.internal');
     } else if (error.status === 503) {
       logger.warn({ err: err instanceof Error ? err.message : String(err), path }, 'back-end unavailable');
+      answerWithoutSession(req, res);
     }
     const t = (res.locals.t as Translator | undefined) ?? catalogues.translator('en');
     const message = t(error.messageKey, error.params);
@@ -95,6 +104,7 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
       );
     } catch (renderError) {
       logger.error({ err: renderError }, 'error page failed to render');
+      answerWithoutSession(req, res);
       res.status(error.status).type('text').send(message);
     }
   };

@@ -122,6 +122,21 @@ export async function endSession(req: Request, res: Response, config: Config): P
   res.clearCookie(cookieName('signed_in', config), cookieOptions(config));
 }
 
+/**
+ * This request is answered without the session store, which may be the back-end that is
+ * down: nothing of the session is saved, destroyed or touched and no cookie is set (an
+ * express-session request without a session id), and the page's forms carry no token,
+ * since none could be stored. Otherwise express-session would save the session as the
+ * response ends, after the status line was sent, and a failure there would break the
+ * connection, and with it the next request the browser sends on it.
+ */
+export function answerWithoutSession(req: Request, res: Response): void {
+  (req as { sessionID?: string }).sessionID = undefined;
+  res.locals.sessionNeedsSave = false;
+  res.locals.csrfToken = () => '';
+  res.locals.csrfField = () => '';
+}
+
 export function flash(req: Request, message: FlashMessage): void {
   req.session.flash = [...(req.session.flash ?? []), message];
 }

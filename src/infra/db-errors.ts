@@ -1,4 +1,16 @@
-import { ErrorReply, MultiErrorReply, RootNodesUnavailableError, TimeoutError } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ErrorReply,
+  MultiErrorReply,
+  ReconnectStrategyError,
+  RootNodesUnavailableError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from 'redis';
 
 /** Recognises database failures that are business outcomes rather than faults. */
 export function uniqueViolation(err: unknown): string | undefined {
@@ -10,20 +22,25 @@ export function uniqueViolation(err: unknown): string | undefined {
 }
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '57014']);
-const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError', 'ClientOfflineError', 'ClientClosedError', 'ConnectionTimeoutError', 'SocketClosedUnexpectedlyError', 'ReconnectStrategyError']);
+const UNAVAILABLE_NAMES = new Set(['KnexTimeoutError']);
+/** node-redis's connection failures; all of them are named plain `Error`, so they are known by class. */
+const REDIS_CONNECTION_ERRORS = [ClientOfflineError, ClientClosedError, ConnectionTimeoutError, SocketClosedUnexpectedlyError, SocketTimeoutError, ReconnectStrategyError, DisconnectsClientError];
 
 /**
  * True when a back-end (PostgreSQL or Redis) could not be reached or did not answer in
  * time (a statement cancelled by statement_timeout, 57014; a read or connect timeout; a
  * Redis connection dropped because a command went unanswered): the request gets a 503.
+ * A PostgreSQL connection that broke inside a transaction is "not queryable" to
+ * node-postgres, and knex fails the transaction with that answer to its ROLLBACK or COMMIT
+ * rather than with the break itself.
  */
 export function isBackendUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  if (isRedisInTransition(err)) return true;
+  if (isRedisInTransition(err) || REDIS_CONNECTION_ERRORS.some((type) => err instanceof type)) return true;
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$/.test(message);
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$|is not queryable$/.test(message);
 }
 
 /**

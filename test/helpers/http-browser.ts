@@ -18,13 +18,15 @@ export interface Origin {
  * across every port on 127.0.0.1 (cookies do not depend on the port, so one browser can
  * be sent to either of two servers behind a load balancer), reads the CSRF token from the
  * page it was shown, and posts forms url-encoded, as a browser without JavaScript would.
- * With `forwardedFor` it stands behind that address (the servers trust their loopback proxy).
+ * With `forwardedFor` it stands behind that address (the servers trust their loopback proxy);
+ * `acceptLanguage` (default `en`) is the language it asks pages in;
+ * with `timeoutMs` a request unanswered that long fails (a TimeoutError) instead of hanging the test.
  */
 export class HttpBrowser {
   private readonly cookies = new Map<string, string>();
   lastPage = '';
 
-  constructor(readonly options: { userAgent?: string; forwardedFor?: string } = {}) {}
+  constructor(readonly options: { userAgent?: string; forwardedFor?: string; timeoutMs?: number; acceptLanguage?: string } = {}) {}
 
   async get(origin: Origin, path: string): Promise<Reply> {
     return this.send(origin, path, { method: 'GET' });
@@ -41,21 +43,28 @@ export class HttpBrowser {
     return this.send(origin, action, { method: 'POST', body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' });
   }
 
+  /** Calls the JSON API as a page's script would: this browser's cookies, and the CSRF token (by default the last page's) in X-CSRF-Token. */
+  async postJson(origin: Origin, path: string, body: unknown, csrf = this.csrf()): Promise<Reply> {
+    return this.send(origin, path, { method: 'POST', body: JSON.stringify(body), contentType: 'application/json', accept: 'application/json', csrf });
+  }
+
   /** The CSRF token of the page shown last. */
   csrf(): string {
     return csrfTokenIn(this.lastPage);
   }
 
-  private async send(origin: Origin, path: string, request: { method: string; body?: string; contentType?: string }): Promise<Reply> {
+  private async send(origin: Origin, path: string, request: { method: string; body?: string; contentType?: string; accept?: string; csrf?: string }): Promise<Reply> {
     const headers: Record<string, string> = {
-      accept: 'text/html',
-      'accept-language': 'en',
+      accept: request.accept ?? 'text/html',
+      'accept-language': this.options.acceptLanguage ?? 'en',
       'user-agent': this.options.userAgent ?? USER_AGENTS.chromeWindows,
     };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (request.contentType) headers['content-type'] = request.contentType;
+    if (request.csrf) headers['x-csrf-token'] = request.csrf;
     if (this.options.forwardedFor) headers['x-forwarded-for'] = this.options.forwardedFor;
-    const res = await fetch(`http://127.0.0.1:${origin.port}${path}`, { method: request.method, headers, body: request.body, redirect: 'manual' });
+    const signal = this.options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.options.timeoutMs);
+    const res = await fetch(`http://127.0.0.1:${origin.port}${path}`, { method: request.method, headers, body: request.body, redirect: 'manual', signal });
     for (const line of res.headers.getSetCookie()) this.keep(line);
     const text = await res.text();
     if (res.headers.get('content-type')?.startsWith('text/html')) this.lastPage = text;

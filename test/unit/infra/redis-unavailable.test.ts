@@ -1,9 +1,12 @@
-import { ErrorReply, MultiErrorReply, RootNodesUnavailableError, TimeoutError } from 'redis';
+import { ClientOfflineError, ErrorReply, MultiErrorReply, RootNodesUnavailableError, SocketClosedUnexpectedlyError, SocketTimeoutError, TimeoutError } from 'redis';
 import { isBackendUnavailable } from '../../../src/infra/db-errors';
 
-describe('A Redis cluster or sentinel-managed master that cannot serve a request right now', () => {
+describe('A Redis server, cluster or sentinel-managed master that cannot serve a request right now', () => {
   it.each([
     ['a command left unanswered past its timeout', new TimeoutError()],
+    ['a connection the server closed under a command (killed with kill -9)', new SocketClosedUnexpectedlyError()],
+    ['a socket that stopped delivering data', new SocketTimeoutError(1000)],
+    ['a command sent while the client is reconnecting', new ClientOfflineError()],
     ['a cluster none of whose listed nodes answers', new RootNodesUnavailableError()],
     ['a write reaching a master just demoted by a failover', new ErrorReply("READONLY You can't write against a read only replica.")],
     ['a cluster with slots uncovered', new ErrorReply('CLUSTERDOWN The cluster is down')],
