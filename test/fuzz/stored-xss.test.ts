@@ -1,10 +1,10 @@
 import ejs from 'ejs';
 import { describeApp } from '../helpers/app';
 import { Visitor } from '../helpers/browser-agent';
-import { GOOD_PASSWORD } from '../helpers/factories';
+import { GOOD_PASSWORD, createUser, signedIn } from '../helpers/factories';
 import type { CaughtMail } from '../helpers/mail-catcher';
-import { HOSTILE_HINTED, HOSTILE_PHONE, POLYGLOT_AGENT, apiAnswers, fillCredentials, pagesAt, signInWithHeaders, signedInPaths, submitForm, type Shown } from './hostile-person';
-import { HOSTILE_HINTS, MARKER, POLYGLOT, POLYGLOT_100, inspectHtml, payloadsWithin, showsVerbatim } from './xss-payloads';
+import { HOSTILE_HINTED, HOSTILE_PHONE, POLYGLOT_AGENT, addNamedPasskey, apiAnswers, fillCredentials, pagesAt, signInWithHeaders, signedInPaths, submitForm, type Shown } from './hostile-person';
+import { HOSTILE_HINTS, MARKER, POLYGLOT, POLYGLOT_100, POLYGLOT_60, inspectHtml, payloadsWithin, showsVerbatim } from './xss-payloads';
 
 const ORIGIN = 'http://localhost:3000';
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
@@ -139,5 +139,39 @@ describe('A person who types script into every field', () => {
     const kinds = t.mail.messages.map((m) => m.subject);
     expect(kinds).toEqual(expect.arrayContaining([expect.stringMatching(/expires/i), expect.stringMatching(/reset/i), expect.stringMatching(/confirm/i), expect.stringMatching(/password/i)]));
     expect(mailProblems(t.mail.messages, firstName)).toEqual([]);
+  });
+});
+
+describe('A form that refuses a payload', () => {
+  it('says why, and shows what was typed back as text', async () => {
+    const user = await createUser(t);
+    const visitor = await signedIn(t, user);
+    await addNamedPasskey(visitor, ORIGIN, 'Phone');
+    const passkey = (await t.repos.authenticators.listPasskeys(user.id))[0] as { id: string };
+    const hostileEmail = "o'neil{{7*7}}/*=*/@example.com";
+    const forms: Array<[string, string, Record<string, string>, string]> = [
+      ['/profile/account', '/profile/account/name', { first_name: POLYGLOT, last_name: POLYGLOT_100 }, 'Must be 100 characters or fewer'],
+      ['/profile/account', '/profile/account/email', { email: `${POLYGLOT_60}@example.com` }, 'Enter an email address in the correct format'],
+      ['/profile/tokens', '/profile/tokens', { name: POLYGLOT_100, scope: 'read', expires: '7', allowed_ips: POLYGLOT }, 'Must be 60 characters or fewer'],
+      ['/profile/app-passwords', '/profile/app-passwords', { name: POLYGLOT_100, scope: 'read' }, 'Must be 60 characters or fewer'],
+      ['/profile/keys', '/profile/keys', { title: POLYGLOT, key: POLYGLOT }, 'Must be 100 characters or fewer'],
+      ['/profile/security', `/profile/security/passkeys/${passkey.id}/rename`, { name: POLYGLOT_100 }, 'Must be 60 characters or fewer'],
+    ];
+    // The rename form sits in each passkey's row, which shows the stored name again.
+    const keepsTyped = (action: string) => !action.endsWith('/rename');
+    for (const [page, action, fields, message] of forms) {
+      const res = await submitForm(visitor, page, fields, action);
+      expect({ action, status: res.status }).toEqual({ action, status: 422 });
+      expect(res.text).toContain(message);
+      const inspected = inspectHtml(res.text, action);
+      expect(inspected.problems).toEqual([]);
+      if (keepsTyped(action)) for (const typed of Object.values(fields).filter((v) => v.length > 10)) expect({ action, typed, shown: showsVerbatim(inspected, typed) }).toEqual({ action, typed, shown: true });
+    }
+    const anonymous = new Visitor(t.app);
+    for (const [page, fields] of [['/login', { identifier: POLYGLOT, password: 'wrong' }], ['/forgot-password', { email: POLYGLOT }], ['/signup', { first_name: POLYGLOT_100, last_name: POLYGLOT_60, email: hostileEmail, username: 'x', password: 'x', password_confirm: 'y' }]] as const) {
+      const res = await submitForm(anonymous, page, fields);
+      expect({ page, status: res.status }).toEqual({ page, status: 422 });
+      expect(inspectHtml(res.text, page).problems).toEqual([]);
+    }
   });
 });
