@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { TestApp } from '../helpers/app';
-import { csrfTokenIn, type Visitor } from '../helpers/browser-agent';
+import { Visitor, csrfTokenIn } from '../helpers/browser-agent';
 import { ed25519Key } from '../http/api/api-test-helpers';
 import { attest, newCredential } from '../helpers/webauthn';
 import { concretePath, routeList } from '../helpers/route-list';
@@ -36,28 +36,37 @@ export async function signInWithHeaders(t: TestApp, user: { username: string; pa
   return agent;
 }
 
-/** Registers a passkey named `name` from the Security tab, as passkeys.js does. */
-export async function addNamedPasskey(visitor: Visitor, origin: string, name: string) {
+/** Registers a passkey named `name` from the Security tab, as passkeys.js does; answers the recovery codes a first passkey brings. */
+export async function addNamedPasskey(visitor: Visitor, origin: string, name: string): Promise<string[]> {
   const tab = await visitor.get('/profile/security');
   const post = (path: string, body: object) => visitor.agent.post(path).set('Accept', 'application/json').set('X-CSRF-Token', csrfTokenIn(tab.text)).send(body);
   const options = await post('/profile/security/passkeys/options', {});
   const res = await post('/profile/security/passkeys', { response: attest(newCredential(), options.body, origin), name });
   if (res.status !== 200) throw new Error(`Adding a passkey answered ${res.status}: ${JSON.stringify(res.body)}`);
-  if (res.body.redirect === '/profile/security/recovery-codes') {
-    const codes = await visitor.get(res.body.redirect);
-    await visitor.post('/profile/security/recovery-codes/saved', { _csrf: csrfTokenIn(codes.text), saved: 'on' });
-  }
+  if (res.body.redirect !== '/profile/security/recovery-codes') return [];
+  const codes = await visitor.get(res.body.redirect);
+  await visitor.post('/profile/security/recovery-codes/saved', { _csrf: csrfTokenIn(codes.text), saved: 'on' });
+  return [...codes.text.matchAll(/<li><code>([^<]+)<\/code><\/li>/g)].map((m) => m[1] as string);
 }
 
-/** Adds a token, an app password, an SSH key (title and comment) and a passkey named with these payloads. */
-export async function fillCredentials(visitor: Visitor, origin: string, name: string, title: string, comment: string) {
+/** Adds a token, an app password, an SSH key (title and comment) and a passkey named with these payloads; answers any recovery codes. */
+export async function fillCredentials(visitor: Visitor, origin: string, name: string, title: string, comment: string): Promise<string[]> {
   const made = [
     await submitForm(visitor, '/profile/tokens', { name, scope: 'read', expires: '7' }),
     await submitForm(visitor, '/profile/app-passwords', { name, scope: 'read' }),
     await submitForm(visitor, '/profile/keys', { title, key: ed25519Key(comment).line }),
   ];
   for (const res of made) if (![200, 303].includes(res.status)) throw new Error(`A form refused ${name}: ${res.status}`);
-  await addNamedPasskey(visitor, origin, name);
+  return addNamedPasskey(visitor, origin, name);
+}
+
+/** Signs in with a password and a recovery code (the second step a passkey owner without the passkey has). */
+export async function signInWithRecoveryCode(t: TestApp, user: { username: string; password: string }, code: string): Promise<Visitor> {
+  const visitor = new Visitor(t.app);
+  await visitor.submit('/login', { identifier: user.username, password: user.password });
+  const res = await visitor.submit('/login/2fa?method=recovery', { recovery_code: code }, '/login/2fa');
+  if (res.status !== 303) throw new Error(`Signing in with a recovery code answered ${res.status}`);
+  return visitor;
 }
 
 export interface Shown {

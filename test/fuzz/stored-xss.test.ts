@@ -3,13 +3,14 @@ import { describeApp } from '../helpers/app';
 import { Visitor } from '../helpers/browser-agent';
 import { GOOD_PASSWORD, createUser, signedIn } from '../helpers/factories';
 import type { CaughtMail } from '../helpers/mail-catcher';
-import { HOSTILE_HINTED, HOSTILE_PHONE, POLYGLOT_AGENT, addNamedPasskey, apiAnswers, fillCredentials, pagesAt, signInWithHeaders, signedInPaths, submitForm, type Shown } from './hostile-person';
+import { HOSTILE_HINTED, HOSTILE_PHONE, POLYGLOT_AGENT, addNamedPasskey, apiAnswers, fillCredentials, pagesAt, signInWithHeaders, signInWithRecoveryCode, signedInPaths, submitForm, type Shown } from './hostile-person';
 import { HOSTILE_HINTS, MARKER, POLYGLOT, POLYGLOT_100, POLYGLOT_60, inspectHtml, payloadsWithin, showsVerbatim } from './xss-payloads';
 
 const ORIGIN = 'http://localhost:3000';
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
 const NAMES = payloadsWithin(100);
+const NEW_PASSWORD = 'orchid lantern 2048 pelican';
 const CREDENTIAL_NAMES = payloadsWithin(60);
 
 /** Every string in a JSON value, however deep. */
@@ -97,6 +98,7 @@ describe('A person who types script into every field', () => {
 
     // Rounds of two payloads: the names change, and tokens, app passwords, SSH keys and passkeys are added.
     const paths = await signedInPaths(t);
+    const recoveryCodes: string[] = [];
     for (let round = 0; round < NAMES.length; round += 2) {
       t.mail.clear();
       firstName = NAMES[round] as string;
@@ -104,7 +106,7 @@ describe('A person who types script into every field', () => {
       expect(renamed.status).toBe(303);
       for (const at of [round, round + 1].filter((i) => i < NAMES.length)) {
         const name = NAMES[at] as string;
-        await fillCredentials(visitor, ORIGIN, CREDENTIAL_NAMES[at % CREDENTIAL_NAMES.length] as string, name, at === 0 ? POLYGLOT : name);
+        recoveryCodes.push(...(await fillCredentials(visitor, ORIGIN, CREDENTIAL_NAMES[at % CREDENTIAL_NAMES.length] as string, name, at === 0 ? POLYGLOT : name)));
       }
       expect(pageProblems(await pagesAt(visitor, paths), firstName)).toEqual([]);
       await t.deliverMail();
@@ -134,10 +136,18 @@ describe('A person who types script into every field', () => {
     expect(await t.services.apiTokens.remindExpiring()).toBe(CREDENTIAL_NAMES.length + 1);
     expect((await new Visitor(t.app).submit('/forgot-password', { email: 'mallory@example.com' })).status).toBe(200);
     expect((await submitForm(visitor, '/profile/account', { email: 'mallory.new@example.com' }, '/profile/account/email')).status).toBe(303);
-    expect((await submitForm(visitor, '/profile/password', { current_password: GOOD_PASSWORD, password: 'orchid lantern 2048 pelican', password_confirm: 'orchid lantern 2048 pelican' })).status).toBe(303);
+    expect((await submitForm(visitor, '/profile/password', { current_password: GOOD_PASSWORD, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })).status).toBe(303);
     await t.deliverMail();
     const kinds = t.mail.messages.map((m) => m.subject);
     expect(kinds).toEqual(expect.arrayContaining([expect.stringMatching(/expires/i), expect.stringMatching(/reset/i), expect.stringMatching(/confirm/i), expect.stringMatching(/password/i)]));
+    expect(mailProblems(t.mail.messages, firstName)).toEqual([]);
+
+    // A new password ended every session: the farewell comes after signing in again.
+    t.mail.clear();
+    const again = await signInWithRecoveryCode(t, { username: 'mallory', password: NEW_PASSWORD }, recoveryCodes[0] as string);
+    expect((await submitForm(again, '/profile/delete', { confirm_username: 'mallory' })).status).toBe(303);
+    await t.deliverMail();
+    expect(t.mail.messages.map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/deleted/i)]));
     expect(mailProblems(t.mail.messages, firstName)).toEqual([]);
   });
 });
