@@ -167,15 +167,20 @@ describe('A form that refuses a payload', () => {
       ['/profile/keys', '/profile/keys', { title: POLYGLOT, key: POLYGLOT }, 'Must be 100 characters or fewer'],
       ['/profile/security', `/profile/security/passkeys/${passkey.id}/rename`, { name: POLYGLOT_100 }, 'Must be 60 characters or fewer'],
     ];
-    // The rename form sits in each passkey's row, which shows the stored name again.
-    const keepsTyped = (action: string) => !action.endsWith('/rename');
     for (const [page, action, fields, message] of forms) {
       const res = await submitForm(visitor, page, fields, action);
       expect({ action, status: res.status }).toEqual({ action, status: 422 });
       expect(res.text).toContain(message);
       const inspected = inspectHtml(res.text, action);
       expect(inspected.problems).toEqual([]);
-      if (keepsTyped(action)) for (const typed of Object.values(fields).filter((v) => v.length > 10)) expect({ action, typed, shown: showsVerbatim(inspected, typed) }).toEqual({ action, typed, shown: true });
+      for (const typed of Object.values(fields).filter((v) => v.length > 10)) expect({ action, typed, shown: showsVerbatim(inspected, typed) }).toEqual({ action, typed, shown: true });
+    }
+    // Addresses and query strings are typed too: pages that echo them (not-found pages, filters, return links).
+    const inUrl = encodeURIComponent(POLYGLOT_60);
+    for (const path of [`/profile/activity?kind=${inUrl}&before=${inUrl}`, `/profile/${inUrl}`, `/reauth?next=${inUrl}`, `/profile/sessions/${inUrl}/revoke`, `/avatars/${inUrl}/96.webp`, `/users/${inUrl}.keys`]) {
+      const res = await visitor.get(path);
+      if (res.type === 'text/html') expect(inspectHtml(res.text, path).problems).toEqual([]);
+      else expect({ path, type: res.type, nosniff: res.headers['x-content-type-options'] }).toEqual({ path, type: expect.stringMatching(/^(text\/plain|application\/json)$/), nosniff: 'nosniff' });
     }
     const anonymous = new Visitor(t.app);
     for (const [page, fields] of [['/login', { identifier: POLYGLOT, password: 'wrong' }], ['/forgot-password', { email: POLYGLOT }], ['/signup', { first_name: POLYGLOT_100, last_name: POLYGLOT_60, email: hostileEmail, username: 'x', password: 'x', password_confirm: 'y' }]] as const) {
