@@ -77,6 +77,29 @@ export function sixteenBitPng(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/**
+ * A PNG of one bit per pixel, all black: 30000 x 30000 decodes to 900 million pixels and
+ * compresses to about 110 kB. Its header alone says it is too large.
+ */
+export function bilevelPng(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.writeUInt8(1, 8); // bit depth
+  ihdr.writeUInt8(0, 9); // greyscale
+  const rows = deflatedZeros((1 + Math.ceil(width / 8)) * height);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Adds a chunk (tEXt, zTXt, iCCP, ...) just before a PNG's IEND, where any decoder reads past it. */
+export function withPngChunk(png: Buffer, type: string, data: Buffer): Buffer {
+  const iend = png.length - 12;
+  return Buffer.concat([png.subarray(0, iend), chunk(type, data), png.subarray(iend)]);
+}
+
+/** A zlib stream of `length` zero bytes, a few kilobytes per megabyte (for chunks that inflate). */
+export const zlibZeros = (length: number): Buffer => deflatedZeros(length);
+
 /** A plain AVIF of one colour; cheap to encode, but AV1 decoding costs far more per pixel than PNG or JPEG. */
 export async function solidAvif(width: number, height: number): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 30, g: 120, b: 220 } } }).avif({ effort: 0 }).toBuffer();

@@ -27,6 +27,8 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
     passkeys: await deps.passkeys.list(signedInUser(req)),
     required: deps.config.require2fa && !signedInUser(req).mfaEnabled,
     webauthn: true,
+    // The passkey whose rename form was sent (and refused): its row shows what was typed.
+    renamingId: req.params.id === undefined ? undefined : String(req.params.id),
   });
 
   const setupLocals = async (req: Request, res: Response) => {

@@ -151,6 +151,13 @@ describe('Passkeys', () => {
     expect((await visitor.get('/profile/security')).text).toContain('The passkey is now called &#34;Phone&#34;.');
     const empty = await visitor.post(`/profile/security/passkeys/${passkey?.id}/rename`, { _csrf: csrfTokenIn(tab.text), name: '' });
     expect(empty.status).toBe(422);
+    const long = await visitor.post(`/profile/security/passkeys/${passkey?.id}/rename`, { _csrf: csrfTokenIn(tab.text), name: `${'Phone '.repeat(10)}X` });
+    expect(long.status).toBe(422);
+    // The summary links to the field, which is open and keeps what was typed, with its message beside it.
+    expect(long.text).toContain('<a href="#field-name">Must be 60 characters or fewer</a>');
+    expect(long.text).toMatch(/<details class="passkey__rename" open>/);
+    expect(long.text).toContain(`id="field-name" name="name" value="${'Phone '.repeat(10)}X"`);
+    expect(long.text).toContain('<p class="field__error" id="field-name-error">Must be 60 characters or fewer</p>');
 
     await t.deps.db('users').where({ id: user.id }).update({ password_hash: null });
     const refused = await visitor.post(`/profile/security/passkeys/${passkey?.id}/remove`, { _csrf: csrfTokenIn(tab.text) });
