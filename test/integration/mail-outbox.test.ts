@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 
 async function queue(to: string, template: 'email_verification' = 'email_verification') {
   await t.repos.transaction((tx) =>
-    t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 } }),
+    t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 }, expiringLink: { lifetimeMs: 24 * 3_600_000, renewLink: 'http://localhost:3000/' } }),
   );
 }
 
@@ -121,7 +121,7 @@ describe('Without SMTP_URL (the embedded default)', () => {
     const local = await startTestApp({}, { logger: localLogs.logger });
     try {
       await local.repos.transaction((tx) =>
-        local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 } }),
+        local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 }, expiringLink: { lifetimeMs: 24 * 3_600_000, renewLink: 'http://localhost:3000/' } }),
       );
       expect(await local.deliverMail()).toBe(1);
       const folder = path.join(local.config.dataDir, 'outbox');
@@ -142,7 +142,7 @@ describe('Queueing', () => {
   it('refuses an address that could break mail headers', async () => {
     await expect(
       t.repos.transaction((tx) =>
-        t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 } }),
+        t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 }, expiringLink: { lifetimeMs: 3_600_000, renewLink: 'x' } }),
       ),
     ).rejects.toThrow(/unsafe address/);
     expect(await t.deps.db('mail_outbox').where('to', 'like', '%Bcc%')).toEqual([]);
