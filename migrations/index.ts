@@ -14,6 +14,7 @@ import * as singleUse from './20261123001100_single_use';
 import * as mailOutboxLeaseToken from './20261202000100_mail_outbox_lease_token';
 import * as avatarsPerAccount from './20261202000200_avatars_per_account';
 import * as retentionIndexes from './20261202000300_retention_indexes';
+import * as mailOutboxLinkExpiry from './20261203000100_mail_outbox_link_expiry';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '20261202000100_mail_outbox_lease_token': mailOutboxLeaseToken,
   '20261202000200_avatars_per_account': avatarsPerAccount,
   '20261202000300_retention_indexes': retentionIndexes,
+  '20261203000100_mail_outbox_link_expiry': mailOutboxLinkExpiry,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -109,6 +109,10 @@ const schema = z.object({
   DATABASE_ACQUIRE_TIMEOUT_MS: int(100, 120_000).default(4000),
   REDIS_CONNECT_TIMEOUT_MS: int(100, 120_000).default(2000),
   REDIS_COMMAND_TIMEOUT_MS: int(100, 120_000).default(2000),
+  // Slow clients (issue 16): a client that has not sent its headers, or its whole request,
+  // in time gets 408 and loses the connection, so trickled bytes cannot hold sockets.
+  HTTP_HEADERS_TIMEOUT_MS: int(1000, 300_000).default(20_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
   ACTIVITY_RETENTION_DAYS: int(1, 3650).default(400),
   FAILED_MAIL_RETENTION_DAYS: int(1, 3650).default(30),
   /** A MaxMind GeoLite2-City or -Country .mmdb file: the Sessions tab shows each address's approximate place. */
@@ -156,6 +160,7 @@ export interface Config {
   deletedReserveDays: number;
   signInLimits: { perAccountAndIp: number; perAccount: number; perIp: number };
   timeouts: BackendTimeouts;
+  http: HttpTimeouts;
   retention: { activityDays: number; failedMailDays: number };
   /** Absolute path of the GeoIP database, when one is configured. */
   geoipDb?: string;
@@ -168,6 +173,24 @@ export interface BackendTimeouts {
   databaseAcquireMs: number;
   redisConnectMs: number;
   redisCommandMs: number;
+}
+
+/** How long a client may take to send a request's headers, and the whole request. */
+export interface HttpTimeouts {
+  headersMs: number;
+  requestMs: number;
+  /** How often the server looks for connections past these timeouts. */
+  checkIntervalMs: number;
+}
+
+/**
+ * Node enforces the headers and request timeouts only when it sweeps its connections, by
+ * default every 30 seconds, which would let a slow client keep a socket for the timeout
+ * plus up to 30 s. Sweeping four times per headers timeout (at most every 5 s, at least
+ * every 250 ms) bounds the overshoot to a quarter of it, for little work.
+ */
+function httpTimeouts(headersMs: number, requestMs: number): HttpTimeouts {
+  return { headersMs, requestMs, checkIntervalMs: Math.min(5000, Math.max(250, Math.floor(headersMs / 4))) };
 }
 
 /**
@@ -207,6 +230,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
     mailTransport === 'smtp' && !e.SMTP_URL && 'SMTP_URL: required when MAIL_TRANSPORT=smtp',
     e.WEB_CONCURRENCY > 1 && !e.DATABASE_URL && 'WEB_CONCURRENCY: more than one worker needs DATABASE_URL (the embedded database serves one process)',
+    // Node refuses a headers timeout longer than the request's: say so in the house's words.
+    e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS && `HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (${e.HTTP_REQUEST_TIMEOUT_MS}), which includes the headers`,
     e.GEOIP_DB !== undefined && unreadable(e.GEOIP_DB) && `GEOIP_DB: cannot read ${path.resolve(e.GEOIP_DB)} (a GeoLite2-City or -Country .mmdb file)`,
   ].filter((line): line is string => typeof line === 'string');
   if (problems.length > 0 || !mailTransport) throw new ConfigError(problems);
@@ -256,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redisConnectMs: e.REDIS_CONNECT_TIMEOUT_MS,
       redisCommandMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
+    http: httpTimeouts(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
     retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS },
     geoipDb: e.GEOIP_DB === undefined ? undefined : path.resolve(e.GEOIP_DB),
   };

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
 import { EXIT_CONFIG, loadConfig, type Config } from './config';
 import { closeDeps, createDeps, type Deps } from './deps';
@@ -34,15 +34,19 @@ function refuseToStart(line: string): void {
 async function runWorker(config: Config, migrate: boolean): Promise<void> {
   const deps: Deps = await createDeps(config, { skipMigrations: !migrate });
   const { app, services } = createApp(deps);
-  const server: Server = app.listen(config.port, (err?: Error) => {
-    if (err) {
-      void closeDeps(deps).finally(() => refuseToStart(listenProblem(err, config.port)));
-      return;
-    }
+  const server: Server = createServer(
+    { headersTimeout: config.http.headersMs, requestTimeout: config.http.requestMs, connectionsCheckingInterval: config.http.checkIntervalMs },
+    app,
+  );
+  // Longer than the 60 s idle timeout of common load balancers, so they close idle connections first.
+  server.keepAliveTimeout = 65_000;
+  server.once('error', (err: NodeJS.ErrnoException) => {
+    void closeDeps(deps).finally(() => refuseToStart(listenProblem(err, config.port)));
+  });
+  server.listen(config.port, () => {
     deps.logger.info({ port: config.port, baseUrl: config.baseUrl.href, database: config.databaseUrl ? 'postgres' : 'embedded', sessions: config.redis ? `redis (${config.redis.kind})` : 'sql' }, `listening on ${config.baseUrl.href}`);
     serve(deps, server, startMaintenance(deps, services));
   });
-  server.keepAliveTimeout = 65_000;
 }
 
 /** Runs until SIGTERM or SIGINT, then drains in-flight requests and closes the pools. */

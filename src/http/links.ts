@@ -13,6 +13,7 @@ export function createLinks(baseUrl: URL) {
     confirmEmailChange: (token: string) => at('confirmEmailChange', { token }),
     undoEmailChange: (token: string) => at('undoEmailChange', { token }),
     confirmRecoveryEmail: (token: string) => at('confirmRecoveryEmail', { token }),
+    account: () => at('account'),
     tokens: () => at('tokens'),
     lockdown: (token: string) => at('lockdown', { token }),
   };

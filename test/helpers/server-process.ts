@@ -113,7 +113,7 @@ export async function stop(running: RunningProcess): Promise<number | null> {
 }
 
 /** The processes a process started (Linux). */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {

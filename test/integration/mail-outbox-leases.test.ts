@@ -46,7 +46,7 @@ function workerOn(db: Db, clock: Clock, leaseMs?: number): OutboxWorker {
 
 async function queue(to: string) {
   await t.repos.transaction((tx) =>
-    t.deps.mail.queue.queue(tx.outbox, { to, template: 'email_verification', locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/x', hours: 24 } }),
+    t.deps.mail.queue.queue(tx.outbox, { to, template: 'email_verification', locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/x', hours: 24 }, expiringLink: { lifetimeMs: 24 * 3_600_000, renewLink: 'http://localhost:3000/' } }),
   );
 }
 

@@ -18,7 +18,7 @@ const MINUTE = 60_000;
 
 async function queue(to: string, template: 'email_verification' = 'email_verification') {
   await t.repos.transaction((tx) =>
-    t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 } }),
+    t.deps.mail.queue.queue(tx.outbox, { to, template, locale: 'en', data: { firstName: 'Ola', link: 'http://localhost:3000/verify-email/secret-token-value', hours: 24 }, expiringLink: { lifetimeMs: 24 * 3_600_000, renewLink: 'http://localhost:3000/' } }),
   );
 }
 
@@ -93,6 +93,48 @@ describe('The mail outbox', () => {
     expect(logs.text()).not.toContain(data.slice(3, 40));
   });
 
+  it('sends a note on where to ask again, not the link, when the link died while the mail server was away', async () => {
+    await t.mail.stop();
+    await t.repos.transaction((tx) =>
+      t.deps.mail.queue.queue(tx.outbox, {
+        to: 'late@example.com',
+        template: 'password_reset',
+        locale: 'de',
+        data: { firstName: 'Ola', link: 'http://localhost:3000/reset-password/dead-token-value', hours: 1, ip: '203.0.113.9', browser: 'Firefox', os: 'Linux' },
+        expiringLink: { lifetimeMs: 60 * MINUTE, renewLink: 'http://localhost:3000/forgot-password' },
+      }),
+    );
+    expect(await t.deliverMail()).toBe(0);
+    await t.mail.start();
+    t.clock.advance(51 * MINUTE);
+    expect(await t.deliverMail()).toBe(1);
+    const note = t.mail.last('late@example.com');
+    expect(note.subject).toBe('Ihr Link für Atrium ist abgelaufen, bevor er Sie erreicht hat');
+    expect(note.text).toContain('Der Link, um ein neues Passwort zu wählen,');
+    expect(note.text).toContain('http://localhost:3000/forgot-password');
+    expect(note.text).not.toContain('dead-token-value');
+    expect(logs.text()).toContain('the link expired while the message waited');
+  });
+
+  it('sends one recipient\'s messages in the order they were queued, whatever their retries', async () => {
+    await t.mail.stop();
+    await queue('ordered@example.com');
+    for (let minute = 0; minute < 20; minute++) {
+      await t.deliverMail();
+      t.clock.advance(MINUTE);
+    }
+    // The first has backed off to minutes between attempts; the second is new and due at once.
+    await t.repos.transaction((tx) =>
+      t.deps.mail.queue.queue(tx.outbox, { to: 'ordered@example.com', template: 'account_deleted', locale: 'en', data: { firstName: 'Ola', username: 'ola' } }),
+    );
+    await t.mail.start();
+    await t.deliverMail();
+    expect(t.mail.to('ordered@example.com')).toHaveLength(0);
+    t.clock.advance(60 * MINUTE);
+    await t.deliverMail();
+    expect(t.mail.to('ordered@example.com').map((m) => m.subject)).toEqual(['Confirm your email address for Atrium', expect.stringContaining('deleted')]);
+  });
+
   it('sends each message exactly once when two workers share the outbox', async () => {
     // On PostgreSQL the second worker has its own pool, as another process would.
     const secondDb = t.config.databaseUrl ? createDb({ databaseUrl: t.config.databaseUrl }) : undefined;
@@ -121,7 +163,7 @@ describe('Without SMTP_URL (the embedded default)', () => {
     const local = await startTestApp({}, { logger: localLogs.logger });
     try {
       await local.repos.transaction((tx) =>
-        local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 } }),
+        local.deps.mail.queue.queue(tx.outbox, { to: 'dev@example.com', template: 'email_verification', locale: 'de', data: { firstName: 'Dev', link: 'http://localhost:3000/verify-email/abc', hours: 24 }, expiringLink: { lifetimeMs: 24 * 3_600_000, renewLink: 'http://localhost:3000/' } }),
       );
       expect(await local.deliverMail()).toBe(1);
       const folder = path.join(local.config.dataDir, 'outbox');
@@ -142,7 +184,7 @@ describe('Queueing', () => {
   it('refuses an address that could break mail headers', async () => {
     await expect(
       t.repos.transaction((tx) =>
-        t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 } }),
+        t.deps.mail.queue.queue(tx.outbox, { to: 'a@example.com\r\nBcc: b@example.com', template: 'email_verification', locale: 'en', data: { firstName: 'x', link: 'x', hours: 1 }, expiringLink: { lifetimeMs: 3_600_000, renewLink: 'x' } }),
       ),
     ).rejects.toThrow(/unsafe address/);
     expect(await t.deps.db('mail_outbox').where('to', 'like', '%Bcc%')).toEqual([]);

@@ -115,6 +115,17 @@ describe('Configuration', () => {
     }
   });
 
+  it('cuts off slow clients after 20 s for the headers and 60 s for the whole request, sweeping often enough to keep to them', () => {
+    expect(defaultConfig().http).toEqual({ headersMs: 20_000, requestMs: 60_000, checkIntervalMs: 5000 });
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '2000', HTTP_REQUEST_TIMEOUT_MS: '4000' }).http).toEqual({ headersMs: 2000, requestMs: 4000, checkIntervalMs: 500 });
+    expect(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '1000' }).http.checkIntervalMs).toBe(250);
+    expect(refusal({ HTTP_HEADERS_TIMEOUT_MS: '999' })).toBe('HTTP_HEADERS_TIMEOUT_MS: must be a whole number written in decimal digits, from 1000 to 300000');
+    expect(refusal({ HTTP_REQUEST_TIMEOUT_MS: '20s' })).toBe('HTTP_REQUEST_TIMEOUT_MS: must be a whole number written in decimal digits, from 1000 to 3600000');
+    expect(refusal({ HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toBe(
+      'HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (10000), which includes the headers',
+    );
+  });
+
   it('requires SMTP_URL in production unless MAIL_TRANSPORT=file is set', () => {
     expect(refusal({ NODE_ENV: 'production', ...secrets })).toBe(
       'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',

@@ -36,6 +36,8 @@ export function createEmailVerificationService({ repos, oneTimeLinks, mail, link
       template: 'email_verification',
       locale: user.language ?? 'en',
       data: { firstName: user.firstName, link: links.verifyEmail(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+      // Signed in, the home page offers to send the link again.
+      expiringLink: { lifetimeMs: tokenLifetimeMs, renewLink: links.home() },
     });
   }
 

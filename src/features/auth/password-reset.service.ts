@@ -46,6 +46,7 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
       template: 'password_reset',
       locale: user.language ?? ctx.locale,
       data: { firstName: user.firstName, link: links.resetPassword(token), hours: Math.round(tokenLifetimeMs / 3_600_000), ip: ctx.ip, ...browserAndOs(ctx.userAgent) },
+      expiringLink: { lifetimeMs: tokenLifetimeMs, renewLink: links.forgotPassword() },
     });
     return to;
   }

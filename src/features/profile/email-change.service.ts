@@ -75,6 +75,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
           template: 'email_change_verify',
           locale: user.language ?? ctx.locale,
           data: { firstName: user.firstName, newEmail, link: links.confirmEmailChange(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+          expiringLink: { lifetimeMs: tokenLifetimeMs, renewLink: links.account() },
         });
       });
     },

@@ -36,6 +36,7 @@ export function createRecoveryEmailService(deps: { repos: Repos<Tables>; oneTime
           template: 'recovery_email_verify',
           locale: user.language ?? ctx.locale,
           data: { firstName: user.firstName, link: links.confirmRecoveryEmail(token), hours: Math.round(tokenLifetimeMs / 3_600_000) },
+          expiringLink: { lifetimeMs: tokenLifetimeMs, renewLink: links.account() },
         });
       });
     },

@@ -7,7 +7,7 @@ import { avatarUrl } from '../../core/users/avatar-url';
 import { cookieName } from '../cookies';
 import { dateFormatting, validTimeZone } from '../formatting';
 import { safeNext } from '../paths';
-import { regenerateSession, takeFlash } from '../session';
+import { flash, regenerateSession, takeFlash } from '../session';
 import { URLS } from '../urls';
 
 declare module 'express-serve-static-core' {
@@ -64,6 +64,15 @@ export function baseLocals(options: { config: Config; catalogues: Catalogues }):
 }
 
 /**
+ * A password change ends every session signed in before it. The change commits first and
+ * the sessions are ended after (they live in another store): a process that dies between
+ * the two must not leave them working, so the user row, which committed, has the last word.
+ */
+function signedInBeforePasswordChange(sessionCreatedAt: number | undefined, passwordChangedAt: Date | null): boolean {
+  return passwordChangedAt !== null && (sessionCreatedAt ?? 0) < passwordChangedAt.getTime();
+}
+
+/**
  * Loads the signed-in user (the one database query a signed-in page costs), applies
  * their saved language and theme, and exposes only what views need.
  */
@@ -82,8 +91,9 @@ export function currentUser(options: { catalogues: Catalogues; users: UsersRepos
     const userId = req.session?.userId;
     if (userId) {
       const user = await options.users.findById(userId);
-      if (!user) {
+      if (!user || signedInBeforePasswordChange(req.session.createdAt, user.passwordChangedAt)) {
         await regenerateSession(req);
+        if (user) flash(req, { type: 'info', key: 'sessions.ended.passwordChanged' });
       } else {
         req.user = user;
         applyAppearance(res, options.catalogues, user.language ?? res.locals.locale, user.theme ?? (res.locals.theme as Theme | null));

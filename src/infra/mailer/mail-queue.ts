@@ -19,7 +19,9 @@ export function createMailQueue({ cipher, clock }: { cipher: DataCipher; clock: 
   return {
     async queue(outbox, mail) {
       if (!SAFE_ADDRESS.test(mail.to)) throw new Error('Refusing to queue mail for an unsafe address');
-      await outbox.insert({ to: mail.to, template: mail.template, locale: mail.locale, data: cipher.encrypt(JSON.stringify(mail.data)), now: clock.now() });
+      const now = clock.now();
+      const link = mail.expiringLink && { expiresAt: new Date(now.getTime() + mail.expiringLink.lifetimeMs), renewLink: mail.expiringLink.renewLink };
+      await outbox.insert({ to: mail.to, template: mail.template, locale: mail.locale, data: cipher.encrypt(JSON.stringify(mail.data)), now, link });
     },
   };
 }

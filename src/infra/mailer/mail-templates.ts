@@ -21,13 +21,22 @@ export interface MailTemplates {
   account_deleted: { firstName: string; username: string };
   token_expiring: { firstName: string; name: string; when: string; link: string };
   security_notice: { firstName: string; kind: string; detail: string; when: string; notMeLink: string } & RequestOrigin;
+  /** Sent instead of a message whose link died before the mail server took it (see the outbox worker). */
+  link_expired: { firstName: string; purpose: LinkTemplate; requestedAt: string; renewLink: string };
 }
+
+/** Messages built around a link that works for a limited time. */
+export type LinkTemplate = 'password_reset' | 'email_verification' | 'email_change_verify' | 'recovery_email_verify';
 
 export type MailTemplate = keyof MailTemplates;
 
-export interface QueuedMail<K extends MailTemplate = MailTemplate> {
+/**
+ * A message to queue. One built around a link must say how long the link works and where
+ * to ask for a new one, so the outbox never delivers it dead (the compiler asks for it).
+ */
+export type QueuedMail<K extends MailTemplate = MailTemplate> = {
   to: string;
   template: K;
   locale: string;
   data: MailTemplates[K];
-}
+} & (K extends LinkTemplate ? { expiringLink: { lifetimeMs: number; renewLink: string } } : { expiringLink?: undefined });

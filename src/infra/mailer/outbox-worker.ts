@@ -1,13 +1,15 @@
 import type { Clock } from '../clock';
 import type { DataCipher } from '../crypto/data-cipher';
 import type { Logger } from '../logger';
-import type { MailRenderer } from './mail-renderer';
-import type { MailTemplate } from './mail-templates';
+import { formatWhen } from './mail-dates';
+import type { MailRenderer, RenderedMail } from './mail-renderer';
+import type { LinkTemplate, MailTemplate } from './mail-templates';
 import type { MailTransport } from './mail-transport';
 import type { ClaimedMessage, OutboxRepository } from './outbox.repository';
 
 const SECOND = 1000;
-const HOUR = 3_600_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
 
 export const OUTBOX_POLICY = {
   pollMs: 2 * SECOND,
@@ -18,6 +20,8 @@ export const OUTBOX_POLICY = {
   maxRetryMs: HOUR,
   /** Retries continue at least this long after the message was queued. */
   giveUpAfterMs: 26 * HOUR,
+  /** A link with less life left than this would be dead by the time it is read. */
+  linkMinLifeMs: 10 * MINUTE,
 };
 
 /** 30 s, 1 min, 2 min, ... doubling up to one hour between attempts. */
@@ -69,10 +73,28 @@ export function createOutboxWorker(deps: { outbox: OutboxRepository; renderer: M
     return () => clearInterval(renewal);
   }
 
+  /**
+   * The message as it should reach the recipient now. One whose link died while the mail
+   * server was away is not sent as it was: a dead link reads as a working one until it is
+   * followed, and a message silently dropped leaves the person waiting for mail that never
+   * comes. They get instead a short note that the link expired before it could be
+   * delivered, and where to ask for a new one (links are never renewed unasked: a request
+   * hours old may not be theirs, and a new link is theirs to ask for).
+   */
+  async function compose(message: ClaimedMessage): Promise<RenderedMail> {
+    const data = readData(message);
+    if (!message.link || message.link.expiresAt.getTime() - clock.now().getTime() >= OUTBOX_POLICY.linkMinLifeMs) {
+      return renderer.render(message.template as MailTemplate, message.locale, data);
+    }
+    logger.warn({ id: message.id, template: message.template, queuedAt: message.createdAt.toISOString() }, 'the link expired while the message waited; sending a note to ask for a new one instead');
+    const notice = { firstName: String(data.firstName ?? ''), purpose: message.template as LinkTemplate, requestedAt: formatWhen(message.createdAt, message.locale), renewLink: message.link.renewLink };
+    return renderer.render('link_expired', message.locale, notice);
+  }
+
   async function deliver(message: ClaimedMessage): Promise<boolean> {
     const release = holdLease(message);
     try {
-      await transport.send(message.to, await renderer.render(message.template as MailTemplate, message.locale, readData(message)));
+      await transport.send(message.to, await compose(message));
     } catch (err) {
       release();
       await recordFailure(message, err);

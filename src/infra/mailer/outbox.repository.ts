@@ -9,6 +9,13 @@ export interface OutboxMessage {
   data: string | null;
   attempts: number;
   createdAt: Date;
+  /** When the message's link stops working, and where to ask for a new one; null for a message without such a link. */
+  link: ExpiringLink | null;
+}
+
+export interface ExpiringLink {
+  expiresAt: Date;
+  renewLink: string;
 }
 
 interface OutboxRow {
@@ -25,6 +32,8 @@ interface OutboxRow {
   failed_at: Date | null;
   last_error: string | null;
   created_at: Date;
+  link_expires_at: Date | null;
+  renew_link: string | null;
   /** Queue order, for messages queued in the same instant. */
   seq: string;
 }
@@ -37,6 +46,7 @@ const toMessage = (row: OutboxRow): OutboxMessage => ({
   data: row.data,
   attempts: row.attempts,
   createdAt: new Date(row.created_at),
+  link: row.link_expires_at && row.renew_link ? { expiresAt: new Date(row.link_expires_at), renewLink: row.renew_link } : null,
 });
 
 /** A claimed message, known by its id and the token of the lease that claimed it. */
@@ -54,8 +64,17 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
   const leaseEnd = (leaseMs: number) => db.raw("now() + ? * interval '1 millisecond'", [leaseMs]);
   const held = (message: Lease) => outbox().where({ id: message.id, lease_token: message.leaseToken });
   return {
-    async insert(message: { to: string; template: string; locale: string; data: string; now: Date }): Promise<void> {
-      await outbox().insert({ to: message.to, template: message.template, locale: message.locale, data: message.data, next_attempt_at: message.now, created_at: message.now });
+    async insert(message: { to: string; template: string; locale: string; data: string; now: Date; link?: ExpiringLink }): Promise<void> {
+      await outbox().insert({
+        to: message.to,
+        template: message.template,
+        locale: message.locale,
+        data: message.data,
+        next_attempt_at: message.now,
+        created_at: message.now,
+        link_expires_at: message.link?.expiresAt ?? null,
+        renew_link: message.link?.renewLink ?? null,
+      });
     },
 
     /**
@@ -63,15 +82,26 @@ export function createOutboxRepository(db: Knex | Knex.Transaction) {
      * service's clock (retries are scheduled by it); the lease is the database's clock,
      * so processes whose clocks disagree still agree on when a lease has run out.
      * SKIP LOCKED lets several processes claim at once without waiting for each other;
-     * a lease that runs out (its process died) makes the message due again.
+     * a lease that runs out (its process died) makes the message due again. A message waits
+     * while an earlier one to the same recipient is pending (due later, or held by another
+     * worker): retries back off by attempt, so without this a reset link asked for again
+     * after an outage could arrive before the first one, and one recipient's messages would
+     * arrive in any order.
      */
     async claimNext(dueBy: Date, leaseMs: number): Promise<ClaimedMessage | undefined> {
+      const earlierPending = db<OutboxRow>('mail_outbox as earlier')
+        .select(db.raw('1'))
+        .whereRaw('earlier."to" = mail_outbox."to"')
+        .whereRaw('earlier.seq < mail_outbox.seq')
+        .whereNull('earlier.sent_at')
+        .whereNull('earlier.failed_at');
       const next = outbox()
         .select('id')
         .whereNull('sent_at')
         .whereNull('failed_at')
         .where('next_attempt_at', '<=', dueBy)
         .andWhere((q) => q.whereNull('locked_until').orWhere('locked_until', '<', db.raw('now()')))
+        .whereNotExists(earlierPending)
         .orderBy([{ column: 'next_attempt_at' }, { column: 'seq' }])
         .limit(1)
         .forUpdate()
