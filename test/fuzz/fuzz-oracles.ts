@@ -15,13 +15,14 @@ const STACK_TRACE = /\bat [\w$.<>]+ \(?[^\s()]*:\d+:\d+\)?|node_modules[\\/]|[\\
 /**
  * What is wrong with an answer, or undefined: a 5xx, a stack trace, a 4xx without words, or
  * a generated value written into an HTML page unescaped. `parserAnswer` accepts Node's own
- * bare 400/431 for a request its HTTP parser refused (the app never saw it).
+ * bare 400/431 for a request its HTTP parser refused (the app never saw it); the answer to
+ * HEAD has no body to hold words.
  */
-export function problemWith(answer: Answer, options: { parserAnswer?: boolean } = {}): string | undefined {
+export function problemWith(answer: Answer, options: { parserAnswer?: boolean; head?: boolean } = {}): string | undefined {
   const type = answer.headers['content-type'] ?? '';
   if (answer.status >= 500 || answer.status < 200) return `status ${answer.status}`;
   if (STACK_TRACE.test(answer.text)) return `a stack trace or source path: ${STACK_TRACE.exec(answer.text)?.[0]}`;
-  if (answer.status >= 400) {
+  if (answer.status >= 400 && !options.head) {
     const fromParser = options.parserAnswer && !type && answer.text === '' && [400, 413, 414, 431].includes(answer.status);
     if (!fromParser && !hasWords(answer)) return `a ${answer.status} without words (${type || 'no content type'})`;
   }
