@@ -33,9 +33,16 @@ export class Persona {
     readonly signedIn: boolean,
   ) {}
 
-  /** After a case: a redirect or a 401 may mean the session ended or lost its recent sign-in. */
+  /**
+   * After a case: whether it may have changed who the browser is. A visitor may have signed
+   * in (the "signed in" hint cookie comes with it); a signed-in person may have been signed
+   * out, or lost their recent sign-in (sent to sign in or to confirm their identity), or
+   * signed in anew. Anything else leaves the session as it was.
+   */
   observe(answer: Answer): void {
-    if ((answer.status >= 300 && answer.status < 400) || answer.status === 401) this.stale = true;
+    const hint = [answer.headers['set-cookie'] ?? []].flat().some((line) => line.startsWith('signed_in='));
+    const location = String(answer.headers.location ?? '');
+    if (hint || (this.signedIn && (answer.status === 401 || /^\/(login|reauth)\b/.test(location)))) this.stale = true;
   }
 
   async ready(): Promise<FuzzBrowser> {
