@@ -32,7 +32,7 @@ export class FuzzServer {
   static async listen(app: Express): Promise<FuzzServer> {
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new FuzzServer(server, (server.address() as AddressInfo).port, new http.Agent({ keepAlive: true, maxSockets: 8 }));
+    return new FuzzServer(server, (server.address() as AddressInfo).port, new http.Agent({ keepAlive: true, maxSockets: 16 }));
   }
 
   send(request: Sent): Promise<Answer> {

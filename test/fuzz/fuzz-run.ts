@@ -24,7 +24,7 @@ function readable(value: unknown): string {
 }
 
 /** Cases sent at once: the server waits on PostgreSQL and Redis, so a few in flight keep both cores busy. */
-export const LANES = 8;
+export const LANES = 16;
 
 /**
  * Runs `numRuns` cases against a live server, LANES at a time (lane `i` is the i-th of the
