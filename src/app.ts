@@ -1,9 +1,9 @@
 import path from 'node:path';
-import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import type { Deps } from './deps';
 import { assetVersion, staticAssets } from './http/assets';
+import { readCookies } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { expiredFormsOf } from './http/expired-forms';
 import { readDevice } from './http/device';
@@ -64,7 +64,7 @@ export function createApp(deps: Deps): App {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(webauthnBrowser);
   });
   for (const feature of features) if (feature.publicRoutes) app.use(feature.publicRoutes);
-  app.use(cookieParser());
+  app.use(readCookies);
   app.use(readDevice(config));
   app.use(baseLocals({ config, catalogues }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

@@ -12,6 +12,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const noControl = (value: string) => !CONTROL.test(value);
 
+/**
+ * U+FFFD stands for bytes that were not UTF-8 (a url-encoded form decodes them so); a lone
+ * surrogate can come only in JSON (`"\ud800"`), and becomes U+FFFD on its way to the
+ * database. Either way what was typed is lost.
+ */
+const UNREADABLE = /\uFFFD|\p{Cs}/u;
+const readable = (value: string) => !UNREADABLE.test(value);
+
 const stringInput = (requiredKey: string) =>
   z.string({ error: (issue) => (issue.input === undefined || issue.input === null ? requiredKey : 'validation.notText') });
 
@@ -25,7 +33,7 @@ export function text(options: { requiredKey: string; max: number }) {
         .min(1, options.requiredKey)
         .max(options.max, 'validation.tooLong')
         .refine(noControl, 'validation.controlCharacters')
-        .refine((v) => !v.includes('\uFFFD'), 'validation.invalidCharacters'),
+        .refine(readable, 'validation.invalidCharacters'),
     );
 }
 
@@ -35,7 +43,7 @@ export function optionalText(options: { max: number }) {
     .string({ error: 'validation.notText' })
     .optional()
     .transform((v) => v?.normalize('NFC').trim() || undefined)
-    .pipe(z.string().max(options.max, 'validation.tooLong').refine(noControl, 'validation.controlCharacters').optional());
+    .pipe(z.string().max(options.max, 'validation.tooLong').refine(noControl, 'validation.controlCharacters').refine(readable, 'validation.invalidCharacters').optional());
 }
 
 /**

@@ -46,7 +46,7 @@ export function createMfaFeature(deps: Deps) {
   const routes = Router();
   routes.param('id', uuidParam);
   routes.get(URLS.secondFactor, signIn.show);
-  routes.post(URLS.secondFactor, signIn.submit);
+  routes.post(URLS.secondFactor, signIn.signInUnderWay, signIn.submit);
   routes.post(URLS.secondFactorPasskeyOptions, signIn.secondFactorOptions);
   routes.post(URLS.secondFactorPasskey, signIn.secondFactorVerify);
   routes.post(URLS.signInPasskeyOptions, signIn.passkeyOptions);

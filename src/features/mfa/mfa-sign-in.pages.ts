@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../../infra/clock';
 import { formHandler } from '../../http/form';
 import { safeNext } from '../../http/paths';
@@ -47,6 +47,15 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
     return next;
   };
 
+  /**
+   * Before the form is read: its page, shown again for a wrong value, is about the person
+   * half-way in, so without one there is nothing to show but the way back to the start.
+   */
+  const signInUnderWay: RequestHandler = async (req, res, next) => {
+    if (await pendingUser(req)) return next();
+    restart(req, res);
+  };
+
   return {
     /** GET /login/2fa: the code from the authenticator app, or a recovery code, or a passkey. */
     show: page(async (req, res) => {
@@ -54,7 +63,9 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
       await renderPage(res, view, { ...(await locals(req, res)), values: {}, errors: {} });
     }),
 
-    /** POST /login/2fa: checks the code (used once) and only then starts the signed-in session. */
+    signInUnderWay,
+
+    /** POST /login/2fa (after signInUnderWay): checks the code (used once) and only then starts the signed-in session. */
     submit: formHandler({
       view,
       schema: secondFactorSchema,
