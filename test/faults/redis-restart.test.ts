@@ -1,16 +1,15 @@
 import type { Db } from '../../src/infra/db';
 import { csrfTokenIn } from '../helpers/browser-agent';
 import { HttpBrowser, type Reply } from '../helpers/http-browser';
-import { durationOf, pause, ProfileLoad, REQUEST_KINDS, type Answer, type LoadAccount } from '../helpers/load-driver';
+import { pause, ProfileLoad, type Answer, type LoadAccount } from '../helpers/load-driver';
+import { answeredDuringOutage, expectEveryAnswerInTime, expectEveryKindServedAgain, expectProbesThroughOutage, loadThroughOutage, type OutageTimes } from '../helpers/outage-promises';
 import { expectChangesKeptAsAnswered } from '../helpers/outage-rows';
-import { BACKEND_TIMEOUTS, listAnswers, LONGEST_ANSWER_MS, startOutageStage, timings, unavailableInWords, unhandledErrors, type OutageStage } from '../helpers/outage-stage';
+import { listAnswers, startOutageStage, unavailableInWords, unhandledErrors, type OutageStage } from '../helpers/outage-stage';
 
 // Starting PostgreSQL, Redis and the app on a busy machine takes a while; the run itself about half a minute.
 jest.setTimeout(240_000);
 
 const OUTAGE_MS = 5000;
-/** The promise: this long after Redis answers again, every kind of request succeeds, without restarting the app. */
-const RECOVERY_MS = 5000;
 const PATIENCE = { timeoutMs: 20_000 };
 const SESSION_ENDED = {
   en: 'Your session has expired, please sign in again.',
@@ -23,8 +22,7 @@ const UNAUTHENTICATED = 'Authentication is required: send a personal access toke
 let stage: OutageStage;
 let load: ProfileLoad;
 let db: Db;
-/** Date.now() when the load started, Redis was killed, was being started again (empty), and answered again. */
-const at = { began: 0, down: 0, restarting: 0, back: 0 };
+let at: OutageTimes;
 /** People signed in before the outage who come back after it, one per language. */
 const returning: Array<{ language: keyof typeof SESSION_ENDED; browser: HttpBrowser }> = [];
 /** Sign-in attempts made while Redis was down: with a form shown before, right and wrong passwords, and HTTP Basic on the API. */
@@ -56,26 +54,15 @@ beforeAll(async () => {
   for (const browser of formShownBefore) await browser.get(stage.origin, '/login');
 
   load = new ProfileLoad(stage.origin, { accounts: stage.accounts.slice(0, 4), pauseMs: 100, patienceMs: PATIENCE.timeoutMs });
-  at.began = Date.now();
-  load.start();
-  try {
-    await load.untilEveryKindSucceeds(at.began, 60_000);
-    await pause(1000);
-    await stage.redis.kill();
-    at.down = Date.now();
-    await pause(1000);
-    await trySigningInWhileDown(guessed, formShownBefore);
-    await pause(OUTAGE_MS - (Date.now() - at.down));
-    at.restarting = Date.now();
-    await stage.redis.startAgain();
-    at.back = Date.now();
-    await load.untilEveryKindSucceeds(at.back, 30_000);
-    await pause(1000);
-  } finally {
-    await load.stop();
-  }
+  at = await loadThroughOutage(load, {
+    name: 'Redis',
+    broken: 'Redis killed (SIGKILL), to come back empty,',
+    outageMs: OUTAGE_MS,
+    breakIt: () => stage.redis.kill(),
+    whileDown: () => trySigningInWhileDown(guessed, formShownBefore),
+    restore: () => stage.redis.startAgain(),
+  });
   db = stage.openDb();
-  report();
 }, 240_000);
 
 afterAll(async () => {
@@ -83,8 +70,7 @@ afterAll(async () => {
   await stage?.close();
 });
 
-/** Answers to requests sent after Redis was killed and answered before it was started again. */
-const duringOutage = (answers: Answer[]) => answers.filter((a) => a.startedAt >= at.down && a.endedAt <= at.restarting);
+const duringOutage = (answers: Answer[]) => answeredDuringOutage(answers, at);
 
 /**
  * A person whose session was lost with Redis is asked to sign in again: a page sends them
@@ -96,17 +82,6 @@ function askedToSignInAgain(answer: Answer): boolean {
   if (answer.status !== 401) return false;
   const { error } = JSON.parse(answer.text) as { error?: { code?: string; message?: string } };
   return (error?.code === 'session_ended' && error.message === SESSION_ENDED.en) || (error?.code === 'unauthenticated' && error.message === UNAUTHENTICATED);
-}
-
-function report(): void {
-  const recovery = Object.fromEntries([...load.firstSuccessesAfter(at.back)].map(([kind, answer]) => [kind, `${answer.endedAt - at.back} ms`]));
-  const outage = Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, timings(duringOutage(load.answers).filter((a) => a.kind === kind))]));
-  console.log(
-    `Redis killed (SIGKILL) for ${at.restarting - at.down} ms; it took ${at.back - at.restarting} ms to answer again, empty.\n` +
-      `Requests: ${load.answers.length}; timeouts: ${JSON.stringify(BACKEND_TIMEOUTS)}.\n` +
-      `Answers during the outage, by kind: ${JSON.stringify(outage)}\n` +
-      `First success after Redis answered again, by kind: ${JSON.stringify(recovery)}`,
-  );
 }
 
 describe('Redis killed (kill -9) for five seconds and started again empty while people sign in, open their profiles, rename themselves and create tokens', () => {
@@ -132,29 +107,11 @@ describe('Redis killed (kill -9) for five seconds and started again empty while 
     expect(JSON.parse(attemptsWhileDown[2]?.reply.text ?? '{}')).toEqual({ error: { code: 'service_unavailable', message: 'The service is briefly unavailable. Please try again in a moment.' } });
   });
 
-  it('answers every request within the configured timeout (and a margin for a busy machine)', () => {
-    const slow = load.answers.filter((a) => durationOf(a) > LONGEST_ANSWER_MS);
-    expect(listAnswers(slow, at.began)).toBe('');
-  });
+  it('answers every request within the configured timeout (and a margin for a busy machine)', () => expectEveryAnswerInTime(load, at.began));
 
-  it('says /readyz is unavailable (503) and /healthz is up (200) throughout the outage', () => {
-    const probes = duringOutage(load.answers);
-    const ready = probes.filter((a) => a.kind === 'readyz');
-    const healthy = probes.filter((a) => a.kind === 'healthz');
-    expect(ready.length).toBeGreaterThan(3);
-    expect(ready.map((a) => [a.status, (JSON.parse(a.text) as { checks: Record<string, string> }).checks.redis])).toEqual(ready.map(() => [503, 'unavailable']));
-    expect(healthy.map((a) => a.status)).toEqual(healthy.map(() => 200));
-  });
+  it('says /readyz is unavailable (503) and /healthz is up (200) throughout the outage', () => expectProbesThroughOutage(duringOutage(load.answers), 'redis'));
 
-  it('serves every kind of request again within five seconds of Redis answering, without a restart of the app', () => {
-    const firsts = load.firstSuccessesAfter(at.back);
-    for (const kind of REQUEST_KINDS) {
-      const first = firsts.get(kind);
-      expect([kind, first ? first.endedAt - at.back : 'never']).toEqual([kind, expect.any(Number)]);
-      expect(first && first.endedAt - at.back).toBeLessThanOrEqual(RECOVERY_MS);
-    }
-    expect(stage.app.child.exitCode).toBeNull();
-  });
+  it('serves every kind of request again within five seconds of Redis answering, without a restart of the app', () => expectEveryKindServedAgain(load, stage, at.back));
 
   it.each(['en', 'de', 'sr'] as const)('asks a person (%s) whose session was lost with Redis to sign in again, saying why, and brings them back to their page', async (language) => {
     const { browser } = returning.find((person) => person.language === language) as (typeof returning)[number];
@@ -190,9 +147,12 @@ describe('Redis killed (kill -9) for five seconds and started again empty while 
       const res = await answer;
       expect([res.status, res.location]).toEqual([303, '/profile/account']);
       expect(await db('users').where({ id: account.id }).first('first_name', 'last_name')).toEqual({ first_name: 'Grace', last_name: 'Hopper' });
-      const lines = stage.app.log().slice(logBefore).split('\n').filter(Boolean);
-      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
-      expect(lines.some((line) => line.includes('The client is offline') && line.includes('/profile/account/name'))).toBe(true);
+      // The failed save is reported after the answer went out: its log line may follow it by a moment.
+      const logged = /failed after the answer was sent.*\/profile\/account\/name|\/profile\/account\/name.*failed after the answer was sent/;
+      const lines = () => stage.app.log().slice(logBefore).split('\n').filter(Boolean);
+      for (let i = 0; i < 50 && !lines().some((line) => logged.test(line)); i++) await pause(100);
+      expect(lines().filter((line) => !line.startsWith('{'))).toEqual([]);
+      expect(lines()).toEqual(expect.arrayContaining([expect.stringMatching(logged)]));
     } finally {
       await stage.redis.startAgain();
     }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { csrfTokenIn, USER_AGENTS } from '../helpers/browser-agent';
+import { keepCookie } from '../helpers/http-browser';
 
 export interface Answer {
   status: number;
@@ -109,12 +110,6 @@ export class FuzzBrowser {
   }
 
   private keep(line: string): void {
-    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-    const at = pair.indexOf('=');
-    const name = pair.slice(0, at);
-    const value = pair.slice(at + 1);
-    const expired = attributes.some((a) => /^max-age=(0|-\d+)$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) <= Date.now()));
-    if (expired || value === '') this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    keepCookie(this.cookies, line);
   }
 }

@@ -71,14 +71,18 @@ export class HttpBrowser {
     return { status: res.status, location: res.headers.get('location'), headers: res.headers, text };
   }
 
-  /** Stores a Set-Cookie line, or forgets the cookie when the line clears it. */
   private keep(line: string): void {
-    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-    const at = pair.indexOf('=');
-    const name = pair.slice(0, at);
-    const value = pair.slice(at + 1);
-    const expired = attributes.some((a) => /^max-age=(0|-\d+)$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) <= Date.now()));
-    if (expired || value === '') this.cookies.delete(name);
-    else this.cookies.set(name, value);
+    keepCookie(this.cookies, line);
   }
+}
+
+/** Stores a Set-Cookie line in a jar, or forgets the cookie when the line clears it. */
+export function keepCookie(cookies: Map<string, string>, line: string): void {
+  const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+  const at = pair.indexOf('=');
+  const name = pair.slice(0, at);
+  const value = pair.slice(at + 1);
+  const expired = attributes.some((a) => /^max-age=(0|-\d+)$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) <= Date.now()));
+  if (expired || value === '') cookies.delete(name);
+  else cookies.set(name, value);
 }
