@@ -40,7 +40,7 @@ export function isBackendUnavailable(err: unknown): boolean {
   const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|The client is (closed|offline)|Disconnects client|^Connection timeout$|Query read timeout|^timeout expired$|is not queryable$/.test(message);
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED|Query read timeout|^timeout expired$|is not queryable$/.test(message);
 }
 
 /**

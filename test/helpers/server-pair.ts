@@ -114,12 +114,13 @@ export async function startServerPair(settings: Record<string, string> = {}, opt
 
 let counter = 0;
 
-async function createAccount(repos: Repositories, services: Services, deps: Deps): Promise<Account> {
+/** An account with GOOD_PASSWORD, written straight into the database the app processes serve. */
+export async function createAccount(repos: Repositories, services: Services, deps: Deps, prefix = 'two'): Promise<Account> {
   counter += 1;
   const tag = `${counter}${crypto.randomBytes(2).toString('hex')}`;
   const user = await repos.users.insert({
-    username: `two${tag}`,
-    email: `two${tag}@example.com`,
+    username: `${prefix}${tag}`,
+    email: `${prefix}${tag}@example.com`,
     firstName: 'Jane',
     lastName: 'Doe',
     passwordHash: await services.hasher.hash(GOOD_PASSWORD),

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config';
 import { closeDeps, createDeps, type Deps } from '../../src/deps';
 import type { Repositories } from '../../src/repositories';
 import { createTestDatabase, deleteRedisKeys } from './app';
-import { GOOD_PASSWORD } from './factories';
+import { createAccount as createAccountIn, type Account } from './server-pair';
 import { startServer, stop, waitUntilUp, type RunningProcess } from './server-process';
 import { closedPort } from './tcp-proxy';
 
@@ -20,7 +20,7 @@ export interface ServiceProcess {
   repos: Repositories;
   services: Services;
   /** An account with GOOD_PASSWORD, created directly in the database. */
-  createAccount(): Promise<{ id: string; username: string; email: string; password: string }>;
+  createAccount(): Promise<Account>;
   close(): Promise<void>;
 }
 
@@ -65,12 +65,6 @@ export async function startServiceProcess(settings: Record<string, string> = {})
     throw new Error(`${String(err)}\n${running.log()}`, { cause: err });
   }
   const { repos, services } = createApp(deps);
-  let accounts = 0;
-  const createAccount = async () => {
-    accounts += 1;
-    const tag = `${accounts}${crypto.randomBytes(2).toString('hex')}`;
-    const user = await repos.users.insert({ username: `svc${tag}`, email: `svc${tag}@example.com`, firstName: 'Jane', lastName: 'Doe', passwordHash: await services.hasher.hash(GOOD_PASSWORD), language: 'en', theme: null, now: deps.clock.now() });
-    return { id: user.id, username: user.username, email: user.email, password: GOOD_PASSWORD };
-  };
+  const createAccount = () => createAccountIn(repos, services, deps, 'svc');
   return { port, process: running, deps, repos, services, createAccount, close };
 }
