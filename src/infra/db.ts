@@ -31,9 +31,20 @@ export async function withMigrationConnection<T>(db: Db, options: Pick<DbOptions
   }
 }
 
+/**
+ * Brings the schema up to date. knex creates its own bookkeeping tables before it takes its
+ * migration lock, so two processes starting at once on a new PostgreSQL database could both
+ * try to create them and one would fail; a transaction-scoped advisory lock, held on another
+ * connection of the pool while knex migrates, makes the second wait for the first (and is let
+ * go if the process dies). The embedded database serves one process and one connection.
+ */
 export async function migrateLatest(db: Db): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest()) as [number, string[]];
-  return applied;
+  const latest = async () => ((await db.migrate.latest()) as [number, string[]])[1];
+  if (db.client.config.client !== 'pg') return latest();
+  return db.transaction(async (tx) => {
+    await tx.raw('select pg_advisory_xact_lock(hashtext(?))', ['atrium:migrate']);
+    return latest();
+  });
 }
 
 /** Undoes the last batch only: what the previous `migrate` applied. */
