@@ -47,8 +47,7 @@ async function main(): Promise<void> {
   const [url, prefix, count, users, first] = process.argv.slice(2);
   const logger = createLogger('silent');
   const redis = createRedis(url as string, logger, BULK_TIMEOUTS);
-  void connectRedis(redis, logger);
-  for (let i = 0; i < 100 && !redis.isReady; i++) await new Promise((r) => setTimeout(r, 50));
+  await connectRedis(redis, logger, BULK_TIMEOUTS.connectMs);
   const store = new RedisSessionStore(redis, prefix as string, 60_000, BENCH_SESSION_SECRET, createSessionCodec(cookieOptions({ secure: false })));
   const total = Number(count);
   const now = Date.now();

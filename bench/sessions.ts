@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
   const other = createRedis(withDatabase(REDIS_URL, LARGE_DB), createLogger('silent'), BULK_TIMEOUTS);
-  await connectRedis(other, createLogger('silent'));
+  await connectRedis(other, createLogger('silent'), BULK_TIMEOUTS.connectMs);
   if (!other.isReady) throw new Error(`Redis database ${LARGE_DB} is not reachable`);
   if ((await other.dbSize()) > 0) throw new Error(`Redis database ${LARGE_DB} must be empty: the benchmark swaps it with database ${SMALL_DB}`);
   const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);

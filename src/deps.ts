@@ -75,7 +75,7 @@ export async function createDeps(config: Config, options: DepsOptions = {}): Pro
     if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   }
   const redis = config.redis ? createRedisFor(config.redis, logger, { connectMs: timeouts.redisConnectMs, commandMs: timeouts.redisCommandMs }) : undefined;
-  if (redis) void connectRedis(redis, logger);
+  if (redis) await connectRedis(redis, logger, timeouts.redisConnectMs);
   // A session's end is explained for as long as its cookie can still come back.
   const endedTtlMs = config.sessionIdleMs + 60_000;
   const sessions: SessionRegistry = redis ? new RedisSessionStore(redis, config.redisKeyPrefix, endedTtlMs, config.sessionSecret, createSessionCodec(cookieOptions(config))) : new SqlSessionStore(db, endedTtlMs);

@@ -235,10 +235,19 @@ function watchForHangs(client: WatchedClient, timeouts: RedisTimeouts, report: {
   });
 }
 
-/** Starts connecting without waiting: a service that boots while Redis is down still answers (503). */
-export function connectRedis(client: Redis, logger: Logger): Promise<void> {
-  return client.connect().then(
+/**
+ * Starts connecting and waits until the client is ready, for at most `withinMs`: a service
+ * started beside a running Redis serves its first request with it (never a 503 from a
+ * connection still opening), and one started while Redis is down still answers (503)
+ * while the client keeps reconnecting in the background.
+ */
+export async function connectRedis(client: Redis, logger: Logger, withinMs: number): Promise<void> {
+  const connecting = client.connect().then(
     () => undefined,
     (err: Error) => logger.error({ err: err.message }, 'redis connection failed'),
   );
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, withinMs)));
+  await Promise.race([connecting, waited]);
+  clearTimeout(timer);
 }

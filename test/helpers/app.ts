@@ -91,7 +91,6 @@ export async function startTestApp(env: Record<string, string> = {}, options: St
   const clock = createSettableClock();
   breached ??= loadBreachedPasswords(config.passwordMinLength);
   const deps = await createDeps(config, { clock, embeddedInMemory: backend === 'embedded' && (await migratedEmbeddedDatabase()), breached, logger: options.logger });
-  if (deps.redis) await waitForRedis(deps);
   const { app, services, repos } = createApp(deps);
   return {
     app,
@@ -178,8 +177,3 @@ export async function deleteRedisKeys(redis: Redis, prefix: string): Promise<voi
 
 type RedisCluster = ReturnType<typeof createCluster>;
 type Scanning = ReturnType<typeof createClient>;
-
-async function waitForRedis(deps: Deps): Promise<void> {
-  for (let i = 0; i < 100 && !deps.redis?.isReady; i++) await new Promise((r) => setTimeout(r, 50));
-  if (!deps.redis?.isReady) throw new Error('Redis did not become ready');
-}
