@@ -15,6 +15,7 @@ import * as mailOutboxLeaseToken from './20261202000100_mail_outbox_lease_token'
 import * as avatarsPerAccount from './20261202000200_avatars_per_account';
 import * as retentionIndexes from './20261202000300_retention_indexes';
 import * as mailOutboxLinkExpiry from './20261203000100_mail_outbox_link_expiry';
+import * as adminAuditAndPolicies from './20261204000100_admin_audit_and_policies';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '20261202000200_avatars_per_account': avatarsPerAccount,
   '20261202000300_retention_indexes': retentionIndexes,
   '20261203000100_mail_outbox_link_expiry': mailOutboxLinkExpiry,
+  '20261204000100_admin_audit_and_policies': adminAuditAndPolicies,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -10,6 +10,8 @@ import { createCredentialsRepository } from './features/credentials/credentials.
 import { createDeletedIdentitiesRepository } from './core/account-state/deleted-identities.repository';
 import { createKnownDevicesRepository } from './core/security/known-devices.repository';
 import { createUsersRepository } from './core/users/users.repository';
+import { createAdminAuditRepository } from './features/admin/admin-audit.repository';
+import { createAdminPoliciesRepository } from './features/admin/admin-policies.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {
@@ -23,6 +25,8 @@ function bind(db: Knex | Knex.Transaction) {
     deletedIdentities: createDeletedIdentitiesRepository(db),
     knownDevices: createKnownDevicesRepository(db),
     locks: createAdvisoryLocksRepository(db),
+    adminAudit: createAdminAuditRepository(db),
+    adminPolicies: createAdminPoliciesRepository(db),
   };
 }
 

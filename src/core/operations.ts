@@ -47,4 +47,24 @@ export const OPERATIONS = table({
   listSshKeys: false,
   addSshKey: true,
   deleteSshKey: true,
+
+  // The admin console: reading is open to every administrator; each action on an account
+  // or a policy asks for a fresh sign-in, as the profile's sensitive changes do.
+  adminListUsers: false,
+  adminViewUser: false,
+  adminCreateUser: true,
+  adminLockUser: true,
+  adminUnlockUser: true,
+  adminResetTwoStep: true,
+  adminSendPasswordReset: true,
+  adminResendVerification: true,
+  adminMarkEmailVerified: true,
+  adminChangeRole: true,
+  adminEndSessions: true,
+  adminEndSession: true,
+  adminRevokeCredential: true,
+  adminDeleteUser: true,
+  adminViewPolicies: false,
+  adminChangePolicies: true,
+  adminViewAudit: false,
 });

@@ -72,6 +72,11 @@ export const URLS = {
   dataExport: '/profile/data/export',
   deleteAccount: '/profile/delete',
 
+  admin: '/admin',
+  adminUsers: '/admin/users',
+  adminSettings: '/admin/settings',
+  adminAudit: '/admin/audit',
+
   api: '/api/v1',
   openApiDocument: '/api/v1/openapi.json',
   apiDocs: '/api/docs',

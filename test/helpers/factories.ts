@@ -17,6 +17,8 @@ export interface UserSpec {
   language?: 'en' | 'de' | 'sr' | 'sr-Cyrl';
   /** The primary address counts as verified, as if its link had been followed. */
   emailVerified?: boolean;
+  /** An administrator (the console is theirs). */
+  admin?: boolean;
 }
 
 /** Creates an account directly through the repository (fast; no policy, no mail). */
@@ -34,6 +36,10 @@ export async function createUser(t: TestApp, spec: UserSpec = {}): Promise<User 
     theme: null,
     now: t.clock.now(),
   });
+  if (spec.admin) {
+    await t.repos.users.setRole(user.id, 'admin', t.clock.now());
+    user.role = 'admin';
+  }
   if (!spec.emailVerified) return { ...user, password };
   await t.repos.users.markEmailVerified(user.id, user.email, t.clock.now());
   return { ...user, emailVerifiedAt: t.clock.now(), password };

@@ -1,12 +1,18 @@
+import { Router } from 'express';
 import type { CoreDeps } from '../../core/feature-deps';
 import type { Feature } from '../../http/feature';
+import { URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
+import { requireAdmin } from './admin-access';
 import { createAdminUsersService } from './admin-users.service';
 
 type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos']; auth: AuthServices };
 
-/** What administrators do to other people's accounts (today through the operator commands). */
+/** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
 export function createAdminFeature(deps: Deps) {
   const adminUsers = createAdminUsersService({ repos: deps.repos, clock: deps.clock, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry });
-  return { services: { adminUsers } } satisfies Feature;
+  const routes = Router();
+  /** GET /admin: the console opens on its list of people. */
+  routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
+  return { services: { adminUsers }, routes } satisfies Feature;
 }

@@ -60,6 +60,8 @@ async function count(limiter: Limiter, key: string, res: Response, report: strin
 export function apiAuth(deps: { access: ApiAccessService; perClient: Limiter; perIp: Limiter }): RequestHandler {
   const policy = [deps.perIp, deps.perClient].map((l) => `"${l.spec.name}";q=${l.spec.points};w=${l.spec.windowSeconds}`).join(', ');
   return async (req, res, next) => {
+    // The admin API's gate has authenticated this call already (see api-admin-gate.ts).
+    if (req.apiPrincipal) return next();
     res.set('Cache-Control', 'no-store');
     res.set('RateLimit-Policy', policy);
     const report: string[] = [];

@@ -6,6 +6,7 @@ import { AppError } from '../../infra/errors';
 import { renderPage } from '../../http/render';
 import type { ApiEndpoint } from '../../http/api/api-endpoint';
 import type { ReauthService } from '../auth/reauth.service';
+import { adminApiGate } from './api-admin-gate';
 import { apiStepUp } from './api-step-up';
 import { API_BASE, type openApiDocument } from './openapi';
 import { URLS } from '../../http/urls';
@@ -48,6 +49,7 @@ export function apiRoutes(deps: { endpoints: ApiEndpoint[]; auth: RequestHandler
     res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(swaggerUiDist, file));
   });
 
+  router.use(`${API_BASE}/admin`, adminApiGate(deps.auth));
   router.use(API_BASE, deps.auth);
   for (const endpoint of deps.endpoints) {
     const path = API_BASE + endpoint.path.replace(/\{(\w+)\}/g, ':$1');

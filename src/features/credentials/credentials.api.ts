@@ -25,7 +25,7 @@ const tokenResponse = z.object({
   id: z.string(),
   name: z.string(),
   masked: z.string(),
-  scope: z.enum(['read', 'write']),
+  scope: z.enum(['read', 'write', 'admin']),
   allowed_ips: z.array(z.string()).nullable(),
   created_at: timestamp,
   expires_at: timestamp,

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { uniqueViolation } from '../../infra/db-errors';
 import { isUuid } from '../../infra/ids';
 
-export type Scope = 'read' | 'write';
+/** `admin`: everything `write` may, plus the admin API; only administrators hold such tokens. */
+export type Scope = 'read' | 'write' | 'admin';
 
 export interface ApiToken {
   id: string;

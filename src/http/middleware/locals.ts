@@ -23,6 +23,8 @@ const MENU_ITEMS = [
   { href: URLS.profile, labelKey: 'layout.profile' },
   { href: URLS.tokens, labelKey: 'layout.tokens' },
 ];
+/** Administrators also find the console in the menu; nobody else learns it exists. */
+const ADMIN_MENU_ITEMS = [...MENU_ITEMS, { href: URLS.admin, labelKey: 'layout.administration' }];
 
 function applyAppearance(res: Parameters<RequestHandler>[1], catalogues: Catalogues, locale: Locale, theme: Theme | null): void {
   res.locals.locale = locale;
@@ -109,7 +111,7 @@ export function currentUser(options: { catalogues: Catalogues; users: UsersRepos
           avatarSmallUrl: avatarUrl(user.avatarHash, 96),
           role: user.role,
         };
-        res.locals.menuItems = MENU_ITEMS;
+        res.locals.menuItems = user.role === 'admin' ? ADMIN_MENU_ITEMS : MENU_ITEMS;
       }
     }
     // Taken when the layout renders, so a redirect does not swallow a message.

@@ -16,10 +16,12 @@ const t = describeApp();
  * - page: a signed-in person's own pages; tokens and app passwords are never accepted;
  * - api: the JSON API; read credentials may only read.
  * Routes with an `:id` are also tried by another person and by an administrator on the
- * owner's ids, and by the owner on theirs. (The /admin console will be a kind of its own:
- * 404 for every persona but the administrator.)
+ * owner's ids, and by the owner on theirs.
+ * - admin: the console and its API (every route under /admin and /api/v1/admin, decided
+ *   by that rule): 404 for every persona but the administrator, whom it lets in (a
+ *   demand to re-authenticate first counts as letting in).
  */
-type Kind = 'open' | 'signedOut' | 'secondStep' | 'page' | 'api';
+type Kind = 'open' | 'signedOut' | 'secondStep' | 'page' | 'api' | 'admin';
 
 /** A kind, with what the route needs before its decision shows: a valid body, or something the owner has. */
 type Decision = Kind | { kind: Kind; body?: Record<string, string>; owner?: (world: World) => Promise<void> };
@@ -133,6 +135,9 @@ const DECISIONS: Record<string, Decision> = {
   'DELETE /api/v1/users/me/ssh-keys/:id': 'api',
 };
 
+/** The console's routes are decided by where they live; DECISIONS may still give one a body or an owner's thing. */
+const isAdminRoute = (label: string) => /^\w+ \/(api\/v1\/)?admin(\/|\.|$)/.test(label);
+
 /** The answers a decision may take; each is recognised from the response alone. */
 const location = (res: Response) => String(res.headers.location ?? '');
 const ANSWERS = {
@@ -146,6 +151,8 @@ const ANSWERS = {
   insufficientScope: (res: Response) => res.status === 403 && res.body?.error?.code === 'insufficient_scope',
   notFound: (res: Response) => res.status === 404,
   home: (res: Response) => res.status === 303 && location(res) === '/',
+  /** Let into the console: not turned away with 401 or 404, no failure (a step-up demand, a 403 `reauth_required`, is letting in). */
+  adminAllowed: (res: Response) => res.status < 500 && ![401, 404].includes(res.status) && !ANSWERS.signIn(res),
 };
 type Answer = keyof typeof ANSWERS;
 
@@ -163,6 +170,8 @@ function expectations(kind: Kind, route: RouteEntry): Partial<Record<PersonaName
       return { ...everyone('allowed'), owner: 'home' };
     case 'page':
       return { anonymous: 'signIn', 'anonymous (JSON)': 'unauthenticated', ...Object.fromEntries(TOKENS.map((p) => [p, 'signIn'])), 'another user': 'notFound', administrator: 'notFound', owner: 'allowed' };
+    case 'admin':
+      return { ...everyone('notFound'), 'another user': 'notFound', administrator: 'adminAllowed' };
     case 'api': {
       const reads = route.method === 'get';
       return {
@@ -184,28 +193,43 @@ const ON_OTHERS_IDS: PersonaName[] = ['another user', 'administrator'];
 describe('The authorization matrix', () => {
   it('has a decision for every route of the live router, and no decision for a route that is gone', () => {
     const live = routeList(t.app).map((r) => r.label);
-    expect(live.filter((label) => !(label in DECISIONS))).toEqual([]);
+    expect(live.filter((label) => !(label in DECISIONS) && !isAdminRoute(label))).toEqual([]);
     expect(Object.keys(DECISIONS).filter((label) => !live.includes(label))).toEqual([]);
+    expect(Object.entries(DECISIONS).filter(([label, d]) => isAdminRoute(label) && (typeof d === 'string' ? d : d.kind) !== 'admin').map(([label]) => label)).toEqual([]);
   });
 
   const table = Object.entries(DECISIONS).map(([label, d]) => [label, typeof d === 'string' ? { kind: d } : d] as const);
   it.each(table.map(([label, d]) => [label, d.kind, d] as const))('%s (%s) answers every persona as decided', async (label, kind, decision) => {
-    const route = routeList(t.app).find((r) => r.label === label) as RouteEntry;
-    const world = await worldFor(t);
-    await decision.owner?.(world);
-    const resource = resourceOf(t, route);
+    expect(await wrongAnswers(label, kind, decision)).toEqual([]);
+  });
+
+  it('every console route (under /admin and /api/v1/admin) answers 404 to everyone but the administrator', async () => {
+    const routes = routeList(t.app).filter((r) => isAdminRoute(r.label) && !(r.label in DECISIONS));
+    expect(routes.length).toBeGreaterThan(0);
     const wrong: string[] = [];
-    // The owner goes last: an allowed request may end their session or spend their thing.
-    const expected = Object.entries(expectations(kind, route)).sort(([a], [b]) => Number(a === 'owner') - Number(b === 'owner')) as Array<[PersonaName, Answer]>;
-    for (const [persona, answer] of expected) {
-      const onOthers = ON_OTHERS_IDS.includes(persona);
-      if (onOthers && !resource) continue;
-      const id = resource && (await resource.make(onOthers ? world.other : world.owner));
-      const res = await knock(t, world, route, persona, id, decision.body);
-      const got = `${res.status} ${location(res) || res.body?.error?.code || ''}`.trim();
-      if (!ANSWERS[answer](res)) wrong.push(`${persona}: expected ${answer}, got ${got}`);
-      if (onOthers && resource && id && !(await resource.exists(world.other, id))) wrong.push(`${persona}: the other person's ${label} target is gone`);
-    }
+    for (const route of routes) wrong.push(...(await wrongAnswers(route.label, 'admin', { kind: 'admin' })).map((w) => `${route.label} ${w}`));
     expect(wrong).toEqual([]);
   });
 });
+
+/** How the personas' answers at one route differ from its decision (nothing, when they all match). */
+async function wrongAnswers(label: string, kind: Kind, decision: Exclude<Decision, Kind>): Promise<string[]> {
+  const route = routeList(t.app).find((r) => r.label === label) as RouteEntry;
+  const world = await worldFor(t);
+  await decision.owner?.(world);
+  const resource = resourceOf(t, route);
+  const wrong: string[] = [];
+  // The owner goes last: an allowed request may end their session or spend their thing.
+  const expected = Object.entries(expectations(kind, route)).sort(([a], [b]) => Number(a === 'owner') - Number(b === 'owner')) as Array<[PersonaName, Answer]>;
+  for (const [persona, answer] of expected) {
+    // In the console every id is the owner's: the administrator may act on other people's things.
+    const onOthers = kind !== 'admin' && ON_OTHERS_IDS.includes(persona);
+    if (onOthers && !resource) continue;
+    const id = resource && (await resource.make(onOthers ? world.other : world.owner));
+    const res = await knock(t, world, route, persona, id, decision.body);
+    const got = `${res.status} ${location(res) || res.body?.error?.code || ''}`.trim();
+    if (!ANSWERS[answer](res)) wrong.push(`${persona}: expected ${answer}, got ${got}`);
+    if (onOthers && resource && id && !(await resource.exists(world.other, id))) wrong.push(`${persona}: the other person's ${label} target is gone`);
+  }
+  return wrong;
+}

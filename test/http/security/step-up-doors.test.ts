@@ -12,9 +12,12 @@ const t = describeApp();
 
 const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 
-/** A signed-in person whose step-up window was just closed with "Drop", as the pages offer. */
+/**
+ * A signed-in person whose step-up window was just closed with "Drop", as the pages offer:
+ * an administrator, so that the console's doors are tried as well as the profile's.
+ */
 async function staleSession(language?: 'de') {
-  const user = await createUser(t, { language });
+  const user = await createUser(t, { language, admin: true });
   const visitor = await signedIn(t, user);
   await visitor.get('/profile/sessions');
   expect((await visitor.post('/reauth/drop', { _csrf: visitor.csrf(), next: '/profile/sessions' })).status).toBe(303);
