@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 
+/** Who acted: an administrator, or an operator at the command line (no account; shown as such). */
+export type AuditActor = { id: string; username: string } | typeof OPERATOR;
+
+/** The operator commands' actor: no account id, so the log never mistakes them for someone signed in. */
+export const OPERATOR = { id: null, username: 'operator' } as const;
+
 export interface AdminAuditInput {
-  actor: { id: string; username: string };
+  actor: AuditActor;
   /** The account the action concerned, when it concerned one. */
   target?: { id: string; username: string };
   /** What was done: `user_locked`, `role_changed`, `policy_changed`, ... */
