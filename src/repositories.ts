@@ -12,6 +12,7 @@ import { createKnownDevicesRepository } from './core/security/known-devices.repo
 import { createUsersRepository } from './core/users/users.repository';
 import { createAdminAuditRepository } from './features/admin/admin-audit.repository';
 import { createAdminPoliciesRepository } from './features/admin/admin-policies.repository';
+import { createAdminPeopleRepository } from './features/admin/admin-people.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {
@@ -27,6 +28,7 @@ function bind(db: Knex | Knex.Transaction) {
     locks: createAdvisoryLocksRepository(db),
     adminAudit: createAdminAuditRepository(db),
     adminPolicies: createAdminPoliciesRepository(db),
+    adminPeople: createAdminPeopleRepository(db),
   };
 }
 

@@ -74,6 +74,7 @@ export const URLS = {
 
   admin: '/admin',
   adminUsers: '/admin/users',
+  adminUser: '/admin/users/:username',
   adminSettings: '/admin/settings',
   adminAudit: '/admin/audit',
 

@@ -23,6 +23,7 @@ interface UserRow {
   mfa_enabled: boolean;
   notify_new_device: boolean;
   password_reset_required: boolean;
+  last_sign_in_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -156,6 +157,11 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       if (locked) query.whereNull('locked_at');
       else query.whereNotNull('locked_at');
       return (await query.update({ locked_at: locked ? now : null, updated_at: now })) > 0;
+    },
+
+    /** A completed sign-in, for the console's list of people (not a change to the account: updated_at stays). */
+    async recordSignIn(id: string, now: Date): Promise<void> {
+      await users().where({ id }).update({ last_sign_in_at: now });
     },
 
     /** Silent upgrade of an old hash after a successful sign-in; not a password change. */

@@ -28,6 +28,7 @@ export function createSignInActivity(deps: { repos: Repos<Tables>; notices: Secu
       if (user.passwordResetRequired) throw new PasswordResetRequiredError();
       await repos.transaction(async (tx) => {
         const isNew = await tx.knownDevices.remember(user.id, device.hash, clock.now());
+        await tx.users.recordSignIn(user.id, clock.now());
         await notices.record(tx, user, 'sign_in', ctx, isNew ? { method, newDevice: 'true' } : { method });
         if (isNew && !device.firstDevice && user.notifyNewDevice) await notices.notify(tx, user, 'new_device', ctx);
       });
