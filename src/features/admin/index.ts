@@ -6,6 +6,7 @@ import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
 import { requireAdmin } from './admin-access';
+import { adminPeopleApi } from './admin-people.api';
 import { createAdminPeoplePages } from './admin-people.pages';
 import { createAdminPeopleService } from './admin-people.service';
 import { createAdminUsersService } from './admin-users.service';
@@ -22,5 +23,5 @@ export function createAdminFeature(deps: Deps) {
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
   routes.get(URLS.adminUsers, requireAdmin, guardOperation(OPERATIONS.adminListUsers, { clock, returnTo: URLS.adminUsers }), people.list);
-  return { services: { adminUsers, adminPeople }, routes } satisfies Feature;
+  return { services: { adminUsers, adminPeople }, routes, api: adminPeopleApi({ people: adminPeople }) } satisfies Feature;
 }

@@ -31,7 +31,11 @@ function errorResponses(endpoint: ApiEndpoint) {
 }
 
 function operation(endpoint: ApiEndpoint) {
-  const params = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const params: Array<Record<string, unknown>> = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  for (const [name, schema] of Object.entries(endpoint.query?.shape ?? {})) {
+    const { description, ...rest } = jsonSchema(schema as z.ZodType, 'input');
+    params.push({ name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest });
+  }
   const successes = Object.fromEntries(
     Object.entries(endpoint.responses)
       .filter(([status]) => Number(status) < 400)

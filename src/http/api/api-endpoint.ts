@@ -33,6 +33,8 @@ export interface ApiEndpoint {
    * router checks them, after the whole body is valid and before the handler runs.
    */
   stepUp?: boolean;
+  /** The query parameters a GET takes, for the document (each property one parameter; the handler's service validates them). */
+  query?: z.ZodObject;
   /** A JSON body, validated with the same field rules as the matching form. */
   body?: z.ZodType;
   /**

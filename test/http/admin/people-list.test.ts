@@ -257,3 +257,45 @@ describe('What the list shows and to whom', () => {
     expect((await theirs.get('/admin/users?q=a')).status).toBe(404);
   });
 });
+
+describe('The same list through the API', () => {
+  const api = (query: string) => browser.agent.get(`/api/v1/admin/users?${query}`).set('Accept', 'application/json');
+
+  it('GET /api/v1/admin/users returns the people the page shows, page by page, with their state and no secret', async () => {
+    const p = tag();
+    for (let i = 0; i < 7; i++) await person(p, `a${i}`, { firstName: `F${i}`, lastName: 'Api', emailVerified: i % 2 === 0 });
+    for (const query of [`q=${p}&limit=3`, `q=${p}&sort=-created&limit=3`, `q=${p}&filter=unverified`, `q=${p}&sort=-last_sign_in&filter=no_two_step&limit=2`]) {
+      const fromApi: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await api(cursor ? `${query}&cursor=${cursor}` : query);
+        expect(res.status).toBe(200);
+        fromApi.push(...(res.body.people as Array<{ username: string }>).map((x) => x.username));
+        cursor = res.body.next_cursor as string | null;
+      } while (cursor);
+      expect(fromApi).toEqual((await allPages(query)).flat());
+    }
+    const res = await api(`q=${p}a0`);
+    expect(res.body).toMatchObject({ count: 1, count_capped: false, next_cursor: null, previous_cursor: null });
+    expect(res.body.people[0]).toMatchObject({ username: `${p}a0`, first_name: 'F0', last_name: 'Api', email_verified: true, role: 'user', source: 'local', locked: false, two_step: false, last_sign_in_at: null });
+    expect(Object.keys(res.body.people[0]).sort()).toEqual(['avatar_url', 'created_at', 'email', 'email_verified', 'first_name', 'id', 'last_name', 'last_sign_in_at', 'locked', 'locked_at', 'role', 'source', 'two_step', 'username']);
+  });
+
+  it('answers bad parameters with 422 and a message for each', async () => {
+    const res = await api(`q=${'x'.repeat(201)}&sort=nope&cursor=%%%`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.fields).toEqual({ q: 'Must be 200 characters or fewer', sort: 'Choose a sort order from the list' });
+    const cursor = await api('cursor=garbage');
+    expect(cursor.status).toBe(422);
+    expect(cursor.body.error.fields).toEqual({ cursor: 'This page link is broken or belongs to another sort order. Start again from the first page.' });
+  });
+
+  it('is described in the OpenAPI document with its query parameters', async () => {
+    const doc = await browser.agent.get('/api/v1/openapi.json');
+    const operation = doc.body.paths['/admin/users'].get;
+    expect(operation.operationId).toBe('adminListUsers');
+    expect(operation.tags).toEqual(['Administration']);
+    expect(operation.parameters.map((x: { name: string; in: string }) => `${x.in}:${x.name}`)).toEqual(['query:q', 'query:filter', 'query:source', 'query:sort', 'query:cursor', 'query:limit']);
+  });
+});

@@ -37,6 +37,8 @@ export const ENDPOINTS: Array<{ method: Method; path: string }> = [
   { method: 'post', path: '/users/me/ssh-keys' },
   { method: 'delete', path: '/users/me/ssh-keys/{id}' },
 ];
+/** The console's operations (404 to everyone but administrators: the authorization matrix and test/http/admin check them). */
+export const ADMIN_ENDPOINTS: Array<{ method: Method; path: string }> = [{ method: 'get', path: '/admin/users' }];
 export const READS = ENDPOINTS.filter((e) => e.method === 'get');
 export const WRITES = ENDPOINTS.filter((e) => e.method !== 'get');
 export const label = (e: { method: Method; path: string }) => `${e.method.toUpperCase()} ${e.path}`;
