@@ -28,8 +28,11 @@ export function adminPersonHelpers(t: TestApp) {
     await browser.post('/reauth/drop', { _csrf: browser.csrf(), next: '/profile/sessions' });
   }
 
-  /** A form on the person page, posted as the browser would. */
-  const act = (browser: Visitor, path: string) => browser.post(path, { _csrf: browser.csrf() });
+  /** A form on the person page, posted as the browser would: from the page itself. */
+  async function act(browser: Visitor, path: string) {
+    await browser.get(path.split('/').slice(0, 4).join('/'));
+    return browser.post(path, { _csrf: browser.csrf() });
+  }
 
   return { administrator, auditOf, activityOf, dropStepUp, act };
 }
