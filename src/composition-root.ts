@@ -55,7 +55,7 @@ export function createFeatures(deps: Deps) {
   const appearance = createAppearanceFeature({ ...base, sessions: sessions.services });
   const profile = createProfileFeature(base);
   const credentials = createCredentialsFeature(base);
-  const admin = createAdminFeature({ ...base, auth: auth.services });
+  const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services });
   const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services });
   const retention = createRetentionFeature(base);
   const beforeApi: Feature[] = [health, home, auth, appearance, password, sessions, mfa, profile, credentials, account, admin, retention];

@@ -7,13 +7,13 @@ import type { ActivityService } from './activity.service';
 import type { SecurityEvent } from '../../core/security/security-events.repository';
 import { signedInPage } from '../../http/pages';
 
-/** Events that deserve a second look, shown in the error colour. */
-const ALARMING = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
+/** Events that deserve a second look, shown in the error colour (here and on the console's person page). */
+export const ALARMING_EVENTS: ReadonlySet<string> = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
 
 const queryString = (value: unknown) => (typeof value === 'string' ? value.slice(0, 64) : undefined);
 
 /** What an event was about, in words: a name, an address, or how someone signed in. */
-function detailOf(event: SecurityEvent, t: Translator): string {
+export function eventDetail(event: SecurityEvent, t: Translator): string {
   const d = event.data;
   if (d.name) return d.name;
   if (d.email) return d.email;
@@ -37,7 +37,7 @@ export function createActivityPages(deps: { activity: ActivityService; clock: Cl
         kind: kind && deps.activity.groups.some((g) => (g.types as readonly string[]).includes(kind)) ? kind : '',
         isLaterPage: Boolean(before),
         next: page.next,
-        events: page.events.map((e) => ({ ...e, detail: detailOf(e, t), client: e.userAgent ? clientSummary(e.userAgent) : '', alarming: ALARMING.has(e.type) })),
+        events: page.events.map((e) => ({ ...e, detail: eventDetail(e, t), client: e.userAgent ? clientSummary(e.userAgent) : '', alarming: ALARMING_EVENTS.has(e.type) })),
       });
     }),
   };

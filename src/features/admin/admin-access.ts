@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { NotFoundError } from '../../infra/errors';
 
 /**
@@ -9,3 +9,6 @@ import { NotFoundError } from '../../infra/errors';
 export const requireAdmin: RequestHandler = (req, _res, next) => {
   next(req.user?.role === 'admin' ? undefined : new NotFoundError());
 };
+
+/** The `:username` of a person URL (page or API), as sent. */
+export const usernameParam = (req: Request): string => String(req.params.username ?? '');

@@ -1,15 +1,25 @@
 import type { Clock } from '../../infra/clock';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
-import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { EventContext, NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 import { NotFoundError, ValidationError } from '../../infra/errors';
 import type { Repos } from '../../core/repos';
 import type { Role, User } from '../../core/users/user';
 import { DuplicateUserError } from '../../core/users/users.repository';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { CreateUserInput } from './admin.schemas';
+import { OPERATOR, type AdminAuditRepository, type AuditActor } from './admin-audit.repository';
 
 /** The tables this module reads and writes. */
-type Tables = NoticeTables;
+type Tables = NoticeTables & { adminAudit: AdminAuditRepository };
+
+/** Who acts, and from where: an administrator in the console, or the operator at the command line. */
+export interface AdminAct {
+  actor: AuditActor;
+  ctx: EventContext;
+}
+
+/** The operator commands' act: no account, no address. */
+export const OPERATOR_ACT: AdminAct = { actor: OPERATOR, ctx: { ip: '', userAgent: '', locale: 'en' } };
 
 export function createAdminUsersService({ repos, clock, passwordReset, notices, sessions }: { repos: Repos<Tables>; clock: Clock; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry }) {
   return {
@@ -42,16 +52,18 @@ export function createAdminUsersService({ repos, clock, passwordReset, notices, 
     },
 
     /**
-     * Operator command: a locked account cannot sign in or use the API; its sessions end
-     * now. Idempotent: locking a locked account changes and records nothing.
+     * A locked account cannot sign in, and its tokens and app passwords are refused at once
+     * (the API checks the lock on every call); its sessions end now. The owner is told by
+     * mail. Idempotent: locking a locked account changes and records nothing.
      */
-    async setLocked(username: string, locked: boolean): Promise<{ user: User; changed: boolean }> {
+    async setLocked(username: string, locked: boolean, by: AdminAct = OPERATOR_ACT): Promise<{ user: User; changed: boolean }> {
       const user = await repos.users.findByUsername(username);
       if (!user) throw new NotFoundError('admin.errors.noSuchUser');
       const now = clock.now();
       const changed = await repos.transaction(async (tx) => {
         if (!(await tx.users.setLocked(user.id, locked, now))) return false;
-        await notices.record(tx, user, locked ? 'profile_locked' : 'profile_unlocked', { ip: '', userAgent: '', locale: user.language ?? 'en' });
+        await notices.record(tx, user, locked ? 'profile_locked' : 'profile_unlocked', by.ctx);
+        await tx.adminAudit.record({ actor: by.actor, target: user, action: locked ? 'user_locked' : 'user_unlocked', ip: by.ctx.ip, userAgent: by.ctx.userAgent, now });
         return true;
       });
       if (changed && locked) await sessions.destroyAllForUser(user.id, undefined, 'administrator');

@@ -1,27 +1,66 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { CoreDeps } from '../../core/feature-deps';
-import { OPERATIONS } from '../../core/operations';
+import { OPERATIONS as OP, type Operation } from '../../core/operations';
 import type { Feature } from '../../http/feature';
 import { guardOperation } from '../../http/middleware/require-recent-auth';
-import { URLS } from '../../http/urls';
+import { pathTo, URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
+import type { SessionsServices } from '../sessions';
 import { requireAdmin } from './admin-access';
 import { adminPeopleApi } from './admin-people.api';
 import { createAdminPeoplePages } from './admin-people.pages';
 import { createAdminPeopleService } from './admin-people.service';
+import { adminPersonApi } from './admin-person.api';
+import { createAdminPersonActions } from './admin-person-actions.service';
+import { createAdminPersonPages } from './admin-person.pages';
+import { createAdminPersonService } from './admin-person.service';
 import { createAdminUsersService } from './admin-users.service';
 
-type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos'] & Parameters<typeof createAdminPeopleService>[0]['repos']; auth: AuthServices };
+type Deps = CoreDeps & {
+  repos: Parameters<typeof createAdminUsersService>[0]['repos'] & Parameters<typeof createAdminPersonService>[0]['repos'] & Parameters<typeof createAdminPersonActions>[0]['repos'] & Parameters<typeof createAdminPeopleService>[0]['repos'];
+  auth: AuthServices;
+  sessions: SessionsServices;
+};
 
 /** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
 export function createAdminFeature(deps: Deps) {
-  const { clock } = deps;
-  const adminUsers = createAdminUsersService({ repos: deps.repos, clock, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry });
+  const adminUsers = createAdminUsersService({ repos: deps.repos, clock: deps.clock, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry });
+  const person = createAdminPersonService({ repos: deps.repos, sessions: deps.sessions.sessions });
+  const adminPersonActions = createAdminPersonActions({
+    repos: deps.repos,
+    clock: deps.clock,
+    notices: deps.notices,
+    registry: deps.sessionRegistry,
+    person,
+    adminUsers,
+    passwordReset: deps.auth.passwordReset,
+    emailVerification: deps.auth.emailVerification,
+  });
   const adminPeople = createAdminPeopleService({ repos: deps.repos });
-  const people = createAdminPeoplePages({ people: adminPeople, clock });
+  const people = createAdminPeoplePages({ people: adminPeople, clock: deps.clock });
+  const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock: deps.clock, places: deps.places });
+
   const routes = Router();
+  /** Every person URL: administrators only, then the operation's step-up, which comes back to the person's page. */
+  const person$ = (operation: Operation): RequestHandler[] => {
+    const guard: RequestHandler = (req, res, next) => guardOperation(operation, { clock: deps.clock, returnTo: pathTo('adminUser', { username: String(req.params.username) }) })(req, res, next);
+    return [requireAdmin, Object.assign(guard, { operation })];
+  };
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
-  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OPERATIONS.adminListUsers, { clock, returnTo: URLS.adminUsers }), people.list);
-  return { services: { adminUsers, adminPeople }, routes, api: adminPeopleApi({ people: adminPeople }) } satisfies Feature;
+  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OP.adminListUsers, { clock: deps.clock, returnTo: URLS.adminUsers }), people.list);
+  routes.get(URLS.adminUser, ...person$(OP.adminViewUser), personPages.show);
+  routes.post(URLS.adminUserLock, ...person$(OP.adminLockUser), personPages.lock);
+  routes.post(URLS.adminUserUnlock, ...person$(OP.adminUnlockUser), personPages.unlock);
+  routes.post(URLS.adminUserResetTwoStep, ...person$(OP.adminResetTwoStep), personPages.resetTwoStep);
+  routes.post(URLS.adminUserPasswordReset, ...person$(OP.adminSendPasswordReset), personPages.sendPasswordReset);
+  routes.post(URLS.adminUserResendVerification, ...person$(OP.adminResendVerification), personPages.resendVerification);
+  routes.post(URLS.adminUserMarkVerified, ...person$(OP.adminMarkEmailVerified), personPages.markVerified);
+  routes.post(URLS.adminUserEndSessions, ...person$(OP.adminEndSessions), personPages.endSessions);
+  routes.post(URLS.adminUserEndSession, ...person$(OP.adminEndSession), personPages.endSession);
+  routes.post(URLS.adminUserRevokeToken, ...person$(OP.adminRevokeCredential), personPages.revokeToken);
+  routes.post(URLS.adminUserRevokeAppPassword, ...person$(OP.adminRevokeCredential), personPages.revokeAppPassword);
+  routes.post(URLS.adminUserDeleteKey, ...person$(OP.adminRevokeCredential), personPages.deleteKey);
+  const api = [...adminPeopleApi({ people: adminPeople }), ...adminPersonApi({ person, actions: adminPersonActions })];
+  return { services: { adminUsers, adminPeople, adminPersonActions }, routes, api } satisfies Feature;
 }
