@@ -21,7 +21,7 @@ export const EVENT_GROUPS = [
   { id: 'account', types: ['password_changed', 'password_reset', 'email_change_requested', 'email_changed', 'email_change_undone', 'recovery_email_changed', 'recovery_email_removed'] },
   { id: 'twoStep', types: ['mfa_enabled', 'mfa_disabled', 'recovery_code_used', 'recovery_codes_regenerated', 'passkey_added', 'passkey_removed', 'mfa_reset'] },
   { id: 'api', types: ['token_created', 'token_regenerated', 'token_used_from_new_ip', 'token_refused_ip', 'token_revoked', 'app_password_created', 'app_password_revoked', 'ssh_key_added', 'ssh_key_removed'] },
-  { id: 'admin', types: ['profile_locked', 'profile_unlocked', 'lockdown'] },
+  { id: 'admin', types: ['profile_locked', 'profile_unlocked', 'lockdown', 'role_granted', 'role_revoked'] },
 ] as const;
 
 export type SecurityEventType = (typeof EVENT_GROUPS)[number]['types'][number];
@@ -41,6 +41,8 @@ const NOTICES = [
   'token_regenerated',
   'app_password_created',
   'ssh_key_added',
+  'role_granted',
+  'role_revoked',
 ] as const;
 
 /** A notice without an event type of its own: a sign-in from a device the account has not seen. */
