@@ -10,9 +10,11 @@ const LAYERS = [
   ['sessions'],
   ['mfa'],
   ['auth'],
-  ['profile', 'credentials', 'appearance', 'admin'],
+  ['profile', 'credentials', 'appearance'],
   // The account as a whole: its data export and "This wasn't me" reach every credential.
   ['account'],
+  // The console acts on whole accounts: an administrator deletes one as its owner would.
+  ['admin'],
   ['api', 'retention'],
 ];
 

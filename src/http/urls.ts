@@ -74,6 +74,10 @@ export const URLS = {
 
   admin: '/admin',
   adminUsers: '/admin/users',
+  adminUserNew: '/admin/users/new',
+  adminUser: '/admin/users/:username',
+  adminUserRole: '/admin/users/:username/role',
+  adminUserDelete: '/admin/users/:username/delete',
   adminSettings: '/admin/settings',
   adminAudit: '/admin/audit',
 
