@@ -13,7 +13,7 @@ const LAYERS = [
   ['profile', 'credentials', 'appearance'],
   // The account as a whole: its data export and "This wasn't me" reach every credential.
   ['account'],
-  // The console shows and helps with everything a person has: it reaches every feature above.
+  // The console shows and helps with everything a person has, and deletes a whole account as its owner would: it reaches every feature above.
   ['admin'],
   ['api', 'retention'],
 ];

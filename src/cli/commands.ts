@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { createUserSchema } from '../features/admin/admin.schemas';
+import { OPERATOR_CONTEXT } from '../features/admin/admin-roles.service';
 import { parseInput } from '../http/validate';
 import { migrateLatest, migrateRollback, migrateRollbackAll, withMigrationConnection } from '../infra/db';
 import type { Services } from '../composition-root';
@@ -111,18 +112,18 @@ export const COMMANDS: Command[] = [
     async run(fields, { deps, config, services, out }) {
       await withMigrationConnection(deps.db, { databaseUrl: config.databaseUrl }, migrateLatest);
       const input = parseInput(createUserSchema, fields);
-      const { user: created, token } = await services().adminUsers.createInvited(input);
+      const { user: created, token } = await services().adminInvitations.createInvited(input, OPERATOR_CONTEXT);
       out(`Created ${created.username}${input.admin ? ' (administrator)' : ''}.`);
       out(`Send this link to ${created.email}; it works once, for ${config.resetTokenMs / 3_600_000} hours:`);
       out(new URL(`/reset-password/${token}`, config.baseUrl).href);
     },
   }),
   onAccount('users:promote', ['give an account the administrator role'], ['admin', 'user'], async (username, { services, out }) => {
-    const { user: account, changed } = await services().adminUsers.setRole(username, 'admin');
+    const { user: account, changed } = await services().adminRoles.changeRole(username, 'admin', OPERATOR_CONTEXT);
     out(`${account.username} is ${changed ? 'now' : 'already'} an administrator.`);
   }),
   onAccount('users:demote', ['take the administrator role away'], ['user'], async (username, { services, out }) => {
-    const { user: account, changed } = await services().adminUsers.setRole(username, 'user');
+    const { user: account, changed } = await services().adminRoles.changeRole(username, 'user', OPERATOR_CONTEXT);
     out(`${account.username} is ${changed ? 'now' : 'already'} a regular user.`);
   }),
   onAccount('users:lock', ['lock an account: no sign-in, no API, sessions end'], ['user'], async (username, { services, out }) => {

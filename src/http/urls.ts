@@ -74,9 +74,12 @@ export const URLS = {
 
   admin: '/admin',
   adminUsers: '/admin/users',
+  adminUserNew: '/admin/users/new',
+  adminUser: '/admin/users/:username',
+  adminUserRole: '/admin/users/:username/role',
+  adminUserDelete: '/admin/users/:username/delete',
   adminSettings: '/admin/settings',
   adminAudit: '/admin/audit',
-  adminUser: '/admin/users/:username',
   adminUserLock: '/admin/users/:username/lock',
   adminUserUnlock: '/admin/users/:username/unlock',
   adminUserResetTwoStep: '/admin/users/:username/reset-two-step',

@@ -11,6 +11,11 @@ export function createAdvisoryLocksRepository(db: Knex | Knex.Transaction) {
       const { rows } = (await db.raw('select pg_try_advisory_xact_lock(hashtext(?)) as locked', [name])) as { rows: { locked: boolean }[] };
       return rows[0]?.locked === true;
     },
+
+    /** Waits for the named lock and holds it for the rest of the transaction (work that must take turns). */
+    async lock(name: string): Promise<void> {
+      await db.raw('select pg_advisory_xact_lock(hashtext(?))', [name]);
+    },
   };
 }
 

@@ -39,6 +39,24 @@ describe('Operator commands (npm run cli)', () => {
     expect(missing.stderr).toContain('There is no account with that username.');
   });
 
+  it('users:demote refuses the last administrator; the commands are audited as the operator', async () => {
+    const last = await cli('users:demote', 'ops.admin');
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('That is the last administrator. Make someone else an administrator first');
+    expect((await cli('users:demote', 'plain')).stdout).toContain('plain is already a regular user.');
+    const db = openDatabase();
+    const roles = await db('users').where({ role: 'admin' }).pluck('username');
+    const audit = await db('admin_audit').orderBy('id').select('actor_id', 'actor_username', 'target_username', 'action');
+    await db.destroy();
+    expect(roles).toEqual(['ops.admin']);
+    expect(audit).toEqual([
+      { actor_id: null, actor_username: 'operator', target_username: 'ops.admin', action: 'user_created' },
+      { actor_id: null, actor_username: 'operator', target_username: 'plain', action: 'user_created' },
+      { actor_id: null, actor_username: 'operator', target_username: 'plain', action: 'role_changed' },
+      { actor_id: null, actor_username: 'operator', target_username: 'plain', action: 'role_changed' },
+    ]);
+  });
+
   it('sessions:revoke ends the sessions of one account or of everyone', async () => {
     expect((await cli('sessions:revoke', '--user', 'plain')).stdout).toContain('Ended 0 sessions.');
     expect((await cli('sessions:revoke', '--all')).stdout).toContain('Ended 0 sessions.');

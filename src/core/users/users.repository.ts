@@ -72,6 +72,12 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, and a query that sends it fails; no account can have
+ * such a name or address, so a lookup by one (from a URL or a header) finds nobody.
+ */
+const storable = (value: string) => !value.includes('\u0000');
+
 export function createUsersRepository(db: Knex | Knex.Transaction) {
   const users = () => db<UserRow>('users');
 
@@ -82,11 +88,13 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
     },
 
     async findByUsername(username: string): Promise<User | undefined> {
+      if (!storable(username)) return undefined;
       const row = await users().whereRaw('lower(username) = lower(?)', [username]).first();
       return row && toUser(row);
     },
 
     async findByEmail(email: string): Promise<User | undefined> {
+      if (!storable(email)) return undefined;
       const row = await users().whereRaw('lower(email) = lower(?)', [email]).first();
       return row && toUser(row);
     },
@@ -108,6 +116,7 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
 
     /** Username or email, whichever the person typed. */
     async findByIdentifier(identifier: string): Promise<User | undefined> {
+      if (!storable(identifier)) return undefined;
       const column = identifier.includes('@') ? 'email' : 'username';
       const row = await users().whereRaw(`lower(${column}) = lower(?)`, [identifier]).first();
       return row && toUser(row);
@@ -174,6 +183,11 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       const query = users().select('id').orderBy('id').limit(limit);
       if (after) query.where('id', '>', after);
       return (await query).map((row) => row.id);
+    },
+
+    async countAdministrators(): Promise<number> {
+      const [row] = await users().where({ role: 'admin' }).count({ n: '*' });
+      return Number(row?.n ?? 0);
     },
 
     /** False when the account already had that role (nothing changed). */

@@ -1,12 +1,9 @@
 import type { Clock } from '../../infra/clock';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import type { EventContext, NoticeTables, SecurityNotices } from '../../core/security/security-notices';
-import { NotFoundError, ValidationError } from '../../infra/errors';
+import { NotFoundError } from '../../infra/errors';
 import type { Repos } from '../../core/repos';
-import type { Role, User } from '../../core/users/user';
-import { DuplicateUserError } from '../../core/users/users.repository';
-import type { PasswordResetService } from '../auth/password-reset.service';
-import type { CreateUserInput } from './admin.schemas';
+import type { User } from '../../core/users/user';
 import { OPERATOR, type AdminAuditRepository, type AuditActor } from './admin-audit.repository';
 
 /** The tables this module reads and writes. */
@@ -21,36 +18,8 @@ export interface AdminAct {
 /** The operator commands' act: no account, no address. */
 export const OPERATOR_ACT: AdminAct = { actor: OPERATOR, ctx: { ip: '', userAgent: '', locale: 'en' } };
 
-export function createAdminUsersService({ repos, clock, passwordReset, notices, sessions }: { repos: Repos<Tables>; clock: Clock; passwordReset: PasswordResetService; notices: SecurityNotices; sessions: SessionRegistry }) {
+export function createAdminUsersService({ repos, clock, notices, sessions }: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry }) {
   return {
-    /**
-     * An account made by an operator: it has no password until its owner follows the
-     * returned one-time token to choose one (nobody ever handles a generated password).
-     */
-    async createInvited(input: CreateUserInput): Promise<{ user: User; token: string }> {
-      try {
-        return await repos.transaction(async (tx) => {
-          const user = await tx.users.insert({
-            username: input.username,
-            email: input.email,
-            firstName: input.first_name,
-            lastName: input.last_name,
-            passwordHash: null,
-            language: null,
-            theme: null,
-            now: clock.now(),
-          });
-          if (input.admin) await tx.users.setRole(user.id, 'admin', clock.now());
-          return { user, token: await passwordReset.issueSetPasswordToken(user.id, tx) };
-        });
-      } catch (err) {
-        if (err instanceof DuplicateUserError) {
-          throw ValidationError.field(err.field, err.field === 'username' ? 'auth.signUp.errors.usernameTaken' : 'auth.signUp.errors.emailTaken');
-        }
-        throw err;
-      }
-    },
-
     /**
      * A locked account cannot sign in, and its tokens and app passwords are refused at once
      * (the API checks the lock on every call); its sessions end now. The owner is told by
@@ -70,13 +39,6 @@ export function createAdminUsersService({ repos, clock, passwordReset, notices, 
       return { user: changed ? { ...user, lockedAt: locked ? now : null } : user, changed };
     },
 
-    /** Operator command; idempotent like setLocked. */
-    async setRole(username: string, role: Role): Promise<{ user: User; changed: boolean }> {
-      const user = await repos.users.findByUsername(username);
-      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
-      const changed = await repos.users.setRole(user.id, role, clock.now());
-      return { user: { ...user, role }, changed };
-    },
   };
 }
 

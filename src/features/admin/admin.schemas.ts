@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { email, text } from '../../http/validate';
+import { stepUpFields } from '../../http/api/api-schemas';
+import { choice, email, text } from '../../http/validate';
 import { signUpSchema } from '../auth/auth.schemas';
 
 export const createUserSchema = z.object({
@@ -7,11 +8,30 @@ export const createUserSchema = z.object({
   last_name: signUpSchema.shape.last_name,
   email: email({ requiredKey: 'auth.signUp.errors.emailRequired' }),
   username: signUpSchema.shape.username,
-  admin: z.boolean().default(false),
+  admin: z.boolean({ error: 'validation.invalid' }).default(false),
 });
 
 export type CreateUserInput = z.infer<typeof createUserSchema>;
 
+/** The console's "New account" form: the same fields, the role as a checkbox (present when ticked). */
+export const createUserFormSchema = createUserSchema.extend({
+  admin: z
+    .literal('on', { error: 'validation.invalid' })
+    .optional()
+    .transform((v) => v !== undefined),
+});
+
 export const usernameSchema = z.object({
   username: text({ requiredKey: 'auth.signUp.errors.usernameRequired', max: 32 }),
 });
+
+const role = choice(['admin', 'user'], 'admin.roles.errors.roleRequired');
+
+export const roleFormSchema = z.object({ role });
+
+/** The danger zone's confirmation: the person's username, typed out. */
+export const deleteUserFormSchema = z.object({ confirm_username: text({ requiredKey: 'admin.delete.errors.usernameRequired', max: 254 }) });
+
+export const createUserRequest = createUserSchema.extend(stepUpFields);
+export const roleRequest = z.object({ role, ...stepUpFields });
+export const deleteUserRequest = z.object(stepUpFields);

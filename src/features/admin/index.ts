@@ -7,6 +7,10 @@ import { pathTo, URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
 import type { SessionsServices } from '../sessions';
 import { requireAdmin } from './admin-access';
+import { adminAccountsApi } from './admin-accounts.api';
+import { createAdminAccountsPages } from './admin-accounts.pages';
+import { createAdminDeletionService } from './admin-deletion.service';
+import { createAdminInvitationsService } from './admin-invitations.service';
 import { adminPeopleApi } from './admin-people.api';
 import { createAdminPeoplePages } from './admin-people.pages';
 import { createAdminPeopleService } from './admin-people.service';
@@ -14,21 +18,33 @@ import { adminPersonApi } from './admin-person.api';
 import { createAdminPersonActions } from './admin-person-actions.service';
 import { createAdminPersonPages } from './admin-person.pages';
 import { createAdminPersonService } from './admin-person.service';
+import { createAdminRolesService } from './admin-roles.service';
 import { createAdminUsersService } from './admin-users.service';
 
 type Deps = CoreDeps & {
-  repos: Parameters<typeof createAdminUsersService>[0]['repos'] & Parameters<typeof createAdminPersonService>[0]['repos'] & Parameters<typeof createAdminPersonActions>[0]['repos'] & Parameters<typeof createAdminPeopleService>[0]['repos'];
+  repos: Parameters<typeof createAdminUsersService>[0]['repos'] &
+    Parameters<typeof createAdminPersonService>[0]['repos'] &
+    Parameters<typeof createAdminPersonActions>[0]['repos'] &
+    Parameters<typeof createAdminPeopleService>[0]['repos'] &
+    Parameters<typeof createAdminRolesService>[0]['repos'] &
+    Parameters<typeof createAdminInvitationsService>[0]['repos'] &
+    Parameters<typeof createAdminDeletionService>[0]['repos'];
   auth: AuthServices;
   sessions: SessionsServices;
 };
 
 /** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
 export function createAdminFeature(deps: Deps) {
-  const adminUsers = createAdminUsersService({ repos: deps.repos, clock: deps.clock, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry });
-  const person = createAdminPersonService({ repos: deps.repos, sessions: deps.sessions.sessions });
+  const { config, clock, repos } = deps;
+  const adminUsers = createAdminUsersService({ repos, clock, notices: deps.notices, sessions: deps.sessionRegistry });
+  const adminRoles = createAdminRolesService({ repos, clock, notices: deps.notices, sessions: deps.sessionRegistry });
+  const adminInvitations = createAdminInvitationsService({ repos, clock, passwordReset: deps.auth.passwordReset, mail: deps.mail, links: deps.links, tokenLifetimeMs: config.resetTokenMs });
+  const adminDeletion = createAdminDeletionService({ repos, sessions: deps.sessionRegistry, mail: deps.mail, clock, reserveDays: config.deletedReserveDays });
+  const accounts = createAdminAccountsPages({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion, clock, config });
+  const person = createAdminPersonService({ repos, sessions: deps.sessions.sessions });
   const adminPersonActions = createAdminPersonActions({
-    repos: deps.repos,
-    clock: deps.clock,
+    repos,
+    clock: clock,
     notices: deps.notices,
     registry: deps.sessionRegistry,
     person,
@@ -36,20 +52,26 @@ export function createAdminFeature(deps: Deps) {
     passwordReset: deps.auth.passwordReset,
     emailVerification: deps.auth.emailVerification,
   });
-  const adminPeople = createAdminPeopleService({ repos: deps.repos });
-  const people = createAdminPeoplePages({ people: adminPeople, clock: deps.clock });
-  const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock: deps.clock, places: deps.places });
+  const adminPeople = createAdminPeopleService({ repos });
+  const people = createAdminPeoplePages({ people: adminPeople, clock: clock });
+  const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock: clock, places: deps.places });
 
   const routes = Router();
   /** Every person URL: administrators only, then the operation's step-up, which comes back to the person's page. */
   const person$ = (operation: Operation): RequestHandler[] => {
-    const guard: RequestHandler = (req, res, next) => guardOperation(operation, { clock: deps.clock, returnTo: pathTo('adminUser', { username: String(req.params.username) }) })(req, res, next);
+    const guard: RequestHandler = (req, res, next) => guardOperation(operation, { clock: clock, returnTo: pathTo('adminUser', { username: String(req.params.username) }) })(req, res, next);
     return [requireAdmin, Object.assign(guard, { operation })];
   };
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
-  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OP.adminListUsers, { clock: deps.clock, returnTo: URLS.adminUsers }), people.list);
+  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OP.adminListUsers, { clock: clock, returnTo: URLS.adminUsers }), people.list);
+  // Before the person's page, whose :username would take "new".
+  const createUser = guardOperation(OP.adminCreateUser, { clock, returnTo: URLS.adminUserNew, keep: ['first_name', 'last_name', 'email', 'username', 'admin'] });
+  routes.get(URLS.adminUserNew, requireAdmin, createUser, accounts.showNew);
+  routes.post(URLS.adminUserNew, requireAdmin, createUser, accounts.create);
   routes.get(URLS.adminUser, ...person$(OP.adminViewUser), personPages.show);
+  routes.post(URLS.adminUserRole, ...person$(OP.adminChangeRole), accounts.changeRole);
+  routes.post(URLS.adminUserDelete, ...person$(OP.adminDeleteUser), accounts.deleteAccount);
   routes.post(URLS.adminUserLock, ...person$(OP.adminLockUser), personPages.lock);
   routes.post(URLS.adminUserUnlock, ...person$(OP.adminUnlockUser), personPages.unlock);
   routes.post(URLS.adminUserResetTwoStep, ...person$(OP.adminResetTwoStep), personPages.resetTwoStep);
@@ -61,6 +83,10 @@ export function createAdminFeature(deps: Deps) {
   routes.post(URLS.adminUserRevokeToken, ...person$(OP.adminRevokeCredential), personPages.revokeToken);
   routes.post(URLS.adminUserRevokeAppPassword, ...person$(OP.adminRevokeCredential), personPages.revokeAppPassword);
   routes.post(URLS.adminUserDeleteKey, ...person$(OP.adminRevokeCredential), personPages.deleteKey);
-  const api = [...adminPeopleApi({ people: adminPeople }), ...adminPersonApi({ person, actions: adminPersonActions })];
-  return { services: { adminUsers, adminPeople, adminPersonActions }, routes, api } satisfies Feature;
+  const api = [
+    ...adminPeopleApi({ people: adminPeople }),
+    ...adminPersonApi({ person, actions: adminPersonActions }),
+    ...adminAccountsApi({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion }),
+  ];
+  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion }, routes, api } satisfies Feature;
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/errors';
+import { CsrfError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/errors';
 
 /**
  * /api/v1/admin: authenticates the caller first (as every API call), then lets only
@@ -11,6 +11,9 @@ export function adminApiGate(auth: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const decide = (err?: unknown) => {
       if (err instanceof UnauthorizedError) return next(new NotFoundError());
+      // A refusal of what the caller may do here (a read-only credential, a missing form
+      // token) would tell them the console exists: only an administrator hears it.
+      if ((err instanceof ForbiddenError || err instanceof CsrfError) && req.user?.role !== 'admin') return next(new NotFoundError());
       if (err) return next(err);
       const principal = req.apiPrincipal;
       if (principal?.user.role !== 'admin') return next(new NotFoundError());

@@ -5,6 +5,7 @@ import { ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { Limiter } from '../../infra/rate-limit';
 import type { DeletedIdentitiesRepository } from '../../core/account-state/deleted-identities.repository';
+import { identityErrors } from '../../core/account-state/identity-availability';
 import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from '../password/password-hasher';
 import { newPasswordErrors, type PasswordPolicy } from '../password/password-policy';
@@ -44,8 +45,7 @@ export function createSignUpService({ repos, hasher, policy, clock, limiter, ema
       ValidationError.throwIfAny(check(input));
       // A deleted account's name and address stay taken for DELETED_RESERVE_DAYS, so nobody can pose as its owner.
       const now = clock.now();
-      if (await repos.deletedIdentities.isReserved('username', input.username, now)) throw ValidationError.field('username', 'auth.signUp.errors.usernameTaken');
-      if (await repos.deletedIdentities.isReserved('email', input.email, now)) throw ValidationError.field('email', 'auth.signUp.errors.emailTaken');
+      ValidationError.throwIfAny(await identityErrors(repos, input, now));
       const passwordHash = await hasher.hash(input.password);
       try {
         return await repos.transaction(async (tx) => {

@@ -18,7 +18,10 @@ export interface MailTemplates {
   email_change_taken: RequestOrigin;
   email_changed: { firstName: string; newEmail: string; when: string; undoLink: string; days: number; notMeLink: string } & RequestOrigin;
   recovery_email_verify: { firstName: string; link: string; hours: number };
-  account_deleted: { firstName: string; username: string };
+  /** `byAdministrator`: deleted in the console, not by its owner (absent in older queued mail). */
+  account_deleted: { firstName: string; username: string; byAdministrator?: boolean };
+  /** An account made for someone by an administrator or operator: the link chooses its first password. */
+  account_invitation: { firstName: string; username: string; link: string; hours: number };
   token_expiring: { firstName: string; name: string; when: string; link: string };
   security_notice: { firstName: string; kind: string; detail: string; when: string; notMeLink: string } & RequestOrigin;
   /** Sent instead of a message whose link died before the mail server took it (see the outbox worker). */
@@ -26,7 +29,7 @@ export interface MailTemplates {
 }
 
 /** Messages built around a link that works for a limited time. */
-export type LinkTemplate = 'password_reset' | 'email_verification' | 'email_change_verify' | 'recovery_email_verify';
+export type LinkTemplate = 'password_reset' | 'email_verification' | 'email_change_verify' | 'recovery_email_verify' | 'account_invitation';
 
 export type MailTemplate = keyof MailTemplates;
 

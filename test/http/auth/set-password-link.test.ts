@@ -8,7 +8,7 @@ const t = describeApp();
 const HOUR = 3_600_000;
 
 async function invite(username: string) {
-  return t.services.adminUsers.createInvited({ username, email: `${username}@example.com`, first_name: 'Ivy', last_name: 'Invited', admin: false });
+  return t.services.adminInvitations.createInvited({ username, email: `${username}@example.com`, first_name: 'Ivy', last_name: 'Invited', admin: false });
 }
 
 describe('An account created by an operator', () => {

@@ -56,7 +56,7 @@ describe('An emailed link used from several browsers at the same moment works ex
   });
 
   it("an operator's invitation link lets exactly one browser choose the first password", async () => {
-    const { user, token } = await t.services.adminUsers.createInvited({ username: 'invitedrace', email: 'invitedrace@example.com', first_name: 'Ivy', last_name: 'Race', admin: false });
+    const { user, token } = await t.services.adminInvitations.createInvited({ username: 'invitedrace', email: 'invitedrace@example.com', first_name: 'Ivy', last_name: 'Race', admin: false });
     const passwords = Array.from({ length: CLICKS }, (_, i) => `orchard whistle pebble ${i}${i}`);
 
     const answers = await pressEverywhereAtOnce(`/reset-password/${token}`, (i) => ({ password: passwords[i] as string, password_confirm: passwords[i] as string }));

@@ -1,0 +1,70 @@
+import type { Clock } from '../../infra/clock';
+import { AppError, NotFoundError } from '../../infra/errors';
+import type { AdvisoryLocksRepository } from '../../infra/advisory-locks.repository';
+import type { SessionRegistry } from '../../infra/session-store/session-registry';
+import type { RequestContext } from '../../http/request-context';
+import type { Repos } from '../../core/repos';
+import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
+import type { Role, User } from '../../core/users/user';
+import type { UsersRepository } from '../../core/users/users.repository';
+import { OPERATOR, type AdminAuditRepository, type AuditActor } from './admin-audit.repository';
+
+/** The tables this module reads and writes. */
+export type AdministratorTables = NoticeTables & { users: UsersRepository; locks: AdvisoryLocksRepository; adminAudit: AdminAuditRepository };
+
+/** Held by every change that could take the last administrator away, so such changes take turns. */
+const ADMINISTRATORS_LOCK = 'atrium:administrators';
+
+/** Refused: the change would leave the service without an administrator. */
+export class LastAdministratorError extends AppError {
+  constructor(messageKey: string) {
+    super(409, 'last_administrator', messageKey);
+  }
+}
+
+/**
+ * Inside a transaction: waits for the administrators' lock, then refuses with `messageKey`
+ * when `user` is the only administrator left. Counting after the lock sees every change
+ * committed by the transaction that held it before, so two administrators demoting each
+ * other at the same moment leave one.
+ */
+export async function keepOneAdministrator(tx: AdministratorTables, user: User, messageKey: string): Promise<void> {
+  await tx.locks.lock(ADMINISTRATORS_LOCK);
+  const current = await tx.users.findById(user.id);
+  if (current?.role === 'admin' && (await tx.users.countAdministrators()) <= 1) throw new LastAdministratorError(messageKey);
+}
+
+/** Who asked, from where: an administrator's request, or an operator command (no session). */
+export type ActorContext = Pick<RequestContext, 'ip' | 'userAgent' | 'locale' | 'sessionId'> & { actor: AuditActor };
+
+/** An operator command's context: no account, no address, mail in English unless the person chose otherwise. */
+export const OPERATOR_CONTEXT: ActorContext = { actor: OPERATOR, ip: '', userAgent: '', locale: 'en' };
+
+/**
+ * Promoting and demoting. Never the last administrator: the check and the change happen
+ * under one lock in one transaction, with the audit row, the person's activity entry and
+ * their notice. Their sessions then end (the actor's own current one excepted), so a
+ * role is always used from a session signed in under it.
+ */
+export function createAdminRolesService(deps: { repos: Repos<AdministratorTables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry }) {
+  return {
+    /** Idempotent: a person who already has the role is left as they are, and nothing is recorded. */
+    async changeRole(username: string, role: Role, ctx: ActorContext): Promise<{ user: User; changed: boolean }> {
+      const found = await deps.repos.users.findByUsername(username);
+      if (!found) throw new NotFoundError('admin.errors.noSuchUser');
+      const now = deps.clock.now();
+      const changed = await deps.repos.transaction(async (tx) => {
+        if (role === 'user') await keepOneAdministrator(tx, found, ctx.actor.id === found.id ? 'admin.roles.errors.lastAdministratorSelf' : 'admin.roles.errors.lastAdministrator');
+        if (!(await tx.users.setRole(found.id, role, now))) return false;
+        await deps.notices.record(tx, found, role === 'admin' ? 'role_granted' : 'role_revoked', ctx);
+        const target = { id: found.id, username: found.username };
+        await tx.adminAudit.record({ actor: ctx.actor, target, action: 'role_changed', ip: ctx.ip, userAgent: ctx.userAgent, data: { from: role === 'admin' ? 'user' : 'admin', to: role }, now });
+        return true;
+      });
+      if (changed) await deps.sessions.destroyAllForUser(found.id, ctx.actor.id === found.id ? ctx.sessionId : undefined, 'administrator');
+      return { user: { ...found, role }, changed };
+    },
+  };
+}
+
+export type AdminRolesService = ReturnType<typeof createAdminRolesService>;
