@@ -15,7 +15,7 @@ import type { AdminPersonService } from './admin-person.service';
 import type { AdminCall, AdminPersonActions, CredentialKind } from './admin-person-actions.service';
 
 /** One person's page in the console: their state, and a form for each way to help them. */
-export function createAdminPersonPages(deps: { person: AdminPersonService; actions: AdminPersonActions; clock: Clock; places: Places }) {
+export function createAdminPersonPages(deps: { person: AdminPersonService; actions: AdminPersonActions; clock: Clock; places: Places; reserveDays: number }) {
   const { actions } = deps;
 
   /**
@@ -51,6 +51,7 @@ export function createAdminPersonPages(deps: { person: AdminPersonService; actio
         ...adminFrame(req, res, deps.clock, 'people', `${person.firstName} ${person.lastName}`.trim() || person.username),
         ...view,
         isSelf: person.id === viewer.id,
+        reserveDays: deps.reserveDays,
         sessions: view.sessions.map((s) => ({ ...s, label: deviceLabel(s.device), place: deps.places.placeOf(s.ip, ctx.locale) })),
         activity: view.activity.map((e) => ({ ...e, detail: eventDetail(e, t), client: e.userAgent ? clientSummary(e.userAgent) : '', alarming: ALARMING_EVENTS.has(e.type) })),
         now: deps.clock.now(),

@@ -44,7 +44,7 @@ export function createAdminFeature(deps: Deps) {
   const person = createAdminPersonService({ repos, sessions: deps.sessions.sessions });
   const adminPersonActions = createAdminPersonActions({
     repos,
-    clock: clock,
+    clock,
     notices: deps.notices,
     registry: deps.sessionRegistry,
     person,
@@ -54,17 +54,17 @@ export function createAdminFeature(deps: Deps) {
   });
   const adminPeople = createAdminPeopleService({ repos });
   const people = createAdminPeoplePages({ people: adminPeople, clock: clock });
-  const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock: clock, places: deps.places });
+  const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock, places: deps.places, reserveDays: config.deletedReserveDays });
 
   const routes = Router();
   /** Every person URL: administrators only, then the operation's step-up, which comes back to the person's page. */
   const person$ = (operation: Operation): RequestHandler[] => {
-    const guard: RequestHandler = (req, res, next) => guardOperation(operation, { clock: clock, returnTo: pathTo('adminUser', { username: String(req.params.username) }) })(req, res, next);
+    const guard: RequestHandler = (req, res, next) => guardOperation(operation, { clock, returnTo: pathTo('adminUser', { username: String(req.params.username) }) })(req, res, next);
     return [requireAdmin, Object.assign(guard, { operation })];
   };
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
-  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OP.adminListUsers, { clock: clock, returnTo: URLS.adminUsers }), people.list);
+  routes.get(URLS.adminUsers, requireAdmin, guardOperation(OP.adminListUsers, { clock, returnTo: URLS.adminUsers }), people.list);
   // Before the person's page, whose :username would take "new".
   const createUser = guardOperation(OP.adminCreateUser, { clock, returnTo: URLS.adminUserNew, keep: ['first_name', 'last_name', 'email', 'username', 'admin'] });
   routes.get(URLS.adminUserNew, requireAdmin, createUser, accounts.showNew);
