@@ -11,6 +11,7 @@ const BENCHMARKS: Array<{ name: string; script: string; nodeArgs?: string[] }> =
   { name: 'workers', script: 'workers.ts' },
   { name: 'page weight', script: 'page-weight.ts' },
   { name: 'sessions', script: 'sessions.ts', nodeArgs: ['--expose-gc'] },
+  { name: 'admin search', script: 'admin-search.ts' },
 ];
 
 const outcomes = BENCHMARKS.map(({ name, script, nodeArgs = [] }) => {

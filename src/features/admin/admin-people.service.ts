@@ -105,8 +105,9 @@ export function createAdminPeopleService(deps: { repos: Repos<Tables> }) {
     const search = searchOf(query);
     const limit = query.limit ?? PEOPLE_PAGE_SIZE;
     const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : undefined;
-    const [rows, counted] = await Promise.all([people.page(search, { from: cursor?.at, backward: cursor?.backward, limit: limit + 1 }), people.countUpTo(search, PEOPLE_COUNT_CAP + 1)]);
+    const counted = await people.countUpTo(search, PEOPLE_COUNT_CAP + 1);
     const count = { count: Math.min(counted, PEOPLE_COUNT_CAP), countCapped: counted > PEOPLE_COUNT_CAP };
+    const rows = await people.page(search, { from: cursor?.at, backward: cursor?.backward, limit: limit + 1, few: !count.countCapped });
     const cursorAt = (direction: 'next' | 'previous', row: PersonSummary | undefined) => (row ? encodeCursor(query.sort, direction, row.position) : undefined);
     if (cursor?.backward) {
       // Back at the start: the first page as it is now, rather than a short page before it.
