@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/errors';
+import { CsrfError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/errors';
 
 /**
  * /api/v1/admin: authenticates the caller first (as every API call), then lets only
@@ -10,10 +10,15 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/er
 export function adminApiGate(auth: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const decide = (err?: unknown) => {
-      if (err instanceof UnauthorizedError) return next(new NotFoundError());
-      if (err) return next(err);
       const principal = req.apiPrincipal;
-      if (principal?.user.role !== 'admin') return next(new NotFoundError());
+      if (principal?.user.role !== 'admin') {
+        // Whatever refuses the caller (no credentials, a read-only scope, no CSRF token, a
+        // locked account) becomes the same 404, so that nothing tells the console is here;
+        // other failures (rate limits, outages) are the same on every path and go on as they are.
+        const refusal = err instanceof UnauthorizedError || err instanceof ForbiddenError || err instanceof CsrfError;
+        return next(err && !refusal ? err : new NotFoundError());
+      }
+      if (err) return next(err);
       if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope'));
       next();
     };
