@@ -31,13 +31,8 @@ export class AlreadyVerifiedError extends AppError {
   }
 }
 
-/** The administrator who acts, and their request. */
-export interface AdminCall {
-  admin: User;
-  ctx: RequestContext;
-}
-
-const actOf = ({ admin, ctx }: AdminCall): AdminAct => ({ actor: { id: admin.id, username: admin.username }, ctx });
+/** An administrator acting through a page or the API. */
+export const adminAct = (admin: User, ctx: RequestContext): AdminAct => ({ actor: { id: admin.id, username: admin.username }, ctx });
 
 export type CredentialKind = 'token' | 'app_password' | 'ssh_key';
 
@@ -59,24 +54,24 @@ export function createAdminPersonActions(deps: {
   const { repos, clock, notices } = deps;
 
   /** The change, the person's activity entry and the audit row, committed together. */
-  async function audited(call: AdminCall, user: User, action: string, event: SecurityEventType, data: Record<string, string>, change: (tx: Tables) => Promise<void>): Promise<void> {
+  async function audited(act: AdminAct, user: User, action: string, event: SecurityEventType, data: Record<string, string>, change: (tx: Tables) => Promise<void>): Promise<void> {
     await repos.transaction(async (tx) => {
       await change(tx);
-      await notices.record(tx, user, event, call.ctx, data);
-      await tx.adminAudit.record({ actor: actOf(call).actor, target: { id: user.id, username: user.username }, action, ip: call.ctx.ip, userAgent: call.ctx.userAgent, data, now: clock.now() });
+      await notices.record(tx, user, event, act.ctx, data);
+      await tx.adminAudit.record({ actor: act.actor, target: { id: user.id, username: user.username }, action, ip: act.ctx.ip, userAgent: act.ctx.userAgent, data, now: clock.now() });
     });
   }
 
-  const notSelf = (call: AdminCall, user: User) => {
-    if (user.id === call.admin.id) throw new NotOnYourselfError();
+  const notSelf = (act: AdminAct, user: User) => {
+    if (user.id === act.actor.id) throw new NotOnYourselfError();
   };
 
   return {
     /** Lock: no sign-in, sessions end, tokens and app passwords refused. Not one's own account. */
-    async setLocked(call: AdminCall, username: string, locked: boolean): Promise<boolean> {
+    async setLocked(act: AdminAct, username: string, locked: boolean): Promise<boolean> {
       const user = await deps.person.find(username);
-      if (locked) notSelf(call, user);
-      return (await deps.adminUsers.setLocked(user.username, locked, actOf(call))).changed;
+      if (locked) notSelf(act, user);
+      return (await deps.adminUsers.setLocked(user.username, locked, act)).changed;
     },
 
     /**
@@ -84,16 +79,16 @@ export function createAdminPersonActions(deps: {
      * every session ends; the person is told and signs in with their password. False when
      * there was nothing to remove (then nothing is recorded).
      */
-    async resetTwoStep(call: AdminCall, username: string): Promise<boolean> {
+    async resetTwoStep(act: AdminAct, username: string): Promise<boolean> {
       const user = await deps.person.find(username);
-      notSelf(call, user);
+      notSelf(act, user);
       let removed = 0;
       await repos.transaction(async (tx) => {
         removed = await tx.authenticators.deleteTypes(user.id, ['totp', 'recovery_codes', 'passkey']);
         if (removed === 0 && !user.mfaEnabled) return;
         await tx.users.setMfaEnabled(user.id, false, clock.now());
-        await notices.record(tx, user, 'mfa_reset', call.ctx);
-        await tx.adminAudit.record({ actor: actOf(call).actor, target: { id: user.id, username: user.username }, action: 'two_step_reset', ip: call.ctx.ip, userAgent: call.ctx.userAgent, data: { removed }, now: clock.now() });
+        await notices.record(tx, user, 'mfa_reset', act.ctx);
+        await tx.adminAudit.record({ actor: act.actor, target: { id: user.id, username: user.username }, action: 'two_step_reset', ip: act.ctx.ip, userAgent: act.ctx.userAgent, data: { removed }, now: clock.now() });
       });
       if (removed === 0 && !user.mfaEnabled) return false;
       await deps.registry.destroyAllForUser(user.id, undefined, 'administrator');
@@ -101,52 +96,52 @@ export function createAdminPersonActions(deps: {
     },
 
     /** Mails the person a reset link (to their recovery address when verified); the administrator never sees it. */
-    async sendPasswordReset(call: AdminCall, username: string): Promise<void> {
+    async sendPasswordReset(act: AdminAct, username: string): Promise<void> {
       const user = await deps.person.find(username);
-      await audited(call, user, 'password_reset_sent', 'password_reset_sent_by_admin', {}, async (tx) => {
-        await deps.passwordReset.mailResetLink(tx, user, call.ctx);
+      await audited(act, user, 'password_reset_sent', 'password_reset_sent_by_admin', {}, async (tx) => {
+        await deps.passwordReset.mailResetLink(tx, user, act.ctx);
       });
     },
 
-    async resendVerification(call: AdminCall, username: string): Promise<void> {
+    async resendVerification(act: AdminAct, username: string): Promise<void> {
       const user = await deps.person.find(username);
       if (user.emailVerifiedAt) throw new AlreadyVerifiedError();
-      await audited(call, user, 'verification_sent', 'verification_sent_by_admin', { email: user.email }, (tx) => deps.emailVerification.queueFor(tx, user));
+      await audited(act, user, 'verification_sent', 'verification_sent_by_admin', { email: user.email }, (tx) => deps.emailVerification.queueFor(tx, user));
     },
 
     /** The administrator vouches for the address; links still out there stop working. */
-    async markVerified(call: AdminCall, username: string): Promise<void> {
+    async markVerified(act: AdminAct, username: string): Promise<void> {
       const user = await deps.person.find(username);
       if (user.emailVerifiedAt) throw new AlreadyVerifiedError();
-      await audited(call, user, 'email_marked_verified', 'email_verified_by_admin', { email: user.email }, async (tx) => {
+      await audited(act, user, 'email_marked_verified', 'email_verified_by_admin', { email: user.email }, async (tx) => {
         if (!(await tx.users.markEmailVerified(user.id, user.email, clock.now()))) throw new AlreadyVerifiedError();
         await tx.oneTimeTokens.revokeForUser(user.id, ['email_verify'], clock.now());
       });
     },
 
     /** Every session of the person ends (on their own page, every one but the administrator's). Returns how many. */
-    async endSessions(call: AdminCall, username: string): Promise<number> {
+    async endSessions(act: AdminAct, username: string): Promise<number> {
       const user = await deps.person.find(username);
-      const count = await deps.registry.destroyAllForUser(user.id, call.ctx.sessionId, 'administrator');
+      const count = await deps.registry.destroyAllForUser(user.id, act.ctx.sessionId, 'administrator');
       if (count === 0) return 0;
-      await audited(call, user, 'sessions_ended', 'sessions_ended_by_admin', { count: String(count) }, async () => undefined);
+      await audited(act, user, 'sessions_ended', 'sessions_ended_by_admin', { count: String(count) }, async () => undefined);
       return count;
     },
 
     /** One session, by its public handle; a handle of someone else's session is a 404. */
-    async endSession(call: AdminCall, username: string, handle: string): Promise<void> {
+    async endSession(act: AdminAct, username: string, handle: string): Promise<void> {
       const user = await deps.person.find(username);
-      if (call.ctx.sessionId && handle === sessionHandle(call.ctx.sessionId)) throw new NotOnYourselfError();
+      if (act.ctx.sessionId && handle === sessionHandle(act.ctx.sessionId)) throw new NotOnYourselfError();
       if (!/^[0-9a-f]{64}$/.test(handle) || !(await deps.registry.destroyByHandle(user.id, handle, 'administrator'))) throw new NotFoundError('sessions.errors.notFound');
-      await audited(call, user, 'session_ended', 'sessions_ended_by_admin', { count: '1' }, async () => undefined);
+      await audited(act, user, 'session_ended', 'sessions_ended_by_admin', { count: '1' }, async () => undefined);
     },
 
     /** Revokes one token, app password or SSH key of the person; an id that is not theirs is a 404. */
-    async revokeCredential(call: AdminCall, username: string, kind: CredentialKind, id: string): Promise<void> {
+    async revokeCredential(act: AdminAct, username: string, kind: CredentialKind, id: string): Promise<void> {
       const user = await deps.person.find(username);
       const name = await findCredentialName(user, kind, id);
       if (name === undefined) throw new NotFoundError('admin.person.errors.noSuchCredential');
-      await audited(call, user, `${kind}_revoked`, 'credential_revoked_by_admin', { name, kind }, async (tx) => {
+      await audited(act, user, `${kind}_revoked`, 'credential_revoked_by_admin', { name, kind }, async (tx) => {
         const gone = kind === 'token' ? await tx.credentials.deleteToken(user.id, id) : kind === 'app_password' ? await tx.credentials.deleteAppPassword(user.id, id) : await tx.credentials.deleteSshKey(user.id, id);
         if (!gone) throw new NotFoundError('admin.person.errors.noSuchCredential');
       });

@@ -1,10 +1,11 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { OPERATIONS, type Operation } from '../../core/operations';
 import { callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
 import { iso, stepUpFields, timestamp } from '../../http/api/api-schemas';
 import { sessionResponse, sessionView } from '../sessions/sessions.api';
-import type { AdminCall, AdminPersonActions, CredentialKind } from './admin-person-actions.service';
+import { adminAct, type AdminPersonActions, type CredentialKind } from './admin-person-actions.service';
+import type { AdminAct } from './admin-users.service';
 import type { AdminPersonService, PersonView } from './admin-person.service';
 import { usernameParam } from './admin-access';
 
@@ -72,13 +73,13 @@ function personJson(view: PersonView): z.infer<typeof personResponse> {
   };
 }
 
-const callerOf = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]): AdminCall => {
+const actOf = (req: Request, res: Response): AdminAct => {
   const { user, ctx } = callOf(req, res);
-  return { admin: user, ctx };
+  return adminAct(user, ctx);
 };
 
 /** One step-up action on a person: 204 when done (or when there was nothing to do). */
-function action(spec: { method: 'post' | 'delete'; path: string; operationId: string; operation: Operation; summary: string; run: (call: AdminCall, username: string, req: Request) => Promise<unknown> }): ApiEndpoint {
+function action(spec: { method: 'post' | 'delete'; path: string; operationId: string; operation: Operation; summary: string; run: (act: AdminAct, username: string, req: Request) => Promise<unknown> }): ApiEndpoint {
   return {
     method: spec.method,
     path: `/admin/users/{username}${spec.path}`,
@@ -90,14 +91,14 @@ function action(spec: { method: 'post' | 'delete'; path: string; operationId: st
     body: stepUpRequest,
     responses: { 204: { description: 'Done' }, 404: { description: 'No such account, or no such thing of theirs' }, 409: { description: 'Not on your own account, or nothing to do' } },
     handler: async (req, res) => {
-      await spec.run(callerOf(req, res), usernameParam(req), req);
+      await spec.run(actOf(req, res), usernameParam(req), req);
       res.status(204).end();
     },
   };
 }
 
 const revoke = (actions: AdminPersonActions, kind: CredentialKind, path: string, operationId: string, summary: string) =>
-  action({ method: 'delete', path: `${path}/{id}`, operationId, operation: OPERATIONS.adminRevokeCredential, summary, run: (call, username, req) => actions.revokeCredential(call, username, kind, String(req.params.id)) });
+  action({ method: 'delete', path: `${path}/{id}`, operationId, operation: OPERATIONS.adminRevokeCredential, summary, run: (act, username, req) => actions.revokeCredential(act, username, kind, String(req.params.id)) });
 
 /** /admin/users/{username}: the person page and its actions, calling the same service functions. */
 export function adminPersonApi(deps: { person: AdminPersonService; actions: AdminPersonActions }): ApiEndpoint[] {

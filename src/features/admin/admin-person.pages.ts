@@ -12,7 +12,8 @@ import { ALARMING_EVENTS, eventDetail } from '../account/activity.pages';
 import { usernameParam } from './admin-access';
 import { adminFrame } from './admin-frame';
 import type { AdminPersonService } from './admin-person.service';
-import type { AdminCall, AdminPersonActions, CredentialKind } from './admin-person-actions.service';
+import { adminAct, type AdminPersonActions, type CredentialKind } from './admin-person-actions.service';
+import type { AdminAct } from './admin-users.service';
 
 /** One person's page in the console: their state, and a form for each way to help them. */
 export function createAdminPersonPages(deps: { person: AdminPersonService; actions: AdminPersonActions; clock: Clock; places: Places; reserveDays: number }) {
@@ -23,11 +24,11 @@ export function createAdminPersonPages(deps: { person: AdminPersonService; actio
    * A refusal the administrator can act on (409: not on yourself, verified already) is
    * said there too; anything else is the error page.
    */
-  const action = (run: (call: AdminCall, username: string, req: Request) => Promise<{ key: string; count?: number }>) =>
+  const action = (run: (act: AdminAct, username: string, req: Request) => Promise<{ key: string; count?: number }>) =>
     signedInPage(async (req, res, admin, ctx) => {
       const username = usernameParam(req);
       try {
-        const { key, count } = await run({ admin, ctx }, username, req);
+        const { key, count } = await run(adminAct(admin, ctx), username, req);
         flash(req, { type: 'success', key, count });
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 409) throw err;
@@ -36,8 +37,8 @@ export function createAdminPersonPages(deps: { person: AdminPersonService; actio
       res.redirect(303, pathTo('adminUser', { username }));
     });
 
-  const revoke = (kind: CredentialKind) => action(async (call, username, req) => {
-    await actions.revokeCredential(call, username, kind, String(req.params.id));
+  const revoke = (kind: CredentialKind) => action(async (act, username, req) => {
+    await actions.revokeCredential(act, username, kind, String(req.params.id));
     return { key: `admin.person.done.${kind}Revoked` };
   });
 
@@ -59,31 +60,31 @@ export function createAdminPersonPages(deps: { person: AdminPersonService; actio
     }),
 
     /** POST /admin/users/:username/lock */
-    lock: action(async (call, username) => ({ key: (await actions.setLocked(call, username, true)) ? 'admin.person.done.locked' : 'admin.person.done.alreadyLocked' })),
+    lock: action(async (act, username) => ({ key: (await actions.setLocked(act, username, true)) ? 'admin.person.done.locked' : 'admin.person.done.alreadyLocked' })),
     /** POST /admin/users/:username/unlock */
-    unlock: action(async (call, username) => ({ key: (await actions.setLocked(call, username, false)) ? 'admin.person.done.unlocked' : 'admin.person.done.notLocked' })),
+    unlock: action(async (act, username) => ({ key: (await actions.setLocked(act, username, false)) ? 'admin.person.done.unlocked' : 'admin.person.done.notLocked' })),
     /** POST /admin/users/:username/reset-two-step */
-    resetTwoStep: action(async (call, username) => ({ key: (await actions.resetTwoStep(call, username)) ? 'admin.person.done.twoStepReset' : 'admin.person.done.nothingToReset' })),
+    resetTwoStep: action(async (act, username) => ({ key: (await actions.resetTwoStep(act, username)) ? 'admin.person.done.twoStepReset' : 'admin.person.done.nothingToReset' })),
     /** POST /admin/users/:username/password-reset */
-    sendPasswordReset: action(async (call, username) => {
-      await actions.sendPasswordReset(call, username);
+    sendPasswordReset: action(async (act, username) => {
+      await actions.sendPasswordReset(act, username);
       return { key: 'admin.person.done.passwordResetSent' };
     }),
     /** POST /admin/users/:username/resend-verification */
-    resendVerification: action(async (call, username) => {
-      await actions.resendVerification(call, username);
+    resendVerification: action(async (act, username) => {
+      await actions.resendVerification(act, username);
       return { key: 'admin.person.done.verificationSent' };
     }),
     /** POST /admin/users/:username/mark-verified */
-    markVerified: action(async (call, username) => {
-      await actions.markVerified(call, username);
+    markVerified: action(async (act, username) => {
+      await actions.markVerified(act, username);
       return { key: 'admin.person.done.markedVerified' };
     }),
     /** POST /admin/users/:username/sessions/end-all */
-    endSessions: action(async (call, username) => ({ key: 'admin.person.done.sessionsEnded', count: await actions.endSessions(call, username) })),
+    endSessions: action(async (act, username) => ({ key: 'admin.person.done.sessionsEnded', count: await actions.endSessions(act, username) })),
     /** POST /admin/users/:username/sessions/:id/end */
-    endSession: action(async (call, username, req) => {
-      await actions.endSession(call, username, String(req.params.id));
+    endSession: action(async (act, username, req) => {
+      await actions.endSession(act, username, String(req.params.id));
       return { key: 'admin.person.done.sessionEnded' };
     }),
     /** POST /admin/users/:username/tokens/:id/revoke */

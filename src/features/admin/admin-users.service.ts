@@ -9,10 +9,10 @@ import { OPERATOR, type AdminAuditRepository, type AuditActor } from './admin-au
 /** The tables this module reads and writes. */
 type Tables = NoticeTables & { adminAudit: AdminAuditRepository };
 
-/** Who acts, and from where: an administrator in the console, or the operator at the command line. */
+/** Who acts, and from where: an administrator in the console (and their session), or the operator at the command line. */
 export interface AdminAct {
   actor: AuditActor;
-  ctx: EventContext;
+  ctx: EventContext & { sessionId?: string };
 }
 
 /** The operator commands' act: no account, no address. */

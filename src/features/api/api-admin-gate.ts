@@ -10,13 +10,15 @@ import { CsrfError, ForbiddenError, NotFoundError, UnauthorizedError } from '../
 export function adminApiGate(auth: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const decide = (err?: unknown) => {
-      if (err instanceof UnauthorizedError) return next(new NotFoundError());
-      // A refusal of what the caller may do here (a read-only credential, a missing form
-      // token) would tell them the console exists: only an administrator hears it.
-      if ((err instanceof ForbiddenError || err instanceof CsrfError) && req.user?.role !== 'admin') return next(new NotFoundError());
-      if (err) return next(err);
       const principal = req.apiPrincipal;
-      if (principal?.user.role !== 'admin') return next(new NotFoundError());
+      if (principal?.user.role !== 'admin') {
+        // Whatever refuses the caller (no credentials, a read-only scope, no CSRF token, a
+        // locked account) becomes the same 404, so that nothing tells the console is here;
+        // other failures (rate limits, outages) are the same on every path and go on as they are.
+        const refusal = err instanceof UnauthorizedError || err instanceof ForbiddenError || err instanceof CsrfError;
+        return next(err && !refusal ? err : new NotFoundError());
+      }
+      if (err) return next(err);
       if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope'));
       next();
     };

@@ -163,24 +163,6 @@ export function createMfaService(deps: MfaDeps) {
       }
       throw ValidationError.field('recovery_code', 'mfa.errors.wrongRecoveryCode');
     },
-
-    /**
-     * Operator help for a lost device: every second factor and passkey goes, every session
-     * ends, the owner is told. False when there was nothing to remove: then nothing happens.
-     */
-    async resetForUser(username: string): Promise<boolean> {
-      const user = await repos.users.findByUsername(username);
-      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
-      const removed = await repos.transaction(async (tx) => {
-        const count = await tx.authenticators.deleteTypes(user.id, ['totp', 'recovery_codes', 'passkey']);
-        if (count === 0 && !user.mfaEnabled) return false;
-        await tx.users.setMfaEnabled(user.id, false, clock.now());
-        await notices.record(tx, user, 'mfa_reset', { ip: '', userAgent: '', locale: user.language ?? 'en' });
-        return true;
-      });
-      if (removed) await deps.sessions.destroyAllForUser(user.id, undefined, 'administrator');
-      return removed;
-    },
   };
 }
 

@@ -100,13 +100,6 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
       for (const session of oldest) await registry.destroyByHandle(userId, session.id, 'session_limit');
     },
 
-    /** Operator command: ends every session of one account. */
-    async revokeAllOf(username: string): Promise<number> {
-      const user = await deps.repos.users.findByUsername(username);
-      if (!user) throw new NotFoundError('admin.errors.noSuchUser');
-      return registry.destroyAllForUser(user.id, undefined, 'administrator');
-    },
-
     /** Operator command: ends every signed-in session, account by account (no scan of the store). */
     async revokeEveryone(): Promise<number> {
       let total = 0;

@@ -11,7 +11,7 @@ const t = describeApp({}, { mail: true });
 const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('The endpoint list of this test', () => {
-  it('is exactly the documented operations', async () => {
+  it('is exactly the documented operations (with the admin API, listed apart)', async () => {
     const doc = (await request(t.app).get(`${BASE}/openapi.json`)).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual([...ENDPOINTS, ...ADMIN_ENDPOINTS].map(label).sort());
