@@ -76,6 +76,8 @@ export const URLS = {
   adminUsers: '/admin/users',
   adminSettings: '/admin/settings',
   adminAudit: '/admin/audit',
+  adminAuditCsv: '/admin/audit.csv',
+  adminAuditJson: '/admin/audit.json',
 
   api: '/api/v1',
   openApiDocument: '/api/v1/openapi.json',

@@ -4,9 +4,10 @@ import type { Feature } from '../../http/feature';
 import { URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
 import { requireAdmin } from './admin-access';
+import { createAdminAuditSection } from './admin-audit.routes';
 import { createAdminUsersService } from './admin-users.service';
 
-type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos']; auth: AuthServices };
+type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos'] & Parameters<typeof createAdminAuditSection>[0]['repos']; auth: AuthServices };
 
 /** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
 export function createAdminFeature(deps: Deps) {
@@ -14,5 +15,7 @@ export function createAdminFeature(deps: Deps) {
   const routes = Router();
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
-  return { services: { adminUsers }, routes } satisfies Feature;
+  const audit = createAdminAuditSection({ repos: deps.repos, clock: deps.clock });
+  routes.use(audit.routes);
+  return { services: { adminUsers, adminAudit: audit.audit }, routes } satisfies Feature;
 }
