@@ -8,8 +8,9 @@ import { requireAdmin } from './admin-access';
 import type { AdminAuditRepository } from './admin-audit.repository';
 import { createAdminAuditPages } from './admin-audit.pages';
 import { createAdminAuditService } from './admin-audit.service';
+import { adminAuditApi } from './admin-audit.api';
 
-/** The console's audit log: its service, its page and exports. */
+/** The console's audit log: its service, its page and exports, and its API endpoint. */
 export function createAdminAuditSection(deps: { repos: Repos<{ adminAudit: AdminAuditRepository }>; clock: Clock }) {
   const audit = createAdminAuditService({ repos: deps.repos });
   const pages = createAdminAuditPages({ audit, clock: deps.clock });
@@ -18,5 +19,5 @@ export function createAdminAuditSection(deps: { repos: Repos<{ adminAudit: Admin
   routes.get(URLS.adminAudit, requireAdmin, view, pages.show);
   routes.get(URLS.adminAuditCsv, requireAdmin, view, pages.csv);
   routes.get(URLS.adminAuditJson, requireAdmin, view, pages.json);
-  return { audit, routes };
+  return { audit, routes, api: adminAuditApi({ audit }) };
 }

@@ -17,5 +17,5 @@ export function createAdminFeature(deps: Deps) {
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
   const audit = createAdminAuditSection({ repos: deps.repos, clock: deps.clock });
   routes.use(audit.routes);
-  return { services: { adminUsers, adminAudit: audit.audit }, routes } satisfies Feature;
+  return { services: { adminUsers, adminAudit: audit.audit }, routes, api: audit.api } satisfies Feature;
 }

@@ -33,6 +33,8 @@ export interface ApiEndpoint {
    * router checks them, after the whole body is valid and before the handler runs.
    */
   stepUp?: boolean;
+  /** Query parameters (every one optional), documented from this schema; the handler parses them with it. */
+  query?: z.ZodObject;
   /** A JSON body, validated with the same field rules as the matching form. */
   body?: z.ZodType;
   /**

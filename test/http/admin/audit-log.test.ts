@@ -268,3 +268,44 @@ describe('The audit log exports', () => {
     expect(json.body.error).toMatchObject({ code: 'validation_failed', fields: { kind: 'Wählen Sie eine Art aus der Liste.' } });
   });
 });
+
+describe('GET /api/v1/admin/audit', () => {
+  it('gives programs the same entries, filters and keyset cursors', async () => {
+    const { admin, browser, record } = await administrator();
+    const person = await createUser(t);
+    for (const action of ['user_locked', 'user_unlocked', 'user_locked', 'role_changed', 'user_locked']) await record({ target: person, action, ip: '192.0.2.1', userAgent: USER_AGENTS.iphoneSafari });
+    const api = (query: string) => browser.agent.get(`/api/v1/admin/audit?${query}`).set('Accept', 'application/json');
+
+    const first = await api(`person=${person.username}&kind=user_locked&limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.entries).toHaveLength(2);
+    expect(first.body.entries[0]).toMatchObject({ action: 'user_locked', actor: { id: admin.id, username: admin.username, operator: false }, target: { id: person.id, username: person.username, exists: true }, ip: '192.0.2.1', user_agent: USER_AGENTS.iphoneSafari });
+    expect(first.body.newer_cursor).toBeNull();
+    const second = await api(`person=${person.username}&kind=user_locked&limit=2&before=${first.body.older_cursor}`);
+    expect(second.body.entries).toHaveLength(1);
+    expect(second.body.older_cursor).toBeNull();
+    expect(Number(second.body.entries[0].id)).toBeLessThan(Number(first.body.entries[1].id));
+    const back = await api(`person=${person.username}&kind=user_locked&limit=2&after=${second.body.newer_cursor}`);
+    expect(back.body.entries).toEqual(first.body.entries);
+  });
+
+  it('refuses bad filters with 422 and a translated message per field', async () => {
+    const { browser } = await administrator();
+    const res = await browser.agent.get('/api/v1/admin/audit?from=2026-02-30&kind=x&limit=500&before=abc').set('Accept', 'application/json');
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields).toEqual({
+      kind: 'Choose a kind from the list.',
+      from: 'Enter a date as YYYY-MM-DD, for example 2026-03-31.',
+      before: 'This page link is not valid; start again from the newest entries.',
+      limit: 'Ask for 1 to 200 entries.',
+    });
+  });
+
+  it('is in the OpenAPI document with its query parameters, for the admin scope', async () => {
+    const doc = (await request(t.app).get('/api/v1/openapi.json')).body;
+    const op = doc.paths['/admin/audit'].get;
+    expect(op).toMatchObject({ operationId: 'adminListAudit', tags: ['Administration'], 'x-scope': 'admin' });
+    expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['administrator', 'person', 'kind', 'from', 'to', 'before', 'after', 'limit'].map((n) => `query:${n}`));
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '422']));
+  });
+});
