@@ -14,7 +14,7 @@ export function adminApiGate(auth: RequestHandler): RequestHandler {
       if (err) return next(err);
       const principal = req.apiPrincipal;
       if (principal?.user.role !== 'admin') return next(new NotFoundError());
-      if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope'));
+      if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.adminScopeRequired', 'insufficient_scope'));
       next();
     };
     Promise.resolve(auth(req, res, decide)).catch(decide);
