@@ -115,6 +115,7 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
   ACTIVITY_RETENTION_DAYS: int(1, 3650).default(400),
   FAILED_MAIL_RETENTION_DAYS: int(1, 3650).default(30),
+  AUDIT_RETENTION_DAYS: int(1, 3650).default(365),
   /** A MaxMind GeoLite2-City or -Country .mmdb file: the Sessions tab shows each address's approximate place. */
   GEOIP_DB: z.string().min(1).optional(),
 });
@@ -161,7 +162,7 @@ export interface Config {
   signInLimits: { perAccountAndIp: number; perAccount: number; perIp: number };
   timeouts: BackendTimeouts;
   http: HttpTimeouts;
-  retention: { activityDays: number; failedMailDays: number };
+  retention: { activityDays: number; failedMailDays: number; auditDays: number };
   /** Absolute path of the GeoIP database, when one is configured. */
   geoipDb?: string;
 }
@@ -282,7 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       redisCommandMs: e.REDIS_COMMAND_TIMEOUT_MS,
     },
     http: httpTimeouts(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
-    retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS },
+    retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS, auditDays: e.AUDIT_RETENTION_DAYS },
     geoipDb: e.GEOIP_DB === undefined ? undefined : path.resolve(e.GEOIP_DB),
   };
 }

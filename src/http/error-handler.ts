@@ -73,7 +73,8 @@ export function errorHandler(logger: Logger, catalogues: Catalogues, site: { bas
     if (error.status === 503) res.set('Retry-After', '5');
     res.set('Cache-Control', 'no-store');
     const fields = error instanceof ValidationError ? error.fields : undefined;
-    const wantsJson = req.path.startsWith('/api/v1/') || req.accepts(['html', 'json']) === 'json';
+    // A `.json` address (an export) answers its failures in JSON too, whatever the client accepts.
+    const wantsJson = req.path.startsWith('/api/v1/') || req.path.endsWith('.json') || req.accepts(['html', 'json']) === 'json';
     if (wantsJson) {
       res.status(error.status).json({
         error: {

@@ -91,6 +91,8 @@ export const URLS = {
   adminUserRevokeToken: '/admin/users/:username/tokens/:id/revoke',
   adminUserRevokeAppPassword: '/admin/users/:username/app-passwords/:id/revoke',
   adminUserDeleteKey: '/admin/users/:username/keys/:id/delete',
+  adminAuditCsv: '/admin/audit.csv',
+  adminAuditJson: '/admin/audit.json',
 
   api: '/api/v1',
   openApiDocument: '/api/v1/openapi.json',

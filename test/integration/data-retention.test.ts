@@ -48,7 +48,7 @@ describe('Data retention', () => {
     await mail('given-up-29-days-ago@example.com', { createdAt: ago(30 * DAY), failedAt: ago(29 * DAY) });
     await mail('still-queued@example.com', { createdAt: ago(40 * DAY) });
 
-    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 1, failedMail: 1, spentTokens: 2, activity: 1, knownDevices: 1, deletedIdentities: 2 });
+    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 1, failedMail: 1, spentTokens: 2, activity: 1, adminAudit: 0, knownDevices: 1, deletedIdentities: 2 });
 
     expect(await labels('security_events', 'data', user.id)).toEqual(['young']);
     expect(await column('known_devices', 'device_hash', { user_id: user.id })).toEqual(['seen-last-week']);
@@ -58,7 +58,7 @@ describe('Data retention', () => {
     expect(await column('mail_outbox', 'to')).toEqual(['given-up-29-days-ago@example.com', 'sent-an-hour-ago@example.com', 'still-queued@example.com']);
     expect(await column('users', 'id')).toEqual(usersBefore);
 
-    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 0, failedMail: 0, spentTokens: 0, activity: 0, knownDevices: 0, deletedIdentities: 0 });
+    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 0, failedMail: 0, spentTokens: 0, activity: 0, adminAudit: 0, knownDevices: 0, deletedIdentities: 0 });
   });
 
   it('leaves nothing of a deleted account once its reserve days have passed: neither the farewell mail nor the reserved digests', async () => {

@@ -9,6 +9,7 @@ import type { SessionsServices } from '../sessions';
 import { requireAdmin } from './admin-access';
 import { adminAccountsApi } from './admin-accounts.api';
 import { createAdminAccountsPages } from './admin-accounts.pages';
+import { createAdminAuditSection } from './admin-audit.routes';
 import { createAdminDeletionService } from './admin-deletion.service';
 import { createAdminInvitationsService } from './admin-invitations.service';
 import { adminPeopleApi } from './admin-people.api';
@@ -28,7 +29,8 @@ type Deps = CoreDeps & {
     Parameters<typeof createAdminPeopleService>[0]['repos'] &
     Parameters<typeof createAdminRolesService>[0]['repos'] &
     Parameters<typeof createAdminInvitationsService>[0]['repos'] &
-    Parameters<typeof createAdminDeletionService>[0]['repos'];
+    Parameters<typeof createAdminDeletionService>[0]['repos'] &
+    Parameters<typeof createAdminAuditSection>[0]['repos'];
   auth: AuthServices;
   sessions: SessionsServices;
 };
@@ -53,7 +55,7 @@ export function createAdminFeature(deps: Deps) {
     emailVerification: deps.auth.emailVerification,
   });
   const adminPeople = createAdminPeopleService({ repos });
-  const people = createAdminPeoplePages({ people: adminPeople, clock: clock });
+  const people = createAdminPeoplePages({ people: adminPeople, clock });
   const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock, places: deps.places, reserveDays: config.deletedReserveDays });
 
   const routes = Router();
@@ -83,10 +85,13 @@ export function createAdminFeature(deps: Deps) {
   routes.post(URLS.adminUserRevokeToken, ...person$(OP.adminRevokeCredential), personPages.revokeToken);
   routes.post(URLS.adminUserRevokeAppPassword, ...person$(OP.adminRevokeCredential), personPages.revokeAppPassword);
   routes.post(URLS.adminUserDeleteKey, ...person$(OP.adminRevokeCredential), personPages.deleteKey);
+  const audit = createAdminAuditSection({ repos, clock });
+  routes.use(audit.routes);
   const api = [
+    ...audit.api,
     ...adminPeopleApi({ people: adminPeople }),
     ...adminPersonApi({ person, actions: adminPersonActions }),
     ...adminAccountsApi({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion }),
   ];
-  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion }, routes, api } satisfies Feature;
+  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion, adminAudit: audit.audit }, routes, api } satisfies Feature;
 }

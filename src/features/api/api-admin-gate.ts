@@ -19,7 +19,7 @@ export function adminApiGate(auth: RequestHandler): RequestHandler {
         return next(err && !refusal ? err : new NotFoundError());
       }
       if (err) return next(err);
-      if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope'));
+      if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.adminScopeRequired', 'insufficient_scope'));
       next();
     };
     Promise.resolve(auth(req, res, decide)).catch(decide);

@@ -22,7 +22,7 @@ function errorResponses(endpoint: ApiEndpoint) {
     403: { description: `Not allowed: \`insufficient_scope\`, \`ip_not_allowed\`, \`account_locked\`, \`csrf_failed\`${endpoint.operation.recentAuth ? ', `reauth_required`' : ''}`, content: errorContent },
     429: { description: 'Rate limited; see `Retry-After` and `RateLimit`', content: errorContent },
   };
-  if (endpoint.body || endpoint.binaryBody) responses[422] = { description: 'Invalid input; `fields` names each problem', content: errorContent };
+  if (endpoint.body || endpoint.binaryBody || endpoint.query) responses[422] = { description: 'Invalid input; `fields` names each problem', content: errorContent };
   if (endpoint.body) responses[415] = { description: 'The body is not JSON (`unsupported_media_type`)', content: errorContent };
   for (const [status, spec] of Object.entries(endpoint.responses)) {
     if (Number(status) >= 400) responses[status] = { description: spec.description, content: errorContent };
@@ -31,11 +31,12 @@ function errorResponses(endpoint: ApiEndpoint) {
 }
 
 function operation(endpoint: ApiEndpoint) {
-  const params: Array<Record<string, unknown>> = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-  for (const [name, schema] of Object.entries(endpoint.query?.shape ?? {})) {
-    const { description, ...rest } = jsonSchema(schema as z.ZodType, 'input');
-    params.push({ name, in: 'query', required: false, ...(description ? { description } : {}), schema: rest });
-  }
+  const pathParams = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const queryParams = Object.entries(endpoint.query?.shape ?? {}).map(([name, field]) => {
+    const { description, ...schema } = jsonSchema(field as z.ZodType, 'input');
+    return { name, in: 'query', required: false, ...(description ? { description } : {}), schema };
+  });
+  const params: object[] = [...pathParams, ...queryParams];
   const successes = Object.fromEntries(
     Object.entries(endpoint.responses)
       .filter(([status]) => Number(status) < 400)
@@ -50,7 +51,8 @@ function operation(endpoint: ApiEndpoint) {
     : endpoint.binaryBody
       ? { required: true, content: Object.fromEntries(endpoint.binaryBody.map((type) => [type, { schema: type === 'multipart/form-data' ? { type: 'object', properties: { avatar: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['avatar'] } : { type: 'string', contentMediaType: type } }])) }
       : undefined;
-  const scope = endpoint.method === 'get' ? 'read' : 'write';
+  // The console's API takes the admin scope, which only administrators' tokens carry.
+  const scope = endpoint.path.startsWith('/admin/') ? 'admin' : endpoint.method === 'get' ? 'read' : 'write';
   return {
     operationId: endpoint.operationId,
     summary: endpoint.summary,

@@ -60,9 +60,13 @@ export function createApiTokensService(deps: { repos: Repos<Tables>; clock: Cloc
     }
   }
 
-  /** The rules that need no database, over whichever fields are valid: the expiry date and the allow-list. */
-  function check(input: Partial<NewTokenInput>): FieldErrors {
+  /**
+   * The rules that need no database, over whichever fields are valid: the admin scope
+   * (administrators only), the expiry date and the allow-list.
+   */
+  function check(input: Partial<NewTokenInput>, owner: User): FieldErrors {
     const errors: FieldErrors = {};
+    if (input.scope === 'admin' && owner.role !== 'admin') errors.scope = { key: 'tokens.errors.adminScope' };
     if (input.expires === 'custom') {
       const day = chosenDay(input.expiresOn, clock.now());
       if (!(day instanceof Date)) errors.expires_on = day;
@@ -87,7 +91,7 @@ export function createApiTokensService(deps: { repos: Repos<Tables>; clock: Cloc
 
     /** Creates a token; the secret is returned this once and never again. */
     async create(user: User, input: NewTokenInput, ctx: RequestContext): Promise<{ token: ApiToken; secret: string }> {
-      ValidationError.throwIfAny(check(input));
+      ValidationError.throwIfAny(check(input, user));
       const expiresAt = expiryOf(input);
       const allowedIps = parseAllowList(input.allowedIps ?? '');
       const secret = newApiToken();

@@ -5,6 +5,7 @@ import type { FieldErrors } from '../../infra/errors';
 import { OPERATIONS } from '../../core/operations';
 import { bodyOf, callOf, checkedBodyOf, type ApiEndpoint } from '../../http/api/api-endpoint';
 import { iso, stepUpFields, timestamp } from '../../http/api/api-schemas';
+import { signedInUser } from '../../http/pages';
 import { text } from '../../http/validate';
 import type { ApiTokensService, NewTokenInput } from './api-tokens.service';
 import { sshKeyFormSchema } from './credentials.schemas';
@@ -13,7 +14,7 @@ import type { SshKeysService } from './ssh-keys.service';
 
 export const createTokenRequest = z.object({
   name: text({ requiredKey: 'tokens.errors.nameRequired', max: 60 }),
-  scope: z.enum(['read', 'write'], { error: 'tokens.errors.scope' }),
+  scope: z.enum(['read', 'write', 'admin'], { error: 'tokens.errors.scope' }).describe('`admin` (the administration API as well) for administrators only'),
   expires_in_days: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365)], { error: 'tokens.errors.expiry' }).optional(),
   expires_on: z.string({ error: 'tokens.errors.dateInvalid' }).max(10, 'tokens.errors.dateInvalid').optional(),
   allowed_ips: z.array(z.string({ error: 'tokens.errors.allowListType' }).max(64, 'validation.tooLong'), { error: 'tokens.errors.allowListType' }).max(50, 'validation.tooLong').optional(),
@@ -84,15 +85,16 @@ function tokenInput(body: Partial<CreateTokenBody>): Partial<NewTokenInput> {
 }
 
 /** Besides the service's rules, an expiry must be chosen: judged on what was sent, so a malformed one is not also called missing. */
-function tokenRules(apiTokens: ApiTokensService, sent: unknown, valid: Partial<CreateTokenBody>): FieldErrors {
+function tokenRules(apiTokens: ApiTokensService, req: Request, valid: Partial<CreateTokenBody>): FieldErrors {
+  const sent = req.body as unknown;
   const fields = (typeof sent === 'object' && sent !== null ? sent : {}) as Record<string, unknown>;
   const noExpiry = fields.expires_in_days === undefined && fields.expires_on === undefined;
-  return { ...(noExpiry ? { expires_in_days: { key: 'tokens.errors.expiry' } } : {}), ...apiTokens.check(tokenInput(valid)) };
+  return { ...(noExpiry ? { expires_in_days: { key: 'tokens.errors.expiry' } } : {}), ...apiTokens.check(tokenInput(valid), signedInUser(req)) };
 }
 
 /** /users/me/tokens and /users/me/ssh-keys: the Tokens and SSH keys tabs' operations. */
 export function credentialsApi(deps: { apiTokens: ApiTokensService; sshKeys: SshKeysService; clock: Clock }): ApiEndpoint[] {
-  const createTokenRules = (valid: Partial<CreateTokenBody>, req: Request) => tokenRules(deps.apiTokens, req.body, valid);
+  const createTokenRules = (valid: Partial<CreateTokenBody>, req: Request) => tokenRules(deps.apiTokens, req, valid);
   return [
     {
       method: 'get',

@@ -4,10 +4,10 @@ import { TOKEN_LIFETIMES } from './api-tokens.service';
 
 const scope = choice(['read', 'write'] as const, 'tokens.errors.scope');
 
-/** The token form on /profile/tokens. */
+/** The token form on /profile/tokens; `admin` is for administrators only (the service decides). */
 export const tokenFormSchema = z.object({
   name: text({ requiredKey: 'tokens.errors.nameRequired', max: 60 }),
-  scope,
+  scope: choice(['read', 'write', 'admin'] as const, 'tokens.errors.scope'),
   expires: choice(TOKEN_LIFETIMES, 'tokens.errors.expiry'),
   expires_on: optionalText({ max: 10 }),
   // One entry per line is allowed, so line breaks are fine here; the allow-list parser judges the entries.

@@ -44,11 +44,14 @@ function tokenListOrder(now: Date) {
 export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: NewSecrets; clock: Clock }) {
   const locals = async (req: Request, res: Response) => {
     const now = deps.clock.now();
-    const tokens = await deps.apiTokens.list(signedInUser(req));
+    const user = signedInUser(req);
+    const tokens = await deps.apiTokens.list(user);
     return {
       ...profileFrame(req, res, deps.clock, 'tokens'),
       now,
       lifetimes: TOKEN_LIFETIMES,
+      // The admin scope is offered to administrators only (and refused to anyone else).
+      scopes: user.role === 'admin' ? ['read', 'write', 'admin'] : ['read', 'write'],
       dateMin: isoDay(new Date(now.getTime() + DAY)),
       dateMax: lastExpiryDay(now),
       tokens: [...tokens].sort(tokenListOrder(now)).map((token) => ({
@@ -73,7 +76,7 @@ export function createTokensPages(deps: { apiTokens: ApiTokensService; secrets: 
       view: 'credentials/tokens',
       schema: tokenFormSchema,
       keep: ['name', 'scope', 'expires', 'expires_on', 'allowed_ips'],
-      rules: (valid) => deps.apiTokens.check(tokenInput(valid)),
+      rules: (valid, req) => deps.apiTokens.check(tokenInput(valid), signedInUser(req)),
       locals: async (req, res) => ({ ...(await locals(req, res)), created: undefined }),
       handle: async (req, res, input) => {
         const { token, secret } = await deps.apiTokens.create(signedInUser(req), tokenInput(input), contextOf(req, res));

@@ -6,9 +6,10 @@ import type { AdvisoryLocksRepository } from '../../infra/advisory-locks.reposit
 import type { OneTimeTokensRepository } from '../../core/one-time-links/one-time-tokens.repository';
 import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
 import type { Repos } from '../../core/repos';
+import type { AdminAuditRepository } from '../admin/admin-audit.repository';
 
 /** The tables this module reads and writes. */
-type Tables = { deletedIdentities: DeletedIdentitiesRepository; events: SecurityEventsRepository; knownDevices: KnownDevicesRepository; locks: AdvisoryLocksRepository; oneTimeTokens: OneTimeTokensRepository; outbox: OutboxRepository };
+type Tables = { adminAudit: AdminAuditRepository; deletedIdentities: DeletedIdentitiesRepository; events: SecurityEventsRepository; knownDevices: KnownDevicesRepository; locks: AdvisoryLocksRepository; oneTimeTokens: OneTimeTokensRepository; outbox: OutboxRepository };
 
 const DAY = 86_400_000;
 
@@ -33,7 +34,7 @@ const BATCHES_PER_RUN = 50;
 /** Only one process at a time runs retention. */
 export const RETENTION_LOCK = 'data-retention';
 
-export type RetentionReport = Record<'sentMail' | 'failedMail' | 'spentTokens' | 'activity' | 'knownDevices' | 'deletedIdentities', number>;
+export type RetentionReport = Record<'sentMail' | 'failedMail' | 'spentTokens' | 'activity' | 'adminAudit' | 'knownDevices' | 'deletedIdentities', number>;
 
 /** Deletes batches until one comes back short (or the run's share is used up); returns how many went. */
 async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
@@ -47,12 +48,13 @@ async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<n
 }
 
 /**
- * What is kept, and for how long: the activity log for ACTIVITY_RETENTION_DAYS, mail that
+ * What is kept, and for how long: the activity log for ACTIVITY_RETENTION_DAYS, the
+ * administrators' audit log for AUDIT_RETENTION_DAYS (the only deletes its table allows), mail that
  * was given up for FAILED_MAIL_RETENTION_DAYS, deleted accounts' reserved names until
  * their DELETED_RESERVE_DAYS end, and the periods in RETENTION. Each web process runs it
  * now and then; an advisory lock lets one at a time do the work.
  */
-export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; activityDays: number; failedMailDays: number }) {
+export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; activityDays: number; failedMailDays: number; auditDays: number }) {
   return {
     /** Deletes what has outlived its period; undefined when another process is already at it. */
     async purge(): Promise<RetentionReport | undefined> {
@@ -65,6 +67,7 @@ export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; 
           failedMail: await drain((limit) => tx.outbox.deleteFailedBefore(before(deps.failedMailDays * DAY), limit)),
           spentTokens: await drain((limit) => tx.oneTimeTokens.deleteSpentBefore(before(RETENTION.spentTokenMs), limit)),
           activity: await drain((limit) => tx.events.deleteOlderThan(before(deps.activityDays * DAY), limit)),
+          adminAudit: await drain((limit) => tx.adminAudit.deleteOlderThan(before(deps.auditDays * DAY), limit)),
           knownDevices: await drain((limit) => tx.knownDevices.deleteNotSeenSince(before(RETENTION.knownDeviceMs), limit)),
           deletedIdentities: await drain((limit) => tx.deletedIdentities.deleteEnded(now, limit)),
         };

@@ -33,7 +33,7 @@ export interface ApiEndpoint {
    * router checks them, after the whole body is valid and before the handler runs.
    */
   stepUp?: boolean;
-  /** The query parameters a GET takes, for the document (each property one parameter; the handler's service validates them). */
+  /** Query parameters (every one optional), documented from this schema; the handler parses them with it. */
   query?: z.ZodObject;
   /** A JSON body, validated with the same field rules as the matching form. */
   body?: z.ZodType;

@@ -6,9 +6,10 @@ import type { TestApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { totpAt } from '../../helpers/totp';
 import type { User } from '../../../src/core/users/user';
+import type { Scope } from '../../../src/features/credentials/credentials.repository';
 
 export type Method = 'get' | 'put' | 'post' | 'delete';
-export type Scope = 'read' | 'write';
+export type { Scope } from '../../../src/features/credentials/credentials.repository';
 export type Person = User & { password: string };
 
 export const BASE = '/api/v1';

@@ -237,6 +237,20 @@ describe('Responses match the documented schemas', () => {
     expectDocumented('get', '/users/me/ssh-keys', keys);
   });
 
+  it('GET /admin/audit, for an administrator: entries by an administrator and by the operator, with and without a person', async () => {
+    const admin = await createUser(t, { admin: true });
+    const visitor = await signedIn(t, admin);
+    await t.repos.adminAudit.record({ actor: admin, target: admin, action: 'role_changed', ip: '127.0.0.1', userAgent: 'test', data: { role: 'admin' }, now: t.clock.now() });
+    await t.repos.adminAudit.record({ actor: { id: null, username: 'operator' }, action: 'policy_changed', now: t.clock.now() });
+    const res = await visitor.agent.get(`${BASE}/admin/audit?limit=2`).set('Accept', 'application/json');
+    expect(res.status).toBe(200);
+    expect(res.body.entries).toHaveLength(2);
+    expectDocumented('get', '/admin/audit', res);
+    const invalid = await visitor.agent.get(`${BASE}/admin/audit?limit=0`).set('Accept', 'application/json');
+    expect(invalid.status).toBe(422);
+    expectDocumented('get', '/admin/audit', invalid);
+  });
+
   it('error bodies match the documented Error schema', async () => {
     const user = await createUser(t);
     const { secret } = await t.services.apiTokens.create(user, { name: 'Errors', scope: 'read', expires: '30' }, ctx);

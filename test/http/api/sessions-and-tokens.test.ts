@@ -143,7 +143,9 @@ describe('GET, POST and DELETE /users/me/tokens', () => {
     expectError(await post({}), 422, 'validation_failed', { name: 'Enter a name for the token.', scope: 'Choose read only or read and write.', expires_in_days: 'Choose when the token expires.' });
     expectError(await post({ ...ok, name: 42 }), 422, 'validation_failed', { name: 'Enter this as text' });
     expectError(await post({ ...ok, name: 'x'.repeat(61) }), 422, 'validation_failed', { name: 'Must be 60 characters or fewer' });
-    expectError(await post({ ...ok, scope: 'admin' }), 422, 'validation_failed', { scope: 'Choose read only or read and write.' });
+    expectError(await post({ ...ok, scope: 'owner' }), 422, 'validation_failed', { scope: 'Choose read only or read and write.' });
+    // The admin scope exists, but not for this person.
+    expectError(await post({ ...ok, scope: 'admin' }), 422, 'validation_failed', { scope: 'Only administrators can create tokens with the Administration scope.' });
     expectError(await post({ ...ok, expires_in_days: 9999 }), 422, 'validation_failed', { expires_in_days: 'Choose when the token expires.' });
     expectError(await post({ ...ok, expires_in_days: '30' }), 422, 'validation_failed', { expires_in_days: 'Choose when the token expires.' });
     expectError(await post({ name: 'x', scope: 'read' }), 422, 'validation_failed', { expires_in_days: 'Choose when the token expires.' });

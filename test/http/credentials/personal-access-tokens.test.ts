@@ -159,7 +159,9 @@ describe('Personal access tokens', () => {
     expect(missing.text).toContain('Choose read only or read and write.');
     expect((await post({ name: 'x'.repeat(61), scope: 'read', expires: '30' })).text).toContain('Must be 60 characters or fewer');
     expect((await post({ name: ['a', 'b'], scope: 'read', expires: '30' })).status).toBe(422);
-    expect((await post({ name: 'x', scope: 'admin', expires: '30' })).text).toContain('Choose read only or read and write.');
+    expect((await post({ name: 'x', scope: 'owner', expires: '30' })).text).toContain('Choose read only or read and write.');
+    // The admin scope exists, but not for this person.
+    expect((await post({ name: 'x', scope: 'admin', expires: '30' })).text).toContain('Only administrators can create tokens with the Administration scope.');
     expect((await post({ name: 'x', scope: 'read', expires: '9999' })).text).toContain('Choose when the token expires.');
     const hostile = await post({ name: '<script>alert(1)</script>', scope: 'read', expires: '30', allowed_ips: '10.0.0.1, <img src=x>, 300.1.1.1' });
     expect(hostile.status).toBe(422);
