@@ -16,6 +16,7 @@ import * as avatarsPerAccount from './20261202000200_avatars_per_account';
 import * as retentionIndexes from './20261202000300_retention_indexes';
 import * as mailOutboxLinkExpiry from './20261203000100_mail_outbox_link_expiry';
 import * as adminAuditAndPolicies from './20261204000100_admin_audit_and_policies';
+import * as twoStepNotices from './20261204000500_two_step_notices';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '20261202000300_retention_indexes': retentionIndexes,
   '20261203000100_mail_outbox_link_expiry': mailOutboxLinkExpiry,
   '20261204000100_admin_audit_and_policies': adminAuditAndPolicies,
+  '20261204000500_two_step_notices': twoStepNotices,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

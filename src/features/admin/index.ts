@@ -5,14 +5,16 @@ import { URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
 import { requireAdmin } from './admin-access';
 import { createAdminUsersService } from './admin-users.service';
+import { createAdminPoliciesService } from './admin-policies.service';
 
-type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos']; auth: AuthServices };
+type Deps = CoreDeps & { repos: Parameters<typeof createAdminUsersService>[0]['repos'] & Parameters<typeof createAdminPoliciesService>[0]['repos']; auth: AuthServices };
 
 /** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
 export function createAdminFeature(deps: Deps) {
   const adminUsers = createAdminUsersService({ repos: deps.repos, clock: deps.clock, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry });
+  const adminPolicies = createAdminPoliciesService({ repos: deps.repos, clock: deps.clock, policies: deps.policies });
   const routes = Router();
   /** GET /admin: the console opens on its list of people. */
   routes.get(URLS.admin, requireAdmin, (_req, res) => res.redirect(303, URLS.adminUsers));
-  return { services: { adminUsers }, routes } satisfies Feature;
+  return { services: { adminUsers, adminPolicies }, routes } satisfies Feature;
 }

@@ -20,6 +20,8 @@ export interface MailTemplates {
   recovery_email_verify: { firstName: string; link: string; hours: number };
   account_deleted: { firstName: string; username: string };
   token_expiring: { firstName: string; name: string; when: string; link: string };
+  /** Two-step verification became required of this person; `deadline` empty: from their next sign-in. */
+  two_step_required: { firstName: string; deadline: string; link: string };
   security_notice: { firstName: string; kind: string; detail: string; when: string; notMeLink: string } & RequestOrigin;
   /** Sent instead of a message whose link died before the mail server took it (see the outbox worker). */
   link_expired: { firstName: string; purpose: LinkTemplate; requestedAt: string; renewLink: string };
