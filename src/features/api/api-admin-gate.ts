@@ -10,9 +10,10 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../infra/er
 export function adminApiGate(auth: RequestHandler): RequestHandler {
   return (req, res, next) => {
     const decide = (err?: unknown) => {
-      if (err instanceof UnauthorizedError) return next(new NotFoundError());
-      if (err) return next(err);
       const principal = req.apiPrincipal;
+      // A refusal after authentication (a read-only credential, a missing CSRF token) would tell a non-administrator the path exists.
+      if (err instanceof UnauthorizedError || (principal && principal.user.role !== 'admin')) return next(new NotFoundError());
+      if (err) return next(err);
       if (principal?.user.role !== 'admin') return next(new NotFoundError());
       if (principal.via !== 'session' && principal.scope !== 'admin') return next(new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope'));
       next();

@@ -70,11 +70,12 @@ export function apiAuth(deps: { access: ApiAccessService; perClient: Limiter; pe
       throw new BadRequestError('api.errors.credentialsInQuery', 'credentials_in_query');
     }
     const principal = await authenticate(req, res, deps.access);
+    // Known before the checks below refuse the call, so the admin API's gate answers a non-administrator 404 whatever they sent.
+    req.user = principal.user;
+    req.apiPrincipal = principal;
     if (principal.via === 'session' && !READ_METHODS.has(req.method) && !hasValidCsrfToken(req)) throw new CsrfError();
     await count(deps.perClient, principal.clientKey, res, report);
     if (principal.scope === 'read' && !READ_METHODS.has(req.method)) throw new ForbiddenError('api.errors.insufficientScope', 'insufficient_scope');
-    req.user = principal.user;
-    req.apiPrincipal = principal;
     next();
   };
 }

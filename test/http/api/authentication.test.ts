@@ -11,10 +11,12 @@ const t = describeApp({}, { mail: true });
 const { api, signInForm, tokenFor } = apiHelpers(t);
 
 describe('The endpoint list of this test', () => {
-  it('is exactly the documented operations', async () => {
+  // The administrators' operations answer 404 to everyone else, unauthenticated callers
+  // included: the authorization matrix decides each of them (test/http/security).
+  it('is exactly the documented operations, but the administrators\' ones', async () => {
     const doc = (await request(t.app).get(`${BASE}/openapi.json`)).body as { paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((k) => ['get', 'put', 'post', 'delete', 'patch'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(documented.sort()).toEqual(ENDPOINTS.map(label).sort());
+    expect(documented.filter((operation) => !operation.includes(' /admin/')).sort()).toEqual(ENDPOINTS.map(label).sort());
   });
 });
 
