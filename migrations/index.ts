@@ -17,6 +17,7 @@ import * as retentionIndexes from './20261202000300_retention_indexes';
 import * as mailOutboxLinkExpiry from './20261203000100_mail_outbox_link_expiry';
 import * as adminAuditAndPolicies from './20261204000100_admin_audit_and_policies';
 import * as peopleSearch from './20261204000200_people_search';
+import * as twoStepNotices from './20261204000500_two_step_notices';
 import * as adminAuditByName from './20261204000510_admin_audit_by_name';
 import * as apiTokensAdminScope from './20261204000520_api_tokens_admin_scope';
 
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '20261203000100_mail_outbox_link_expiry': mailOutboxLinkExpiry,
   '20261204000100_admin_audit_and_policies': adminAuditAndPolicies,
   '20261204000200_people_search': peopleSearch,
+  '20261204000500_two_step_notices': twoStepNotices,
   '20261204000510_admin_audit_by_name': adminAuditByName,
   '20261204000520_api_tokens_admin_scope': apiTokensAdminScope,
 };

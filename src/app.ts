@@ -18,6 +18,7 @@ import { sessionOptions } from './http/session';
 import { secretRoutesOf } from './http/secret-routes';
 import { requireSecondFactor } from './http/middleware/require-second-factor';
 import { sessionActivity } from './http/middleware/session-activity';
+import { signUpOffer } from './http/middleware/sign-up-offer';
 import { fromRoot } from './infra/project-root';
 import { renderTemplate, TEMPLATES_DIR } from './infra/templates';
 import { createFeatures, type Services } from './composition-root';
@@ -33,7 +34,7 @@ export interface App {
 /** Builds the whole web application from its back-ends; the caller decides where it listens. */
 export function createApp(deps: Deps): App {
   const { config, logger, clock, catalogues } = deps;
-  const { features, services, repos } = createFeatures(deps);
+  const { features, services, repos, policies } = createFeatures(deps);
   const app = express();
 
   app.disable('x-powered-by');
@@ -72,7 +73,8 @@ export function createApp(deps: Deps): App {
   app.use(session(sessionOptions(config, deps.sessions)));
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: repos.users }));
-  app.use(requireSecondFactor(config.require2fa));
+  app.use(requireSecondFactor(policies, clock));
+  app.use(signUpOffer(policies));
   for (const feature of features) if (feature.uploadRoutes) app.use(feature.uploadRoutes);
   app.use(csrfProtection);
   for (const feature of features) if (feature.routes) app.use(feature.routes);

@@ -1,5 +1,6 @@
 import type { CoreDeps } from './core/feature-deps';
 import { createOneTimeLinks } from './core/one-time-links/one-time-links';
+import { createPolicies } from './core/policies/policies';
 import { rateLimits } from './core/rate-limits';
 import { createSecurityNotices } from './core/security/security-notices';
 import type { Deps } from './deps';
@@ -42,9 +43,11 @@ export function createFeatures(deps: Deps) {
     background: deps.background,
     oneTimeLinks,
     places: deps.places,
+    policies: createPolicies({ repos, configured: config.policies }),
     notices: createSecurityNotices({ mail, links: deps.links, clock, oneTimeLinks }),
   };
   const base = { ...core, repos };
+  const { policies } = core;
 
   const health = createHealthFeature({ readiness: deps.readiness, clockOffsetMs: () => clockOffsetFromDatabase(deps.db, clock) });
   const home = createHomeFeature();
@@ -75,7 +78,7 @@ export function createFeatures(deps: Deps) {
     ...api.services,
   };
   const features: Feature[] = [...beforeApi, api];
-  return { features, services, repos };
+  return { features, services, repos, policies };
 }
 
 export type Services = ReturnType<typeof createFeatures>['services'];

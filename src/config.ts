@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultThreadPoolSize } from './infra/thread-pool';
 import { redisNodeList, redisTopologyOf, sentinelMasterName, type RedisTopology } from './infra/redis-config';
+import { EMAIL_DOMAIN, EMAIL_DOMAINS_MAX, GRACE_DAYS_MAX, type PolicyValues, type TwoStepMode } from './core/policies/policy-values';
 
 /**
  * Every setting the service reads, parsed once at start. A wrong value stops the start
@@ -20,6 +21,16 @@ const int = (min: number, max: number) =>
     .string()
     .refine((v) => /^[0-9]+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number written in decimal digits, from ${min} to ${max}`)
     .transform(Number);
+
+/** REQUIRE_2FA: a boolean as before (true: everyone), or who must have a second factor. */
+const twoStepMode = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'off', 'admins', 'everyone'], { error: 'must be true (everyone), false (nobody), admins or everyone' })
+  .transform((v): TwoStepMode => (['true', '1', 'yes', 'everyone'].includes(v) ? 'everyone' : v === 'admins' ? 'admins' : 'off'));
+
+const emailDomains = z
+  .string()
+  .transform((v) => v.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean))
+  .refine((list) => list.length <= EMAIL_DOMAINS_MAX && list.every((d) => EMAIL_DOMAIN.test(d)), `must be a comma-separated list of at most ${EMAIL_DOMAINS_MAX} domain names, like example.com,example.org`);
 
 const parseUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
 
@@ -83,8 +94,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   DATA_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  PROFILE_LOCKED: bool.default(false),
-  REQUIRE_2FA: bool.default(false),
+  // Policies: unset, the administrators decide them in the console (README, "Policies").
+  PROFILE_LOCKED: bool.optional(),
+  REQUIRE_2FA: twoStepMode.optional(),
+  TWO_STEP_GRACE_DAYS: int(0, GRACE_DAYS_MAX).optional(),
+  SIGNUP: z.enum(['open', 'closed'], { error: 'must be open or closed' }).optional(),
+  SIGNUP_EMAIL_DOMAINS: emailDomains.optional(),
   WEB_CONCURRENCY: int(1, 64).default(1),
   /** libuv's thread pool (password hashing, file reads, DNS); by default one thread per core of a worker, plus one. */
   UV_THREADPOOL_SIZE: int(2, 1024).optional(),
@@ -141,8 +156,8 @@ export interface Config {
   dataDir: string;
   sessionSecret: string;
   dataKey: string;
-  profileLocked: boolean;
-  require2fa: boolean;
+  /** The policies the environment sets; they win over the console's. */
+  policies: Partial<PolicyValues>;
   webConcurrency: number;
   /** libuv's thread pool size in each worker; password hashes use all of it but one thread. */
   threadPoolSize: number;
@@ -216,6 +231,17 @@ function unreadable(file: string): boolean {
   }
 }
 
+function configuredPolicies(e: z.output<typeof schema>): Partial<PolicyValues> {
+  const set = {
+    two_step: e.REQUIRE_2FA,
+    grace_days: e.TWO_STEP_GRACE_DAYS,
+    profile_locked: e.PROFILE_LOCKED,
+    signup: e.SIGNUP,
+    signup_email_domains: e.SIGNUP_EMAIL_DOMAINS,
+  };
+  return Object.fromEntries(Object.entries(set).filter(([, value]) => value !== undefined));
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
@@ -253,8 +279,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     dataKey: e.DATA_KEY ?? DEV_SECRET,
-    profileLocked: e.PROFILE_LOCKED,
-    require2fa: e.REQUIRE_2FA,
+    policies: configuredPolicies(e),
     webConcurrency: e.WEB_CONCURRENCY,
     threadPoolSize: e.UV_THREADPOOL_SIZE ?? defaultThreadPoolSize(os.availableParallelism(), e.WEB_CONCURRENCY),
     logLevel: e.LOG_LEVEL,

@@ -11,8 +11,8 @@ import { createDeletedIdentitiesRepository } from './core/account-state/deleted-
 import { createKnownDevicesRepository } from './core/security/known-devices.repository';
 import { createUsersRepository } from './core/users/users.repository';
 import { createAdminAuditRepository } from './features/admin/admin-audit.repository';
-import { createAdminPoliciesRepository } from './features/admin/admin-policies.repository';
 import { createAdminPeopleRepository } from './features/admin/admin-people.repository';
+import { createAdminPoliciesRepository } from './core/policies/policies.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {

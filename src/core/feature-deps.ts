@@ -8,6 +8,7 @@ import type { LimiterFactory } from '../infra/rate-limit';
 import type { SessionRegistry } from '../infra/session-store/session-registry';
 import type { SingleUseClaims } from '../infra/single-use-claims';
 import type { OneTimeLinks } from './one-time-links/one-time-links';
+import type { Policies } from './policies/policies';
 import type { rateLimits } from './rate-limits';
 import type { SecurityNotices } from './security/security-notices';
 
@@ -28,4 +29,6 @@ export interface CoreDeps {
   oneTimeLinks: OneTimeLinks;
   /** Approximate places of addresses, where GEOIP_DB is configured. */
   places: Places;
+  /** The administrators' policies in force (environment, console, default), read per use. */
+  policies: Policies;
 }

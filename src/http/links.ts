@@ -14,6 +14,7 @@ export function createLinks(baseUrl: URL) {
     undoEmailChange: (token: string) => at('undoEmailChange', { token }),
     confirmRecoveryEmail: (token: string) => at('confirmRecoveryEmail', { token }),
     account: () => at('account'),
+    security: () => at('security'),
     tokens: () => at('tokens'),
     lockdown: (token: string) => at('lockdown', { token }),
   };

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { SessionData, SessionOptions, Store } from 'express-session';
 import type { Config } from '../config';
 import type { Clock } from '../infra/clock';
-import type { AuthMethod, FlashMessage } from '../infra/session-store/session-data';
+import type { AuthMethod, FlashMessage, TwoStepMark } from '../infra/session-store/session-data';
 import { cookieName, cookieOptions } from './cookies';
 import { clientIp } from './request-context';
 import { clientHintsOf, parseUserAgent } from '../infra/user-agent';
@@ -69,7 +69,7 @@ export async function startSignedInSession(
     method: AuthMethod;
     clock: Clock;
     config: Config;
-    carry?: { flash?: FlashMessage[] };
+    carry?: { flash?: FlashMessage[]; twoStep?: TwoStepMark };
     /** Ends the oldest sessions beyond MAX_SESSIONS_PER_USER, once this one is stored. */
     enforceLimit?: (userId: string, sid: string) => Promise<void>;
   },
@@ -86,6 +86,7 @@ export async function startSignedInSession(
     ip: clientIp(req),
     device: parseUserAgent(req.get('user-agent') ?? '', clientHintsOf(req.headers)),
     flash: options.carry?.flash,
+    twoStep: options.carry?.twoStep,
   });
   req.session.cookie.maxAge = options.config.sessionIdleMs;
   res.cookie(cookieName('signed_in', options.config), '1', { ...cookieOptions(options.config), maxAge: SIGNED_IN_HINT_MS });

@@ -61,11 +61,26 @@ describe('Configuration', () => {
 
   it('reads booleans, numbers and proxy settings', () => {
     const config = loadConfig({ PROFILE_LOCKED: 'true', REQUIRE_2FA: '1', TRUST_PROXY: '2', BASE_URL: 'https://accounts.example.com' });
-    expect(config.profileLocked).toBe(true);
-    expect(config.require2fa).toBe(true);
+    expect(config.policies).toEqual({ profile_locked: true, two_step: 'everyone' });
     expect(config.trustProxy).toBe(2);
     expect(config.secure).toBe(true);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toBe('10.0.0.0/8, loopback');
+  });
+
+  it('leaves every policy to the console unless the environment sets it', () => {
+    expect(loadConfig({}).policies).toEqual({});
+    expect(loadConfig({ PROFILE_LOCKED: 'false', REQUIRE_2FA: 'admins', TWO_STEP_GRACE_DAYS: '14', SIGNUP: 'closed', SIGNUP_EMAIL_DOMAINS: ' Example.com,example.org ' }).policies).toEqual({
+      profile_locked: false,
+      two_step: 'admins',
+      grace_days: 14,
+      signup: 'closed',
+      signup_email_domains: ['example.com', 'example.org'],
+    });
+    expect(loadConfig({ REQUIRE_2FA: 'false' }).policies).toEqual({ two_step: 'off' });
+    expect(refusal({ REQUIRE_2FA: 'sometimes' })).toMatch(/^REQUIRE_2FA: must be true \(everyone\), false \(nobody\), admins or everyone/);
+    expect(refusal({ SIGNUP: 'maybe' })).toMatch(/^SIGNUP: must be open or closed/);
+    expect(refusal({ SIGNUP_EMAIL_DOMAINS: 'example.com,not a domain' })).toMatch(/^SIGNUP_EMAIL_DOMAINS: must be a comma-separated list/);
+    expect(refusal({ TWO_STEP_GRACE_DAYS: '366' })).toMatch(/^TWO_STEP_GRACE_DAYS: must be a whole number/);
   });
 
   it.each(Object.entries(defaultEnv()).filter(([, value]) => /^\d+$/.test(value ?? '')).map(([name]) => name))('reads %s only as plain decimal digits', (name) => {

@@ -26,6 +26,7 @@ interface UserRow {
   last_sign_in_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  two_step_notice_at?: Date | null;
 }
 
 function toUser(row: UserRow): User {
@@ -158,6 +159,18 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
 
     async setNotifyNewDevice(id: string, notify: boolean, now: Date): Promise<void> {
       await users().where({ id }).update({ notify_new_device: notify, updated_at: now });
+    },
+
+    /**
+     * Claims the one two-step notice due since `since`: true for exactly one caller, even
+     * when two sign-ins ask at once; false when it was sent already.
+     */
+    async claimTwoStepNotice(id: string, since: Date, now: Date): Promise<boolean> {
+      const count = await users()
+        .where({ id })
+        .where((q) => q.whereNull('two_step_notice_at').orWhere('two_step_notice_at', '<', since))
+        .update({ two_step_notice_at: now });
+      return count === 1;
     },
 
     /** False when the account already was as asked (nothing changed). */

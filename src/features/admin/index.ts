@@ -19,7 +19,10 @@ import { adminPersonApi } from './admin-person.api';
 import { createAdminPersonActions } from './admin-person-actions.service';
 import { createAdminPersonPages } from './admin-person.pages';
 import { createAdminPersonService } from './admin-person.service';
+import { adminPoliciesApi } from './admin-policies.api';
+import { createAdminPoliciesService } from './admin-policies.service';
 import { createAdminRolesService } from './admin-roles.service';
+import { createAdminSettingsPages, POLICY_FIELDS } from './admin-settings.pages';
 import { createAdminUsersService } from './admin-users.service';
 
 type Deps = CoreDeps & {
@@ -30,7 +33,8 @@ type Deps = CoreDeps & {
     Parameters<typeof createAdminRolesService>[0]['repos'] &
     Parameters<typeof createAdminInvitationsService>[0]['repos'] &
     Parameters<typeof createAdminDeletionService>[0]['repos'] &
-    Parameters<typeof createAdminAuditSection>[0]['repos'];
+    Parameters<typeof createAdminAuditSection>[0]['repos'] &
+    Parameters<typeof createAdminPoliciesService>[0]['repos'];
   auth: AuthServices;
   sessions: SessionsServices;
 };
@@ -55,6 +59,8 @@ export function createAdminFeature(deps: Deps) {
     emailVerification: deps.auth.emailVerification,
   });
   const adminPeople = createAdminPeopleService({ repos });
+  const adminPolicies = createAdminPoliciesService({ repos, clock, policies: deps.policies });
+  const settings = createAdminSettingsPages({ adminPolicies, configured: config.policies, clock });
   const people = createAdminPeoplePages({ people: adminPeople, clock });
   const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock, places: deps.places, reserveDays: config.deletedReserveDays });
 
@@ -85,13 +91,17 @@ export function createAdminFeature(deps: Deps) {
   routes.post(URLS.adminUserRevokeToken, ...person$(OP.adminRevokeCredential), personPages.revokeToken);
   routes.post(URLS.adminUserRevokeAppPassword, ...person$(OP.adminRevokeCredential), personPages.revokeAppPassword);
   routes.post(URLS.adminUserDeleteKey, ...person$(OP.adminRevokeCredential), personPages.deleteKey);
+  const settingsGuard = { clock, returnTo: URLS.adminSettings };
+  routes.get(URLS.adminSettings, requireAdmin, guardOperation(OP.adminViewPolicies, settingsGuard), settings.show);
+  routes.post(URLS.adminSettings, requireAdmin, guardOperation(OP.adminChangePolicies, { ...settingsGuard, keep: POLICY_FIELDS }), settings.save);
   const audit = createAdminAuditSection({ repos, clock });
   routes.use(audit.routes);
   const api = [
     ...audit.api,
+    ...adminPoliciesApi({ adminPolicies }),
     ...adminPeopleApi({ people: adminPeople }),
     ...adminPersonApi({ person, actions: adminPersonActions }),
     ...adminAccountsApi({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion }),
   ];
-  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion, adminAudit: audit.audit }, routes, api } satisfies Feature;
+  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion, adminAudit: audit.audit, adminPolicies }, routes, api } satisfies Feature;
 }

@@ -49,7 +49,7 @@ export function createAuthFeature(deps: Deps) {
     background: deps.background,
   });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks: deps.oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter: deps.limiters(limits.verifyResend) });
-  const signUp = createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification });
+  const signUp = createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification, policies: deps.policies });
   const signIn = createSignInService({ repos, credentials, activity: deps.sessions.signInActivity });
   const reauth = createReauthService({ credentials, mfa: deps.mfa.mfa });
 
@@ -62,7 +62,7 @@ export function createAuthFeature(deps: Deps) {
   const reauthPages = createReauthPages({ reauth, passkeys: deps.mfa.passkeys, config, clock });
   const routes = Router();
   routes.get(URLS.signUp, requireAnonymous, signUpPages.show);
-  routes.post(URLS.signUp, requireAnonymous, signUpPages.submit);
+  routes.post(URLS.signUp, requireAnonymous, signUpPages.refuseWhenClosed, signUpPages.submit);
   routes.get(URLS.signIn, requireAnonymous, signInPages.show);
   routes.post(URLS.signIn, requireAnonymous, signInPages.submit);
   routes.post(URLS.signOut, signOutPages.submit);

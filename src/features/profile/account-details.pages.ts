@@ -26,6 +26,8 @@ export interface AccountPagesDeps {
   avatars: AvatarService;
   config: Config;
   clock: Clock;
+  /** Whether the installation's policy makes names, addresses and pictures read-only. */
+  profileLocked: () => Promise<boolean>;
 }
 
 
@@ -45,7 +47,7 @@ export function createAccountPages(deps: AccountPagesDeps) {
         recoveryEmail: user.recoveryEmail,
         recoveryVerified: user.recoveryEmailVerifiedAt !== null,
       },
-      lock: profileLockOf(user, deps.config.profileLocked),
+      lock: profileLockOf(user, await deps.profileLocked()),
       pendingEmail: await deps.emailChange.pending(user),
       avatarMegabytes: AVATAR_MAX_BYTES / 1024 / 1024,
     };

@@ -8,10 +8,10 @@ import type { NameInput } from './profile.schemas';
 /** The tables this module reads and writes. */
 type Tables = { users: UsersRepository };
 
-export function createAccountDetailsService({ repos, clock, profileLocked }: { repos: Repos<Tables>; clock: Clock; profileLocked: boolean }) {
+export function createAccountDetailsService({ repos, clock, profileLocked }: { repos: Repos<Tables>; clock: Clock; profileLocked: () => Promise<boolean> }) {
   return {
     async updateName(user: User, input: NameInput): Promise<void> {
-      assertProfileEditable(user, profileLocked);
+      assertProfileEditable(user, await profileLocked());
       await repos.users.setName(user.id, { firstName: input.first_name, lastName: input.last_name }, clock.now());
     },
   };

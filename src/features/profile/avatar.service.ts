@@ -12,14 +12,14 @@ type Tables = { avatars: AvatarsRepository; users: UsersRepository };
 
 export type AvatarSize = 'large' | 'small';
 
-export function createAvatarService({ repos, clock, profileLocked, limiter }: { repos: Repos<Tables>; clock: Clock; profileLocked: boolean; limiter: Limiter }) {
+export function createAvatarService({ repos, clock, profileLocked, limiter }: { repos: Repos<Tables>; clock: Clock; profileLocked: () => Promise<boolean>; limiter: Limiter }) {
   return {
     /**
      * Cleans and stores an uploaded image; returns the hash it is served under. Decoding
      * costs CPU, so every upload (the page's and the API's) counts against the account.
      */
     async upload(user: User, file: Buffer): Promise<string> {
-      assertProfileEditable(user, profileLocked);
+      assertProfileEditable(user, await profileLocked());
       await limiter.consume(user.id);
       const avatar = await processAvatar(file);
       const now = clock.now();
@@ -31,7 +31,7 @@ export function createAvatarService({ repos, clock, profileLocked, limiter }: { 
     },
 
     async remove(user: User): Promise<void> {
-      assertProfileEditable(user, profileLocked);
+      assertProfileEditable(user, await profileLocked());
       const now = clock.now();
       await repos.transaction(async (tx) => {
         await tx.avatars.delete(user.id);

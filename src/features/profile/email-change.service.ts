@@ -29,7 +29,7 @@ export interface EmailChangeDeps {
   sessions: SessionRegistry;
   clock: Clock;
   tokenLifetimeMs: number;
-  profileLocked: boolean;
+  profileLocked: () => Promise<boolean>;
   notices: SecurityNotices;
 }
 
@@ -54,7 +54,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     },
 
     async request(user: User, newEmail: string, ctx: RequestContext): Promise<void> {
-      assertProfileEditable(user, deps.profileLocked);
+      assertProfileEditable(user, await deps.profileLocked());
       if (newEmail.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('email', 'profile.email.errors.same');
       const owner = await repos.users.findByEmail(newEmail);
       const now = clock.now();

@@ -28,7 +28,7 @@ const avatarUpload = singleUpload('avatar', AVATAR_MAX_BYTES, { tooLarge: 'profi
 /** The Account tab: names, the email address and its recovery address, the avatar; and the links mailed for them. */
 export function createProfileFeature(deps: Deps) {
   const { config, clock, repos, mail, links, notices } = deps;
-  const { profileLocked } = config;
+  const profileLocked = deps.policies.profileLocked;
   const tokenLifetimeMs = config.resetTokenMs;
   const oneTimeLinks = deps.oneTimeLinks;
   const accountDetails = createAccountDetailsService({ repos, clock, profileLocked });
@@ -36,7 +36,7 @@ export function createProfileFeature(deps: Deps) {
   const recoveryEmail = createRecoveryEmailService({ repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs, profileLocked, notices });
   const avatars = createAvatarService({ repos, clock, profileLocked, limiter: deps.limiters(deps.limits.avatarAccount) });
 
-  const account = createAccountPages({ accountDetails, emailChange, recoveryEmail, avatars, config, clock });
+  const account = createAccountPages({ accountDetails, emailChange, recoveryEmail, avatars, config, clock, profileLocked });
   const emailLinks = createEmailLinkPages({ emailChange, recoveryEmail, config });
   const guard = (operation: Operation, keep?: string[]) => guardOperation(operation, { clock, returnTo: URLS.account, keep });
   const routes = Router();

@@ -18,11 +18,11 @@ type Tables = NoticeTables;
  * whose primary address is verified may have one: otherwise anyone could sign up with a
  * stranger's address and claim a mailbox of their own for its reset links.
  */
-export function createRecoveryEmailService(deps: { repos: Repos<Tables>; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: boolean; notices: SecurityNotices }) {
+export function createRecoveryEmailService(deps: { repos: Repos<Tables>; oneTimeLinks: OneTimeLinks; mail: MailQueue; links: Links; clock: Clock; tokenLifetimeMs: number; profileLocked: () => Promise<boolean>; notices: SecurityNotices }) {
   const { repos, oneTimeLinks, mail, links, clock, tokenLifetimeMs } = deps;
   return {
     async set(user: User, email: string, ctx: RequestContext): Promise<void> {
-      assertProfileEditable(user, deps.profileLocked);
+      assertProfileEditable(user, await deps.profileLocked());
       if (email.toLowerCase() === user.email.toLowerCase()) throw ValidationError.field('recovery_email', 'profile.recovery.errors.samePrimary');
       if (!user.emailVerifiedAt) throw ValidationError.field('recovery_email', 'profile.recovery.errors.primaryUnverified');
       const now = clock.now();
@@ -42,7 +42,7 @@ export function createRecoveryEmailService(deps: { repos: Repos<Tables>; oneTime
     },
 
     async remove(user: User, ctx: RequestContext): Promise<void> {
-      assertProfileEditable(user, deps.profileLocked);
+      assertProfileEditable(user, await deps.profileLocked());
       const now = clock.now();
       await repos.transaction(async (tx) => {
         await tx.oneTimeTokens.revokeForUser(user.id, ['recovery_email_verify'], now);

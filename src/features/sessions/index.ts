@@ -16,7 +16,7 @@ type Deps = CoreDeps & { repos: Parameters<typeof createSessionsService>[0]['rep
 /** Signed-in sessions: how every sign-in ends (activity, known devices, a fresh session), and the Sessions tab. */
 export function createSessionsFeature(deps: Deps) {
   const { config, clock } = deps;
-  const signInActivity = createSignInActivity({ repos: deps.repos, notices: deps.notices, clock, background: deps.background });
+  const signInActivity = createSignInActivity({ repos: deps.repos, notices: deps.notices, clock, background: deps.background, policies: deps.policies, mail: deps.mail, links: deps.links });
   const sessions = createSessionsService({ registry: deps.sessionRegistry, repos: deps.repos, clock, config, notices: deps.notices });
   const complete = createSignInCompletion({ config, clock, sessions, activity: signInActivity });
 

@@ -23,6 +23,8 @@ export interface MailTemplates {
   /** An account made for someone by an administrator or operator: the link chooses its first password. */
   account_invitation: { firstName: string; username: string; link: string; hours: number };
   token_expiring: { firstName: string; name: string; when: string; link: string };
+  /** Two-step verification became required of this person; `deadline` empty: from their next sign-in. */
+  two_step_required: { firstName: string; deadline: string; link: string };
   security_notice: { firstName: string; kind: string; detail: string; when: string; notMeLink: string } & RequestOrigin;
   /** Sent instead of a message whose link died before the mail server took it (see the outbox worker). */
   link_expired: { firstName: string; purpose: LinkTemplate; requestedAt: string; renewLink: string };

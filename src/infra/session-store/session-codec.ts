@@ -38,6 +38,7 @@ const SHORT_NAMES = {
   newRecoveryCodes: 'r',
   newSecret: 'n',
   pendingForm: 'o',
+  twoStep: 'q',
 } as const satisfies Partial<Record<keyof SessionData, string>>;
 
 /** Times stored as an offset from `createdAt`: a few digits instead of thirteen. */

@@ -7,6 +7,9 @@ export type AuthMethod = 'password' | 'password+totp' | 'password+passkey' | 're
 /** Why a session was ended for someone, told to the device when it next comes back. */
 export type EndReason = 'revoked' | 'password_changed' | 'signed_out_everywhere' | 'administrator' | 'session_limit';
 
+/** See SessionData.twoStep. */
+export type TwoStepMark = 'reminded' | 'required';
+
 export interface FlashMessage {
   type: 'success' | 'info' | 'warning' | 'error';
   key: string;
@@ -43,6 +46,12 @@ declare module 'express-session' {
     /** The browser and device, parsed once at sign-in from the User-Agent and its client hints. */
     device?: DeviceDescription;
     flash?: FlashMessage[];
+    /**
+     * What the two-step policy asked at sign-in of a person without a second factor: a
+     * reminder, or setting one up before anything else. Absent: nothing, and no page view
+     * of this session reads the policy.
+     */
+    twoStep?: TwoStepMark;
   }
 }
 

@@ -38,26 +38,6 @@ export const ENDPOINTS: Array<{ method: Method; path: string }> = [
   { method: 'post', path: '/users/me/ssh-keys' },
   { method: 'delete', path: '/users/me/ssh-keys/{id}' },
 ];
-
-/**
- * The admin API's operations: outside ENDPOINTS, whose stories are a person's own (a
- * visitor gets 401 there, but 404 here); the authorization matrix decides these.
- */
-export const ADMIN_ENDPOINTS: Array<{ method: Method; path: string }> = [
-  { method: 'get', path: '/admin/users' },
-  { method: 'get', path: '/admin/users/{username}' },
-  { method: 'post', path: '/admin/users/{username}/lock' },
-  { method: 'post', path: '/admin/users/{username}/unlock' },
-  { method: 'post', path: '/admin/users/{username}/reset-two-step' },
-  { method: 'post', path: '/admin/users/{username}/password-reset' },
-  { method: 'post', path: '/admin/users/{username}/resend-verification' },
-  { method: 'post', path: '/admin/users/{username}/mark-verified' },
-  { method: 'delete', path: '/admin/users/{username}/sessions' },
-  { method: 'delete', path: '/admin/users/{username}/sessions/{id}' },
-  { method: 'delete', path: '/admin/users/{username}/tokens/{id}' },
-  { method: 'delete', path: '/admin/users/{username}/app-passwords/{id}' },
-  { method: 'delete', path: '/admin/users/{username}/keys/{id}' },
-];
 export const READS = ENDPOINTS.filter((e) => e.method === 'get');
 export const WRITES = ENDPOINTS.filter((e) => e.method !== 'get');
 export const label = (e: { method: Method; path: string }) => `${e.method.toUpperCase()} ${e.path}`;
