@@ -25,7 +25,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
     ...profileFrame(req, res, deps.clock, 'security'),
     status: await deps.mfa.status(signedInUser(req)),
     passkeys: await deps.passkeys.list(signedInUser(req)),
-    required: res.locals.twoStep?.kind === 'required' && res.locals.twoStep.now,
+    required: res.locals.twoStepDemand?.kind === 'required' && res.locals.twoStepDemand.now,
     webauthn: true,
     // The passkey whose rename form was sent (and refused): its row shows what was typed.
     renamingId: req.params.id === undefined ? undefined : String(req.params.id),

@@ -33,7 +33,7 @@ export function requireSecondFactor(policies: Policies, clock: Clock): RequestHa
       return next();
     }
     const blocked = mark === 'required' && demand.kind === 'required';
-    res.locals.twoStep = demand.kind === 'reminded' ? { kind: 'reminded', deadline: demand.deadline } : { kind: 'required', now: blocked };
+    res.locals.twoStepDemand = demand.kind === 'reminded' ? { kind: 'reminded', deadline: demand.deadline } : { kind: 'required', now: blocked };
     if (!blocked || ALLOWED.some((path) => path.test(req.path))) return next();
     if (req.method !== 'GET' || req.accepts(['html', 'json']) === 'json') return next(new ForbiddenError('mfa.required', 'second_factor_required'));
     flash(req, { type: 'warning', key: 'mfa.required' });
