@@ -82,6 +82,8 @@ describe('Operator commands on the database', () => {
 
   it('takes the username on its own or after --user; doing a thing twice changes and records it once', async () => {
     expect((await cli('users:create', '--username', 'ada', '--email', 'ada@example.com', '--first-name', 'Ada', '--last-name', 'Lovelace')).code).toBe(0);
+    // Another administrator, so that demoting ada does not leave the service without one.
+    expect((await cli('users:create', '--username', 'grace', '--email', 'grace@example.com', '--first-name', 'Grace', '--last-name', 'Hopper', '--admin')).code).toBe(0);
     const said = async (...args: string[]) => {
       const result = await cli(...args);
       expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: '' });
@@ -101,9 +103,9 @@ describe('Operator commands on the database', () => {
     const db = openDatabase();
     try {
       const events = await db('security_events').join('users', 'users.id', 'security_events.user_id').where('users.username', 'ada').select('type');
-      expect(events.map((e: { type: string }) => e.type).sort()).toEqual(['profile_locked', 'profile_unlocked']);
-      // Locking and unlocking tell the owner (the notices); nothing else did anything to mail about.
-      expect((await db('mail_outbox').where({ to: 'ada@example.com' }).orderBy('seq')).map((m: { template: string }) => m.template)).toEqual(['security_notice', 'security_notice']);
+      expect(events.map((e: { type: string }) => e.type).sort()).toEqual(['profile_locked', 'profile_unlocked', 'role_granted', 'role_revoked']);
+      // The invitation, then a notice for each change that happened (lock, unlock, promote, demote); the repeats mailed nothing.
+      expect((await db('mail_outbox').where({ to: 'ada@example.com' }).orderBy('seq')).map((m: { template: string }) => m.template)).toEqual(['account_invitation', 'security_notice', 'security_notice', 'security_notice', 'security_notice']);
     } finally {
       await db.destroy();
     }

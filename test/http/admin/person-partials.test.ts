@@ -14,13 +14,13 @@ describe("The person page's role and danger-zone cards", () => {
   it('offer the one role change that can be made, posting the role to give', async () => {
     const admin = await createUser(t, { admin: true });
     const person = { id: 'p1', username: 'ada<x>', role: 'user', firstName: 'Ada', lastName: 'Lovelace' };
-    const promote = await render('admin/_person-role', { person, user: admin });
+    const promote = await render('admin/_person-role', { person, isSelf: false });
     expect(promote).toContain('Ada Lovelace is a regular user.');
     expect(promote).toContain('action="/admin/users/ada%3Cx%3E/role"');
     expect(promote).toContain('<input type="hidden" name="role" value="admin">');
     expect(promote).not.toContain('ada<x>');
 
-    const demoteSelf = await render('admin/_person-role', { person: { ...person, id: admin.id, role: 'admin' }, user: admin });
+    const demoteSelf = await render('admin/_person-role', { person: { ...person, id: admin.id, role: 'admin' }, isSelf: true });
     expect(demoteSelf).toContain('<input type="hidden" name="role" value="user">');
     expect(demoteSelf).toContain('You lose this console at once');
   });
@@ -28,12 +28,12 @@ describe("The person page's role and danger-zone cards", () => {
   it("ask for the username typed out, and send an administrator's own account to the profile", async () => {
     const admin = await createUser(t, { admin: true });
     const person = { id: 'p2', username: 'grace', role: 'user', firstName: 'Grace', lastName: 'Hopper' };
-    const card = await render('admin/_person-delete', { person, user: admin, reserveDays: 30 });
+    const card = await render('admin/_person-delete', { person, isSelf: false, reserveDays: 30 });
     expect(card).toContain('action="/admin/users/grace/delete"');
     expect(card).toContain('name="confirm_username"');
     expect(card).toContain('To confirm, type the username: grace');
     expect(card).toContain('reserved for 30 days');
-    const own = await render('admin/_person-delete', { person: { ...person, id: admin.id }, user: admin });
+    const own = await render('admin/_person-delete', { person: { ...person, id: admin.id }, isSelf: true });
     expect(own).toContain('href="/profile/delete"');
     expect(own).not.toContain('confirm_username');
   });
