@@ -41,4 +41,23 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     const shown = entries((await (await signedIn(t, person)).get('/profile/activity')).text).map((e) => e.label);
     for (const type of ['sessions_ended_by_admin', 'credential_revoked_by_admin', 'password_reset_sent_by_admin', 'verification_sent_by_admin', 'email_verified_by_admin']) expect(shown).toContain(EN.kinds[type]);
   });
+
+  it('an administrator makes the person an administrator, then a regular user again', async () => {
+    const admin = await createUser(t, { admin: true });
+    const adminBrowser = await signedIn(t, admin, USER_AGENTS.firefoxLinuxArm);
+    const person = await createUser(t);
+    const page = `/admin/users/${person.username}`;
+    const give = async (role: string) => {
+      await adminBrowser.get(page);
+      expect((await adminBrowser.post(`${page}/role`, { _csrf: adminBrowser.csrf(), role })).status).toBe(303);
+    };
+    let since = await mark();
+    await give('admin');
+    await expectRecorded(person, 'role_granted', since, { userAgent: USER_AGENTS.firefoxLinuxArm });
+    since = await mark();
+    await give('user');
+    await expectRecorded(person, 'role_revoked', since, { userAgent: USER_AGENTS.firefoxLinuxArm });
+    const shown = entries((await (await signedIn(t, person)).get('/profile/activity')).text).map((e) => e.label);
+    for (const type of ['role_granted', 'role_revoked']) expect(shown).toContain(EN.kinds[type]);
+  });
 });
