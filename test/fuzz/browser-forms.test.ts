@@ -105,14 +105,17 @@ describe('Every browser form, fuzzed', () => {
       const browser = await persona.ready();
       const answer = await browser.send({ method: 'POST', ...requestOf(c, browser) });
       persona.observe(answer);
-      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      // The console answers these personas (no administrator among them) 404 before reading anything, by design.
+      if (!c.target.route.path.startsWith('/admin')) statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
       const problem = problemWith(answer);
       if (problem) throw new Error(`${summary(c, answer)}: ${problem}`);
     };
     await checkCases(fc.constantFrom(...targets).chain(formCase), sendCase, { seed, numRuns });
     console.log(`browser forms: answers by status ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
-    // Most cases reached validation (422) or went through, rather than stopping at the token check or a rate limit.
-    expect((statuses.get(422) ?? 0) + (statuses.get(303) ?? 0) + (statuses.get(200) ?? 0)).toBeGreaterThan(numRuns / 2);
+    // Most cases outside the console reached validation (422) or went through, rather than stopping at the token check or a rate limit.
+    const outsideConsole = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+    expect(outsideConsole).toBeGreaterThan(numRuns / 2);
+    expect((statuses.get(422) ?? 0) + (statuses.get(303) ?? 0) + (statuses.get(200) ?? 0)).toBeGreaterThan(outsideConsole / 2);
   }, 600_000);
 
   it('leaves only rows the forms would accept in the database', async () => {
