@@ -1,8 +1,7 @@
 import type { Config } from '../config';
 import type { Deps } from '../deps';
 import { createUserSchema } from '../features/admin/admin.schemas';
-import { OPERATOR_CONTEXT } from '../features/admin/admin-roles.service';
-import { OPERATOR_ACT } from '../features/admin/admin-users.service';
+import { OPERATOR_CONTEXT } from '../features/admin/actor-context';
 import { parseInput } from '../http/validate';
 import { migrateLatest, migrateRollback, migrateRollbackAll, withMigrationConnection } from '../infra/db';
 import type { Services } from '../composition-root';
@@ -152,7 +151,7 @@ export const COMMANDS: Command[] = [
     },
     async run(username, { services, out }) {
       const { sessions } = services();
-      const count = username === undefined ? await sessions.revokeEveryone() : await services().adminPersonActions.endSessions(OPERATOR_ACT, username);
+      const count = username === undefined ? await sessions.revokeEveryone() : await services().adminPersonActions.endSessions(OPERATOR_CONTEXT, username);
       out(`Ended ${count} session${count === 1 ? '' : 's'}.`);
     },
   }),
@@ -161,7 +160,7 @@ export const COMMANDS: Command[] = [
     ['remove an account\'s authenticator app, recovery', 'codes and passkeys (a lost device), end its', 'sessions and tell its owner by mail'],
     ['user'],
     async (username, { services, out }) => {
-      if (await services().adminPersonActions.resetTwoStep(OPERATOR_ACT, username)) {
+      if (await services().adminPersonActions.resetTwoStep(OPERATOR_CONTEXT, username)) {
         out(`Removed the second factors and passkeys of ${username}, ended their sessions and told them by mail.`);
       } else {
         out(`${username} has no second factor or passkey: nothing to remove.`);

@@ -6,7 +6,8 @@ import type { DeletedIdentitiesRepository } from '../../core/account-state/delet
 import type { Repos } from '../../core/repos';
 import type { User } from '../../core/users/user';
 import { createAccountDeletionService } from '../account/account-deletion.service';
-import { keepOneAdministrator, type ActorContext, type AdministratorTables } from './admin-roles.service';
+import type { ActorContext } from './actor-context';
+import { keepOneAdministrator, type AdministratorTables } from './admin-roles.service';
 
 /** The tables this module reads and writes. */
 type Tables = AdministratorTables & { deletedIdentities: DeletedIdentitiesRepository };

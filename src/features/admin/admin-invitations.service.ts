@@ -8,7 +8,8 @@ import type { Repos } from '../../core/repos';
 import type { User } from '../../core/users/user';
 import { DuplicateUserError } from '../../core/users/users.repository';
 import type { PasswordResetService } from '../auth/password-reset.service';
-import { OPERATOR_CONTEXT, type AdministratorTables, type ActorContext } from './admin-roles.service';
+import { OPERATOR_CONTEXT, type ActorContext } from './actor-context';
+import type { AdministratorTables } from './admin-roles.service';
 import type { CreateUserInput } from './admin.schemas';
 
 /** The tables this module reads and writes. */

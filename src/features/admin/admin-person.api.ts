@@ -1,11 +1,12 @@
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { OPERATIONS, type Operation } from '../../core/operations';
 import { callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
 import { iso, stepUpFields, timestamp } from '../../http/api/api-schemas';
 import { sessionResponse, sessionView } from '../sessions/sessions.api';
-import { adminAct, type AdminPersonActions, type CredentialKind } from './admin-person-actions.service';
-import type { AdminAct } from './admin-users.service';
+import type { AdminPersonActions, CredentialKind } from './admin-person-actions.service';
+import { actorContext } from './admin-actor';
+import type { ActorContext } from './actor-context';
 import type { AdminPersonService, PersonView } from './admin-person.service';
 import { usernameParam } from './admin-access';
 
@@ -73,13 +74,8 @@ function personJson(view: PersonView): z.infer<typeof personResponse> {
   };
 }
 
-const actOf = (req: Request, res: Response): AdminAct => {
-  const { user, ctx } = callOf(req, res);
-  return adminAct(user, ctx);
-};
-
 /** One step-up action on a person: 204 when done (or when there was nothing to do). */
-function action(spec: { method: 'post' | 'delete'; path: string; operationId: string; operation: Operation; summary: string; run: (act: AdminAct, username: string, req: Request) => Promise<unknown> }): ApiEndpoint {
+function action(spec: { method: 'post' | 'delete'; path: string; operationId: string; operation: Operation; summary: string; run: (act: ActorContext, username: string, req: Request) => Promise<unknown> }): ApiEndpoint {
   return {
     method: spec.method,
     path: `/admin/users/{username}${spec.path}`,
@@ -91,7 +87,7 @@ function action(spec: { method: 'post' | 'delete'; path: string; operationId: st
     body: stepUpRequest,
     responses: { 204: { description: 'Done' }, 404: { description: 'No such account, or no such thing of theirs' }, 409: { description: 'Not on your own account, or nothing to do' } },
     handler: async (req, res) => {
-      await spec.run(actOf(req, res), usernameParam(req), req);
+      await spec.run(actorContext(req, res), usernameParam(req), req);
       res.status(204).end();
     },
   };

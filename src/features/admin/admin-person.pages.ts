@@ -12,8 +12,9 @@ import { ALARMING_EVENTS, eventDetail } from '../account/activity.pages';
 import { usernameParam } from './admin-access';
 import { adminFrame } from './admin-frame';
 import type { AdminPersonService } from './admin-person.service';
-import { adminAct, type AdminPersonActions, type CredentialKind } from './admin-person-actions.service';
-import type { AdminAct } from './admin-users.service';
+import type { AdminPersonActions, CredentialKind } from './admin-person-actions.service';
+import { actorContext } from './admin-actor';
+import type { ActorContext } from './actor-context';
 
 /** One person's page in the console: their state, and a form for each way to help them. */
 export function createAdminPersonPages(deps: { person: AdminPersonService; actions: AdminPersonActions; clock: Clock; places: Places; reserveDays: number }) {
@@ -24,11 +25,11 @@ export function createAdminPersonPages(deps: { person: AdminPersonService; actio
    * A refusal the administrator can act on (409: not on yourself, verified already) is
    * said there too; anything else is the error page.
    */
-  const action = (run: (act: AdminAct, username: string, req: Request) => Promise<{ key: string; count?: number }>) =>
-    signedInPage(async (req, res, admin, ctx) => {
+  const action = (run: (act: ActorContext, username: string, req: Request) => Promise<{ key: string; count?: number }>) =>
+    signedInPage(async (req, res) => {
       const username = usernameParam(req);
       try {
-        const { key, count } = await run(adminAct(admin, ctx), username, req);
+        const { key, count } = await run(actorContext(req, res), username, req);
         flash(req, { type: 'success', key, count });
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 409) throw err;

@@ -2,12 +2,12 @@ import type { Clock } from '../../infra/clock';
 import { AppError, NotFoundError } from '../../infra/errors';
 import type { AdvisoryLocksRepository } from '../../infra/advisory-locks.repository';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
-import type { RequestContext } from '../../http/request-context';
 import type { Repos } from '../../core/repos';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 import type { Role, User } from '../../core/users/user';
 import type { UsersRepository } from '../../core/users/users.repository';
-import { OPERATOR, type AdminAuditRepository, type AuditActor } from './admin-audit.repository';
+import type { AdminAuditRepository } from './admin-audit.repository';
+import type { ActorContext } from './actor-context';
 
 /** The tables this module reads and writes. */
 export type AdministratorTables = NoticeTables & { users: UsersRepository; locks: AdvisoryLocksRepository; adminAudit: AdminAuditRepository };
@@ -33,12 +33,6 @@ export async function keepOneAdministrator(tx: AdministratorTables, user: User, 
   const current = await tx.users.findById(user.id);
   if (current?.role === 'admin' && (await tx.users.countAdministrators()) <= 1) throw new LastAdministratorError(messageKey);
 }
-
-/** Who asked, from where: an administrator's request, or an operator command (no session). */
-export type ActorContext = Pick<RequestContext, 'ip' | 'userAgent' | 'locale' | 'sessionId'> & { actor: AuditActor };
-
-/** An operator command's context: no account, no address, mail in English unless the person chose otherwise. */
-export const OPERATOR_CONTEXT: ActorContext = { actor: OPERATOR, ip: '', userAgent: '', locale: 'en' };
 
 /**
  * Promoting and demoting. Never the last administrator: the check and the change happen

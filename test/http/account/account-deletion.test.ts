@@ -2,6 +2,7 @@ import request from 'supertest';
 import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
+import { tablesReferencingUsers } from '../../helpers/user-rows';
 import { solidPng } from '../../helpers/images';
 
 const t = describeApp({}, { mail: true });
@@ -9,17 +10,6 @@ const t = describeApp({}, { mail: true });
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const ctx = { ip: '198.51.100.9', userAgent: 'curl/8.5.0', locale: 'en' as const };
-
-/** Every table with a foreign key to users, from the database's own catalogue. */
-async function tablesReferencingUsers(): Promise<Array<{ table: string; column: string }>> {
-  const result = await t.deps.db.raw(`
-    select cl.relname as "table", att.attname as "column"
-    from pg_constraint con
-    join pg_class cl on cl.oid = con.conrelid
-    join pg_attribute att on att.attrelid = con.conrelid and att.attnum = any(con.conkey)
-    where con.contype = 'f' and con.confrelid = 'users'::regclass`);
-  return (result.rows ?? result) as Array<{ table: string; column: string }>;
-}
 
 /** An account with something in every table that belongs to it. */
 async function fullAccount() {
@@ -39,7 +29,7 @@ async function fullAccount() {
 describe('Deleting the account', () => {
   it('explains what goes, asks for re-authentication and the username, then removes everything and lands on sign-in', async () => {
     const { user, visitor, other } = await fullAccount();
-    const tables = await tablesReferencingUsers();
+    const tables = await tablesReferencingUsers(t);
     expect(tables.map((x) => x.table)).toEqual(expect.arrayContaining(['avatars', 'authenticators', 'security_events', 'one_time_tokens', 'api_tokens', 'app_passwords', 'ssh_keys', 'known_devices']));
     for (const { table, column } of tables) {
       if (['avatars', 'security_events', 'one_time_tokens', 'api_tokens', 'app_passwords', 'ssh_keys', 'known_devices'].includes(table)) {

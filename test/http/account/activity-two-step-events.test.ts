@@ -4,7 +4,7 @@ import { createUser, signedIn } from '../../helpers/factories';
 import { secretOnPage, totpAt } from '../../helpers/totp';
 import { attest, newCredential } from '../../helpers/webauthn';
 import { EN, ORIGIN, activityHelpers, entries, eventRecorder } from './activity-test-helpers';
-import { OPERATOR_ACT } from '../../../src/features/admin/admin-users.service';
+import { OPERATOR_CONTEXT } from '../../../src/features/admin/actor-context';
 
 const t = describeApp({ BASE_URL: ORIGIN }, { mail: true });
 
@@ -97,7 +97,7 @@ describe('Each kind of event is recorded by the flow that causes it', () => {
     // The operator's "mfa:reset" for a lost device: no request, so no address or browser.
     await enrolTotp(owner);
     since = await mark();
-    await t.services.adminPersonActions.resetTwoStep(OPERATOR_ACT, user.username);
+    await t.services.adminPersonActions.resetTwoStep(OPERATOR_CONTEXT, user.username);
     await expectRecorded(user, 'mfa_reset', since, { userAgent: null });
 
     const shown = entries((await (await signedIn(t, user)).get('/profile/activity')).text);

@@ -2,26 +2,16 @@ import request from 'supertest';
 import { describeApp } from '../../helpers/app';
 import { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
+import { tablesReferencingUsers } from '../../helpers/user-rows';
 
 const t = describeApp({}, { mail: true });
 
 const MINUTE = 60_000;
 const ctx = { ip: '198.51.100.9', userAgent: 'curl/8.5.0', locale: 'en' as const };
 
-/** Every table with a foreign key to users, from the database's own catalogue. */
-async function tablesReferencingUsers(): Promise<Array<{ table: string; column: string }>> {
-  const result = await t.deps.db.raw(`
-    select cl.relname as "table", att.attname as "column"
-    from pg_constraint con
-    join pg_class cl on cl.oid = con.conrelid
-    join pg_attribute att on att.attrelid = con.conrelid and att.attnum = any(con.conkey)
-    where con.contype = 'f' and con.confrelid = 'users'::regclass`);
-  return (result.rows ?? result) as Array<{ table: string; column: string }>;
-}
-
 async function rowsOf(userId: string) {
   const counts: Record<string, number> = {};
-  for (const { table, column } of await tablesReferencingUsers()) counts[table] = Number((await t.deps.db(table).where(column, userId).count({ n: '*' }))[0]?.n);
+  for (const { table, column } of await tablesReferencingUsers(t)) counts[table] = Number((await t.deps.db(table).where(column, userId).count({ n: '*' }))[0]?.n);
   return counts;
 }
 

@@ -3,7 +3,7 @@ import { Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import { linkIn, type CaughtMail } from '../../helpers/mail-catcher';
 import { secretOnPage, totpAt } from '../../helpers/totp';
-import { OPERATOR_ACT } from '../../../src/features/admin/admin-users.service';
+import { OPERATOR_CONTEXT } from '../../../src/features/admin/actor-context';
 
 const t = describeApp({}, { mail: true });
 
@@ -228,7 +228,7 @@ describe('Operator help for a lost device', () => {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
     await enrol(visitor);
-    await t.services.adminPersonActions.resetTwoStep(OPERATOR_ACT, user.username);
+    await t.services.adminPersonActions.resetTwoStep(OPERATOR_CONTEXT, user.username);
     expect((await visitor.get('/profile/account')).headers.location).toMatch(/^\/login/);
     expect(await t.deps.db('authenticators').where({ user_id: user.id })).toEqual([]);
     expect((await passwordStep(user)).res.headers.location).toBe('/');

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describeApp } from '../../helpers/app';
 import { USER_AGENTS, Visitor, csrfTokenIn } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { OPERATOR_ACT } from '../../../src/features/admin/admin-users.service';
+import { OPERATOR_CONTEXT } from '../../../src/features/admin/actor-context';
 
 const t = describeApp({ TRUST_PROXY: 'true' });
 
@@ -174,7 +174,7 @@ describe('Operator commands that end sessions', () => {
     const a = await signedIn(t, user);
     await signedIn(t, user);
     const bystander = await signedIn(t, await createUser(t));
-    expect(await t.services.adminPersonActions.endSessions(OPERATOR_ACT, user.username)).toBe(2);
+    expect(await t.services.adminPersonActions.endSessions(OPERATOR_CONTEXT, user.username)).toBe(2);
     expect((await a.get('/profile/account')).headers.location).toMatch(/^\/login/);
     expect((await a.get('/login')).text).toContain('An administrator signed you out.');
     expect((await bystander.get('/profile/account')).status).toBe(200);
