@@ -10,6 +10,7 @@ const LAYERS = [
   ['sessions'],
   ['mfa'],
   ['auth'],
+  ['identities'],
   ['profile', 'credentials', 'appearance'],
   // The account as a whole: its data export and "This wasn't me" reach every credential.
   ['account'],

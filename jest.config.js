@@ -15,7 +15,7 @@ const escape = (glob) => glob.replace('<rootDir>', __dirname).replace(/[.]/g, '\
 const base = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|openid-client|oauth4webapi|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 const backendSuites = ['<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'];

@@ -20,6 +20,7 @@ import * as peopleSearch from './20261204000200_people_search';
 import * as twoStepNotices from './20261204000500_two_step_notices';
 import * as adminAuditByName from './20261204000510_admin_audit_by_name';
 import * as apiTokensAdminScope from './20261204000520_api_tokens_admin_scope';
+import * as userIdentities from './20261205000100_user_identities';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   '20261204000500_two_step_notices': twoStepNotices,
   '20261204000510_admin_audit_by_name': adminAuditByName,
   '20261204000520_api_tokens_admin_scope': apiTokensAdminScope,
+  '20261205000100_user_identities': userIdentities,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -52,6 +52,8 @@ export function createApp(deps: Deps): App {
   app.locals.assetVersion = version;
   app.locals.path = pathTo;
   app.locals.svgIcon = svgIcon;
+  // The sign-in, sign-up and re-authentication pages offer one button per identity provider.
+  app.locals.identityProviders = config.oidcProviders.map(({ id, name }) => ({ id, name }));
   rememberBaseUrl(app, config.baseUrl);
   rememberProfileTabs(app, features.flatMap((feature) => feature.tabs ?? []));
   const secretRoutes = secretRoutesOf(app);

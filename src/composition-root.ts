@@ -12,6 +12,7 @@ import { createAuthFeature } from './features/auth';
 import { createCredentialsFeature } from './features/credentials';
 import { createHealthFeature } from './features/health';
 import { createHomeFeature } from './features/home';
+import { createIdentitiesFeature } from './features/identities';
 import { createMfaFeature } from './features/mfa';
 import { createPasswordFeature } from './features/password';
 import { createProfileFeature } from './features/profile';
@@ -55,13 +56,14 @@ export function createFeatures(deps: Deps) {
   const sessions = createSessionsFeature(base);
   const mfa = createMfaFeature({ ...base, complete: sessions.complete });
   const auth = createAuthFeature({ ...base, password: password.services, sessions: sessions.services, mfa: mfa.services, complete: sessions.complete });
+  const identities = createIdentitiesFeature({ ...base, auth: auth.services, complete: sessions.complete });
   const appearance = createAppearanceFeature({ ...base, sessions: sessions.services });
   const profile = createProfileFeature(base);
   const credentials = createCredentialsFeature(base);
   const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services });
   const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services });
   const retention = createRetentionFeature(base);
-  const beforeApi: Feature[] = [health, home, auth, appearance, password, sessions, mfa, profile, credentials, account, admin, retention];
+  const beforeApi: Feature[] = [health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, account, admin, retention];
   const api = createApiFeature({ ...base, password: password.services, auth: auth.services, endpoints: beforeApi.flatMap((feature) => feature.api ?? []) });
 
   const services = {
@@ -69,6 +71,7 @@ export function createFeatures(deps: Deps) {
     ...sessions.services,
     ...mfa.services,
     ...auth.services,
+    ...identities.services,
     ...appearance.services,
     ...profile.services,
     ...credentials.services,

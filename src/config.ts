@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defaultThreadPoolSize } from './infra/thread-pool';
 import { redisNodeList, redisTopologyOf, sentinelMasterName, type RedisTopology } from './infra/redis-config';
+import { readOidcProviders, type OidcProviderConfig } from './infra/oidc/oidc-providers-file';
 import { EMAIL_DOMAIN, EMAIL_DOMAINS_MAX, GRACE_DAYS_MAX, type PolicyValues, type TwoStepMode } from './core/policies/policy-values';
 
 /**
@@ -133,6 +134,10 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: int(1, 3650).default(365),
   /** A MaxMind GeoLite2-City or -Country .mmdb file: the Sessions tab shows each address's approximate place. */
   GEOIP_DB: z.string().min(1).optional(),
+  /** A JSON list of OpenID providers people may sign in with (README, "Sign-in with other identity providers"). */
+  OIDC_PROVIDERS_FILE: z.string().min(1).optional(),
+  /** How long a call to an identity provider (discovery, keys, code exchange) may take. */
+  OIDC_TIMEOUT_MS: int(500, 60_000).default(5000),
 });
 
 export type Env = z.input<typeof schema>;
@@ -180,6 +185,9 @@ export interface Config {
   retention: { activityDays: number; failedMailDays: number; auditDays: number };
   /** Absolute path of the GeoIP database, when one is configured. */
   geoipDb?: string;
+  /** The identity providers of OIDC_PROVIDERS_FILE, checked; none when it is unset. */
+  oidcProviders: OidcProviderConfig[];
+  oidcTimeoutMs: number;
 }
 
 /** How long a call to PostgreSQL or Redis may take before the request gets a 503. */
@@ -250,9 +258,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = e.NODE_ENV === 'production';
   // Outside production mail goes to files unless SMTP_URL is set; production chooses files only explicitly.
   const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : production ? undefined : 'file');
+  const oidc = readOidcProviders(e.OIDC_PROVIDERS_FILE, env);
   const redis = redisTopologyOf({ url: e.REDIS_URL, cluster: e.REDIS_CLUSTER_NODES, sentinels: e.REDIS_SENTINELS, masterName: e.REDIS_SENTINEL_NAME });
   const problems = [
     ...redis.problems,
+    ...oidc.problems,
     ...(production ? (['SESSION_SECRET', 'DATA_KEY'] as const).filter((name) => !e[name]).map((name) => `${name}: required when NODE_ENV=production`) : []),
     !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
     mailTransport === 'smtp' && !e.SMTP_URL && 'SMTP_URL: required when MAIL_TRANSPORT=smtp',
@@ -310,6 +320,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: httpTimeouts(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
     retention: { activityDays: e.ACTIVITY_RETENTION_DAYS, failedMailDays: e.FAILED_MAIL_RETENTION_DAYS, auditDays: e.AUDIT_RETENTION_DAYS },
     geoipDb: e.GEOIP_DB === undefined ? undefined : path.resolve(e.GEOIP_DB),
+    oidcProviders: oidc.providers,
+    oidcTimeoutMs: e.OIDC_TIMEOUT_MS,
   };
 }
 

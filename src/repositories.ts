@@ -12,6 +12,7 @@ import { createKnownDevicesRepository } from './core/security/known-devices.repo
 import { createUsersRepository } from './core/users/users.repository';
 import { createAdminAuditRepository } from './features/admin/admin-audit.repository';
 import { createAdminPeopleRepository } from './features/admin/admin-people.repository';
+import { createUserIdentitiesRepository } from './features/identities/user-identities.repository';
 import { createAdminPoliciesRepository } from './core/policies/policies.repository';
 
 function bind(db: Knex | Knex.Transaction) {
@@ -29,6 +30,7 @@ function bind(db: Knex | Knex.Transaction) {
     adminAudit: createAdminAuditRepository(db),
     adminPolicies: createAdminPoliciesRepository(db),
     adminPeople: createAdminPeopleRepository(db),
+    identities: createUserIdentitiesRepository(db),
   };
 }
 

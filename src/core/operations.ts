@@ -39,6 +39,11 @@ export const OPERATIONS = table({
   addPasskey: true,
   removePasskey: true,
 
+  listIdentities: false,
+  connectIdentity: true,
+  disconnectIdentity: true,
+  sendSetPasswordLink: false,
+
   listTokens: false,
   createToken: true,
   regenerateToken: true,

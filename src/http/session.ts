@@ -67,6 +67,8 @@ export async function startSignedInSession(
   options: {
     userId: string;
     method: AuthMethod;
+    /** The identity provider of an `oidc` sign-in. */
+    provider?: string;
     clock: Clock;
     config: Config;
     carry?: { flash?: FlashMessage[]; twoStep?: TwoStepMark };
@@ -83,6 +85,7 @@ export async function startSignedInSession(
     lastAuthAt: now,
     elevatedUntil: now + options.config.reauthMs,
     authMethod: options.method,
+    authProvider: options.provider,
     ip: clientIp(req),
     device: parseUserAgent(req.get('user-agent') ?? '', clientHintsOf(req.headers)),
     flash: options.carry?.flash,

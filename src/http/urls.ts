@@ -33,6 +33,11 @@ export const URLS = {
   reauthPasskey: '/reauth/passkey',
   reauthPasskeyOptions: '/reauth/passkey/options',
   reauthDrop: '/reauth/drop',
+  reauthIdentity: '/reauth/oidc/:provider',
+
+  identitySignInStart: '/auth/oidc/:provider/start',
+  identityCallback: '/auth/oidc/:provider/callback',
+  identitySignUp: '/auth/oidc/signup',
 
   profile: '/profile',
   account: '/profile/account',
@@ -71,6 +76,10 @@ export const URLS = {
   data: '/profile/data',
   dataExport: '/profile/data/export',
   deleteAccount: '/profile/delete',
+  connections: '/profile/connections',
+  connectionConnect: '/profile/connections/:provider/connect',
+  connectionRemove: '/profile/connections/:id/remove',
+  connectionSetPassword: '/profile/connections/set-password',
 
   admin: '/admin',
   adminUsers: '/admin/users',

@@ -64,6 +64,10 @@ export interface NewUser {
   language: Locale | null;
   theme: Theme | null;
   now: Date;
+  /** Where the account came from; local unless an identity provider or a directory created it. */
+  source?: UserSource;
+  /** Set when the address is already proven (an identity provider trusted to say so). */
+  emailVerifiedAt?: Date | null;
 }
 
 /** Thrown when a username or email is already taken (checked by the unique indexes). */
@@ -133,6 +137,8 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
             last_name: user.lastName,
             password_hash: user.passwordHash,
             password_changed_at: user.passwordHash ? user.now : null,
+            source: user.source ?? 'local',
+            email_verified_at: user.emailVerifiedAt ?? null,
             language: user.language,
             theme: user.theme,
             created_at: user.now,

@@ -17,7 +17,7 @@ export function eventDetail(event: SecurityEvent, t: Translator): string {
   const d = event.data;
   if (d.name) return d.name;
   if (d.email) return d.email;
-  if (d.method) return [t(`activity.methods.${d.method}`), d.newDevice ? t('activity.newDevice') : ''].filter(Boolean).join(' · ');
+  if (d.method) return [t(`activity.methods.${d.method}`, { provider: d.provider ?? '' }), d.newDevice ? t('activity.newDevice') : ''].filter(Boolean).join(' · ');
   if (d.count && Number(d.count) > 1) return `× ${d.count}`;
   return '';
 }

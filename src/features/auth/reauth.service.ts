@@ -12,9 +12,10 @@ import type { ReauthInput } from './reauth.schemas';
 export function createReauthService({ credentials, mfa }: { credentials: CredentialCheck; mfa: MfaService }) {
   return {
     /** What the step-up page asks for. */
-    async requirements(user: User): Promise<{ code: boolean; passkey: boolean; passkeyOnly: boolean }> {
+    async requirements(user: User): Promise<{ password: boolean; code: boolean; passkey: boolean; passkeyOnly: boolean }> {
       const status = await mfa.status(user);
-      return { code: Boolean(status.totp), passkey: status.passkeys > 0, passkeyOnly: user.mfaEnabled && !status.totp };
+      // An account made through an identity provider may have no password: it confirms there (or with a passkey).
+      return { password: user.passwordHash !== null, code: Boolean(status.totp), passkey: status.passkeys > 0, passkeyOnly: user.mfaEnabled && !status.totp };
     },
 
     async confirm(user: User, input: ReauthInput, ctx: RequestContext): Promise<void> {

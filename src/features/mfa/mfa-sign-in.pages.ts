@@ -39,11 +39,14 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
     return { title: res.locals.t('mfa.signIn.title'), webauthn: true, status, useRecovery: useRecovery && status.recoveryCodesLeft > 0, onlyPasskey: !status.totp && status.recoveryCodesLeft === 0 };
   };
 
-  const finish = async (req: Request, res: Response, user: User, method: 'password+totp' | 'recovery_code' | 'password+passkey', notes: Parameters<SignInCompletion>[4] = []) => {
+  /** The first step was a password, or an identity provider (`pendingSignIn.provider`): the method names both steps. */
+  const finish = async (req: Request, res: Response, user: User, second: 'totp' | 'recovery_code' | 'passkey', notes: Parameters<SignInCompletion>[4] = []) => {
     // Checked again on the way out: a session may hold a `next` accepted by an older release.
     const next = safeNext(req.session.pendingSignIn?.next, deps.baseUrl);
+    const provider = req.session.pendingSignIn?.provider;
     delete req.session.pendingSignIn;
-    await deps.complete(req, res, user.id, method, notes);
+    const method = provider ? (`oidc+${second}` as const) : second === 'recovery_code' ? 'recovery_code' : (`password+${second}` as const);
+    await deps.complete(req, res, user.id, method, notes, provider ? { provider } : {});
     return next;
   };
 
@@ -81,7 +84,7 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
           return res.redirect(303, left <= 3 ? URLS.security : next);
         }
         await deps.mfa.verifyTotp(user, input.code ?? '');
-        res.redirect(303, await finish(req, res, user, 'password+totp'));
+        res.redirect(303, await finish(req, res, user, 'totp'));
       },
     }),
 
@@ -100,7 +103,7 @@ export function createMfaSignInPages(deps: { mfa: MfaService; passkeys: Passkeys
       if (!user) return res.status(409).json({ error: { code: 'sign_in_expired', message: res.locals.t('mfa.signIn.startAgain') } });
       const input = parseInput(webauthnResponseSchema, req.body);
       await deps.passkeys.authenticate(input.response as never, takeChallenge(req, 'second-factor', deps.clock), contextOf(req, res).ip, user);
-      res.json({ redirect: await finish(req, res, user, 'password+passkey') });
+      res.json({ redirect: await finish(req, res, user, 'passkey') });
     }),
 
     /** POST /login/passkey/options (JSON): a challenge any of the browser's passkeys for this site can sign. */

@@ -19,6 +19,8 @@ export interface SessionView {
   device: DeviceDescription;
   ip: string;
   method: AuthMethod | 'unknown';
+  /** The identity provider's name, for a sign-in through one. */
+  provider: string | null;
   createdAt: Date;
   lastSeenAt: Date;
   lastAuthAt: Date;
@@ -51,6 +53,7 @@ export function createSessionsService(deps: { registry: SessionRegistry; repos: 
         device: data.device ?? parseUserAgent(''),
         ip: data.ip ?? '',
         method: data.authMethod ?? 'unknown',
+        provider: data.authProvider ? (config.oidcProviders.find((p) => p.id === data.authProvider)?.name ?? data.authProvider) : null,
         createdAt: new Date(createdAt),
         lastSeenAt: new Date(lastSeenAt),
         lastAuthAt: new Date(data.lastAuthAt ?? createdAt),

@@ -37,9 +37,9 @@ export function createSignInActivity(deps: { repos: Repos<Tables>; notices: Secu
     /**
      * Every way in ends here, just before the session starts. `firstDevice`: the sign-up
      * itself, not worth a notice. Answers what the two-step policy asks of this person,
-     * for the session to remember.
+     * for the session to remember. `provider`: the identity provider's name, for an `oidc` method.
      */
-    async signedIn(userId: string, method: AuthMethod, ctx: RequestContext, device: { hash: string; firstDevice?: boolean }): Promise<TwoStepDemand | null> {
+    async signedIn(userId: string, method: AuthMethod, ctx: RequestContext, device: { hash: string; firstDevice?: boolean }, provider?: string): Promise<TwoStepDemand | null> {
       const user = await repos.users.findById(userId);
       if (!user) throw new UnauthorizedError();
       if (user.lockedAt) throw new AccountLockedError();
@@ -48,7 +48,8 @@ export function createSignInActivity(deps: { repos: Repos<Tables>; notices: Secu
       await repos.transaction(async (tx) => {
         const isNew = await tx.knownDevices.remember(user.id, device.hash, clock.now());
         await tx.users.recordSignIn(user.id, clock.now());
-        await notices.record(tx, user, 'sign_in', ctx, isNew ? { method, newDevice: 'true' } : { method });
+        const data: Record<string, string> = provider ? { method, provider } : { method };
+        await notices.record(tx, user, 'sign_in', ctx, isNew ? { ...data, newDevice: 'true' } : data);
         if (isNew && !device.firstDevice && user.notifyNewDevice) await notices.notify(tx, user, 'new_device', ctx);
         if (twoStep) await remindOfTwoStep(tx, user, twoStep, ctx);
       });

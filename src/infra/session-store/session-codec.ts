@@ -39,6 +39,7 @@ const SHORT_NAMES = {
   newSecret: 'n',
   pendingForm: 'o',
   twoStep: 'q',
+  authProvider: 'v',
 } as const satisfies Partial<Record<keyof SessionData, string>>;
 
 /** Times stored as an offset from `createdAt`: a few digits instead of thirteen. */
@@ -55,6 +56,10 @@ const METHOD_CODES = {
   recovery_code: 'r',
   passkey: 'k',
   set_password: 's',
+  oidc: 'o',
+  'oidc+totp': 'ot',
+  'oidc+passkey': 'ok',
+  'oidc+recovery_code': 'or',
 } as const satisfies Record<AuthMethod, string>;
 
 /** Names of the record's own parts, beside the short names above. */

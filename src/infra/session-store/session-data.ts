@@ -2,7 +2,47 @@ import crypto from 'node:crypto';
 import type { SessionData } from 'express-session';
 import type { DeviceDescription } from '../user-agent';
 
-export type AuthMethod = 'password' | 'password+totp' | 'password+passkey' | 'recovery_code' | 'passkey' | 'set_password';
+export type AuthMethod =
+  | 'password'
+  | 'password+totp'
+  | 'password+passkey'
+  | 'recovery_code'
+  | 'passkey'
+  | 'set_password'
+  // Through an identity provider (the session's authProvider says which), alone or with this service's second step.
+  | 'oidc'
+  | 'oidc+totp'
+  | 'oidc+passkey'
+  | 'oidc+recovery_code';
+
+/** A sign-in with an identity provider under way: everything its return must match, used once. */
+export interface OidcFlow {
+  provider: string;
+  /** sign-in (also sign-up), connect to the signed-in account, or confirm identity (reauth). */
+  purpose: 'sign-in' | 'connect' | 'reauth';
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  next: string;
+  at: number;
+  /** Who started it, for connect and reauth: the return must find the same person signed in. */
+  userId?: string;
+}
+
+/** A first sign-in with a provider, waiting for the person to confirm the new account. */
+export interface OidcSignUp {
+  provider: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  givenName: string | null;
+  familyName: string | null;
+  name: string | null;
+  preferredUsername: string | null;
+  next: string;
+  at: number;
+}
 
 /** Why a session was ended for someone, told to the device when it next comes back. */
 export type EndReason = 'revoked' | 'password_changed' | 'signed_out_everywhere' | 'administrator' | 'session_limit';
@@ -28,10 +68,14 @@ declare module 'express-session' {
     /** Last time the person proved who they are (ms): sign-in or re-authentication. */
     lastAuthAt?: number;
     authMethod?: AuthMethod;
+    /** The identity provider of an `oidc` sign-in (its id in OIDC_PROVIDERS_FILE). */
+    authProvider?: string;
     /** Until when (ms) sensitive changes are allowed without confirming identity again. */
     elevatedUntil?: number;
     /** Between the password and the second factor of a sign-in (five minutes at most). */
-    pendingSignIn?: { userId: string; at: number; next: string };
+    pendingSignIn?: { userId: string; at: number; next: string; provider?: string };
+    oidcFlow?: OidcFlow;
+    oidcSignUp?: OidcSignUp;
     /** The one outstanding WebAuthn challenge of this session, for one purpose, single use. */
     webauthn?: { challenge: string; purpose: 'register' | 'sign-in' | 'second-factor' | 'reauth'; expiresAt: number };
     /** An authenticator-app secret being set up, encrypted, until a code confirms it. */
