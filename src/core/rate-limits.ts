@@ -20,6 +20,7 @@ export function rateLimits(config: Config) {
     resetIp: { name: 'reset-ip', points: 20, windowSeconds: HOUR, per: 'address' },
     resetAddress: { name: 'reset-address', points: 5, windowSeconds: HOUR },
     verifyResend: { name: 'verify-resend', points: 5, windowSeconds: HOUR },
+    setPasswordLink: { name: 'set-password-link', points: 5, windowSeconds: HOUR },
     passwordStrengthIp: { name: 'strength-ip', points: 120, windowSeconds: MINUTE, per: 'address' },
     secondFactorAccount: { name: 'second-factor-account', points: 10, windowSeconds: 15 * MINUTE },
     passkeyIp: { name: 'passkey-ip', points: 60, windowSeconds: 15 * MINUTE, per: 'address' },

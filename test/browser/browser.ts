@@ -19,8 +19,8 @@ export interface Site {
 }
 
 /** The application listening on 127.0.0.1 and Debian's Chromium, headless, no downloads. */
-export async function openSite(env: Record<string, string> = {}, options: { hostname?: string } = {}): Promise<Site> {
-  const port = await closedPort();
+export async function openSite(env: Record<string, string> = {}, options: { hostname?: string; port?: number } = {}): Promise<Site> {
+  const port = options.port ?? (await closedPort());
   // Passkeys need a domain name for their relying party: "localhost", not an address.
   const baseUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`;
   const t = await startTestApp({ BASE_URL: baseUrl, ...env });

@@ -14,6 +14,8 @@ export interface ProviderEntry {
   accept_provider_mfa?: boolean;
   allow_signup?: boolean;
   accounts?: TestAccount[];
+  /** No provider is started for the entry: it names this issuer instead (one that is down, say), or the one this answers when the app starts. */
+  issuer?: string | (() => Promise<string>);
 }
 
 export const APP_BASE_URL = 'http://localhost:3000';
@@ -35,17 +37,20 @@ export function describeAppWithProviders(entries: ProviderEntry[], env: Record<s
   beforeAll(async () => {
     const providers: Record<string, TestProvider> = {};
     for (const entry of entries) {
+      if (entry.issuer) continue;
       providers[entry.id] = await startTestProvider({ clients: [{ client_id: `atrium-${entry.id}`, client_secret: `secret-${entry.id}`, redirect_uris: [callbackOf(entry.id)] }], accounts: entry.accounts ?? [] });
     }
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-oidc-'));
     const file = path.join(dir, 'providers.json');
-    const list = entries.map(({ accounts: _accounts, ...entry }) => ({
+    const issuers: (string | undefined)[] = [];
+    for (const { id, issuer } of entries) issuers.push(typeof issuer === 'function' ? await issuer() : (issuer ?? providers[id]?.issuer));
+    const list = entries.map(({ accounts: _accounts, ...entry }, index) => ({
       name: entry.id.toUpperCase(),
-      issuer: (providers[entry.id] as TestProvider).issuer,
       client_id: `atrium-${entry.id}`,
       client_secret: `secret-${entry.id}`,
       scopes: ['openid', 'email', 'profile'],
       ...entry,
+      issuer: issuers[index],
     }));
     fs.writeFileSync(file, JSON.stringify(list));
     const app = await startTestApp({ OIDC_PROVIDERS_FILE: file, ...env }, options);

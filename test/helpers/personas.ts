@@ -37,6 +37,11 @@ function resources(t: TestApp): Record<string, Resource> {
     make: async (p) => (await t.services.sshKeys.add(p, { title: 'Laptop', key: ed25519Key().line }, ctx)).id,
     exists: async (p, id) => (await t.services.sshKeys.list(p)).some((k) => k.id === id),
   };
+  // Each at a provider of its own: an account has one identity per provider.
+  const identity: Resource = {
+    make: async (p) => (await t.repos.identities.insert({ userId: p.id, provider: `p${crypto.randomBytes(4).toString('hex')}`, issuer: 'https://idp.example.com', subject: crypto.randomUUID(), email: null, displayName: null, now: t.clock.now() })).id,
+    exists: async (p, id) => (await t.repos.identities.listByUser(p.id)).some((i) => i.id === id),
+  };
   return {
     sessions: {
       async make(p) {
@@ -63,6 +68,8 @@ function resources(t: TestApp): Record<string, Resource> {
     },
     keys: sshKey,
     'ssh-keys': sshKey,
+    connections: identity,
+    identities: identity,
   };
 }
 

@@ -82,6 +82,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   size: '256',
   file: 'swagger-ui.css',
   username: 'nobody',
+  /** An identity provider's id: the authorization matrix configures one by this id; elsewhere the routes answer 404. */
+  provider: 'corp',
 };
 
 /**

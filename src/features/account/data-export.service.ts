@@ -2,6 +2,9 @@ import type { RequestContext } from '../../http/request-context';
 import type { Clock } from '../../infra/clock';
 import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
 import type { CredentialsRepository } from '../credentials/credentials.repository';
+import { connectionsOf } from '../identities/connections.service';
+import type { UserIdentitiesRepository } from '../identities/user-identities.repository';
+import type { OidcProviderConfig } from '../../infra/oidc/oidc-providers-file';
 import type { SecurityEventsRepository } from '../../core/security/security-events.repository';
 import type { Repos } from '../../core/repos';
 import { clientSummary } from '../../infra/user-agent';
@@ -9,7 +12,7 @@ import type { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../../core/users/user';
 
 /** The tables this module reads and writes. */
-type Tables = { authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository };
+type Tables = { authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository; identities: UserIdentitiesRepository };
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -18,14 +21,14 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
  * from an allow-list, never by dumping rows, so no password hash, token digest, TOTP
  * secret, recovery code or passkey public key can slip in as columns are added.
  */
-export function createDataExportService(deps: { repos: Repos<Tables>; sessions: SessionsService; clock: Clock; productName: string }) {
+export function createDataExportService(deps: { repos: Repos<Tables>; sessions: SessionsService; clock: Clock; productName: string; providers: ReadonlyArray<Pick<OidcProviderConfig, 'id' | 'name'>> }) {
   const { repos } = deps;
   return {
     /** A file name without the person's details (it lands in download folders and histories). */
     fileName: () => `${deps.productName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-my-data.json`,
 
     async export(user: User, ctx: RequestContext) {
-      const [sessions, tokens, appPasswords, sshKeys, passkeys, totp, codes, events] = await Promise.all([
+      const [sessions, tokens, appPasswords, sshKeys, passkeys, totp, codes, events, identities] = await Promise.all([
         deps.sessions.list(user.id, ctx.sessionId),
         repos.credentials.listTokens(user.id),
         repos.credentials.listAppPasswords(user.id),
@@ -34,6 +37,7 @@ export function createDataExportService(deps: { repos: Repos<Tables>; sessions: 
         repos.authenticators.findTotp(user.id),
         repos.authenticators.findRecoveryCodes(user.id),
         repos.events.all(user.id),
+        repos.identities.listByUser(user.id),
       ]);
       return {
         exported_at: deps.clock.now().toISOString(),
@@ -60,6 +64,7 @@ export function createDataExportService(deps: { repos: Repos<Tables>; sessions: 
         sessions: sessions.map((s) => ({ current: s.current, browser: `${s.device.browser} ${s.device.browserVersion}`.trim(), os: `${s.device.os} ${s.device.osVersion}`.trim(), ip: s.ip, method: s.method, created_at: iso(s.createdAt), last_seen_at: iso(s.lastSeenAt), expires_at: iso(s.expiresAt) })),
         personal_access_tokens: tokens.map((t) => ({ name: t.name, scope: t.scope, allowed_ips: t.allowedIps, created_at: iso(t.createdAt), expires_at: iso(t.expiresAt), last_used_at: iso(t.lastUsedAt), last_used_ip: t.lastUsedIp })),
         app_passwords: appPasswords.map((p) => ({ name: p.name, scope: p.scope, created_at: iso(p.createdAt), last_used_at: iso(p.lastUsedAt), last_used_ip: p.lastUsedIp })),
+        identities: connectionsOf(identities, deps.providers).map((c) => ({ provider: c.provider, provider_name: c.providerName, issuer: c.issuer, subject: c.subject, email: c.email, name: c.displayName, created_at: iso(c.createdAt), last_used_at: iso(c.lastUsedAt) })),
         ssh_keys: sshKeys.map((k) => ({ title: k.title, type: k.keyType, bits: k.bits, fingerprint: k.fingerprint, public_key: k.publicKey, comment: k.comment, created_at: iso(k.createdAt) })),
         activity: events.map((e) => ({ type: e.type, at: iso(e.createdAt), ip: e.ip, client: e.userAgent ? clientSummary(e.userAgent) : null, details: e.data })),
       };

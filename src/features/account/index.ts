@@ -30,7 +30,7 @@ export function createAccountFeature(deps: Deps) {
   const { config, clock, repos } = deps;
   const accountDeletion = createAccountDeletionService({ repos, sessions: deps.sessionRegistry, mail: deps.mail, clock, reserveDays: config.deletedReserveDays });
   const activity = createActivityService({ repos });
-  const dataExport = createDataExportService({ repos, sessions: deps.sessions.sessions, clock, productName: config.productName });
+  const dataExport = createDataExportService({ repos, sessions: deps.sessions.sessions, clock, productName: config.productName, providers: config.oidcProviders });
   const lockdown = createLockdownService({ repos, oneTimeLinks: deps.oneTimeLinks, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry, clock });
 
   const activityPages = createActivityPages({ activity, clock });

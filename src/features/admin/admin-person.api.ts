@@ -39,6 +39,7 @@ const personResponse = z.object({
   tokens: z.array(z.object({ id: z.string(), name: z.string(), scope, masked: z.string(), created_at: timestamp, last_used_at: when, last_used_ip: z.string().nullable(), expires_at: timestamp })),
   app_passwords: z.array(z.object({ id: z.string(), name: z.string(), scope, created_at: timestamp, last_used_at: when, last_used_ip: z.string().nullable() })),
   ssh_keys: z.array(z.object({ id: z.string(), title: z.string(), key_type: z.string(), bits: z.number().int(), fingerprint: z.string(), created_at: timestamp })),
+  identities: z.array(z.object({ id: z.string(), provider: z.string(), provider_name: z.string(), email: z.string().nullable(), name: z.string().nullable(), created_at: timestamp, last_used_at: when })),
   activity: z.array(z.object({ id: z.string(), type: z.string(), ip: z.string().nullable(), created_at: timestamp, data: z.record(z.string(), z.string()) })),
 });
 
@@ -70,6 +71,7 @@ function personJson(view: PersonView): z.infer<typeof personResponse> {
     tokens: c.tokens.map((t) => ({ id: t.id, name: t.name, scope: t.scope, masked: t.masked, created_at: t.createdAt.toISOString(), last_used_at: iso(t.lastUsedAt), last_used_ip: t.lastUsedIp, expires_at: t.expiresAt.toISOString() })),
     app_passwords: c.appPasswords.map((a) => ({ id: a.id, name: a.name, scope: a.scope, created_at: a.createdAt.toISOString(), last_used_at: iso(a.lastUsedAt), last_used_ip: a.lastUsedIp })),
     ssh_keys: c.sshKeys.map((k) => ({ id: k.id, title: k.title, key_type: k.keyType, bits: k.bits, fingerprint: k.fingerprint, created_at: k.createdAt.toISOString() })),
+    identities: view.identities.map((i) => ({ id: i.id, provider: i.provider, provider_name: i.providerName, email: i.email, name: i.displayName, created_at: i.createdAt.toISOString(), last_used_at: iso(i.lastUsedAt) })),
     activity: view.activity.map((e) => ({ id: e.id, type: e.type, ip: e.ip, created_at: e.createdAt.toISOString(), data: e.data })),
   };
 }

@@ -7,9 +7,12 @@ import type { AuthenticatorsRepository } from '../mfa/authenticators.repository'
 import type { CredentialsRepository, Scope } from '../credentials/credentials.repository';
 import { TOKEN_PREFIX } from '../credentials/secret-formats';
 import type { SessionsService, SessionView } from '../sessions/sessions.service';
+import { connectionsOf, type Connection } from '../identities/connections.service';
+import type { UserIdentitiesRepository } from '../identities/user-identities.repository';
+import type { OidcProviderConfig } from '../../infra/oidc/oidc-providers-file';
 
 /** The tables this module reads. */
-type Tables = { users: UsersRepository; authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository };
+type Tables = { users: UsersRepository; authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository; identities: UserIdentitiesRepository };
 
 /** How many of a person's security events their page shows, newest first. */
 export const PERSON_ACTIVITY_SHOWN = 20;
@@ -57,6 +60,8 @@ export interface PersonView {
   twoStep: TwoStepState;
   sessions: SessionView[];
   credentials: PersonCredentials;
+  /** Identities at other providers the person signs in with: what the provider said, never a token. */
+  identities: Array<Pick<Connection, 'id' | 'provider' | 'providerName' | 'email' | 'displayName' | 'createdAt' | 'lastUsedAt'>>;
   activity: SecurityEvent[];
 }
 
@@ -83,7 +88,7 @@ const summaryOf = (u: User): PersonSummary => ({
  * One account as an administrator sees it, to help its owner. Every list is built from
  * named fields, so a column added to a table later does not reach the console by itself.
  */
-export function createAdminPersonService(deps: { repos: Repos<Tables>; sessions: SessionsService }) {
+export function createAdminPersonService(deps: { repos: Repos<Tables>; sessions: SessionsService; providers: ReadonlyArray<Pick<OidcProviderConfig, 'id' | 'name'>> }) {
   const { repos } = deps;
 
   /** The account named in the URL; an unknown (or impossible) name is a 404. */
@@ -118,13 +123,15 @@ export function createAdminPersonService(deps: { repos: Repos<Tables>; sessions:
     /** Everything the person page shows; `viewerSid` marks the administrator's own session on their own page. */
     async view(username: string, viewerSid?: string): Promise<PersonView> {
       const user = await find(username);
-      const [twoStep, sessions, credentials, activity] = await Promise.all([
+      const [twoStep, sessions, credentials, identities, activity] = await Promise.all([
         twoStepOf(user),
         deps.sessions.list(user.id, viewerSid),
         credentialsOf(user),
+        repos.identities.listByUser(user.id),
         repos.events.page(user.id, { limit: PERSON_ACTIVITY_SHOWN }),
       ]);
-      return { person: summaryOf(user), twoStep, sessions, credentials, activity };
+      const connections = connectionsOf(identities, deps.providers).map((c) => ({ id: c.id, provider: c.provider, providerName: c.providerName, email: c.email, displayName: c.displayName, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt }));
+      return { person: summaryOf(user), twoStep, sessions, credentials, identities: connections, activity };
     },
   };
 }

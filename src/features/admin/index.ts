@@ -47,7 +47,7 @@ export function createAdminFeature(deps: Deps) {
   const adminInvitations = createAdminInvitationsService({ repos, clock, passwordReset: deps.auth.passwordReset, mail: deps.mail, links: deps.links, tokenLifetimeMs: config.resetTokenMs });
   const adminDeletion = createAdminDeletionService({ repos, sessions: deps.sessionRegistry, mail: deps.mail, clock, reserveDays: config.deletedReserveDays });
   const accounts = createAdminAccountsPages({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion, clock, config });
-  const person = createAdminPersonService({ repos, sessions: deps.sessions.sessions });
+  const person = createAdminPersonService({ repos, sessions: deps.sessions.sessions, providers: config.oidcProviders });
   const adminPersonActions = createAdminPersonActions({
     repos,
     clock,

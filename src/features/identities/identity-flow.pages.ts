@@ -102,8 +102,9 @@ export function createIdentityFlowPages(deps: { oidc: OidcClient; identitySignIn
       const provider = providerOf(req);
       const flow = takeFlow(req, provider);
       if (!flow) {
+        // Like an abandoned second step: back to the start (which sends a signed-in person home).
         flash(req, { type: 'info', key: 'identities.errors.startAgain', params: { provider: provider.name } });
-        return res.redirect(303, req.user ? URLS.connections : URLS.signIn);
+        return res.redirect(303, URLS.signIn);
       }
       try {
         const identity = await deps.oidc.finish(provider, new URL(req.originalUrl, deps.config.baseUrl), flow, { fresh: flow.purpose === 'reauth' });

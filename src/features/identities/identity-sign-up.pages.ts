@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import type { OidcClient } from '../../infra/oidc/oidc-client';
@@ -41,11 +41,15 @@ export function createIdentitySignUpPages(deps: { oidc: OidcClient; identitySign
   };
 
   return {
+    /**
+     * Before the form is read: without an identity waiting (a stale tab, a signed-in person,
+     * a forged post) there is nothing to confirm, so back to the start, as the second step does.
+     */
+    signUpUnderWay: ((req, res, next) => (pendingOf(req) ? next() : startAgain(req, res))) as RequestHandler,
+
     /** GET /auth/oidc/signup: the new account's details, prefilled from the provider's claims. */
     show: page(async (req, res) => {
-      const found = pendingOf(req);
-      if (!found) return startAgain(req, res);
-      const { pending } = found;
+      const { pending } = pendingOf(req) as NonNullable<ReturnType<typeof pendingOf>>;
       const values = {
         first_name: pending.givenName ?? pending.name?.split(' ')[0] ?? '',
         last_name: pending.familyName ?? '',
@@ -62,8 +66,7 @@ export function createIdentitySignUpPages(deps: { oidc: OidcClient; identitySign
       keep: ['first_name', 'last_name', 'email', 'username'],
       locals,
       handle: async (req, res, input) => {
-        const found = pendingOf(req);
-        if (!found) return startAgain(req, res);
+        const found = pendingOf(req) as NonNullable<ReturnType<typeof pendingOf>>;
         const user = await deps.identitySignIn.confirmSignUp(found.provider, found.pending, input, contextOf(req, res));
         const next = found.pending.next;
         delete req.session.oidcSignUp;

@@ -41,7 +41,7 @@ export function createPasswordFeature(deps: Deps) {
   const routes = Router();
   routes.post(URLS.passwordStrength, createPasswordStrengthApi({ policy, limiter: deps.limiters(limits.passwordStrengthIp) }));
   routes.get(URLS.password, requireUser, pages.show);
-  routes.post(URLS.password, requireUser, guardOperation(OP.changePassword, { clock, returnTo: URLS.password }), pages.submit);
+  routes.post(URLS.password, requireUser, guardOperation(OP.changePassword, { clock, returnTo: URLS.password }), pages.refuseWithoutPassword, pages.submit);
 
   return {
     services,

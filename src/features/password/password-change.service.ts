@@ -1,4 +1,4 @@
-import { ValidationError, type FieldErrors } from '../../infra/errors';
+import { AppError, ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
 import type { CredentialCheck } from './credential-check';
 import type { User } from '../../core/users/user';
@@ -6,6 +6,13 @@ import type { PasswordChanges } from './password-changes';
 import type { PasswordHasher } from './password-hasher';
 import { newPasswordErrors, type PasswordPolicy } from './password-policy';
 import type { PasswordChangeInput } from './password.schemas';
+
+/** Refused: an account made through an identity provider has no password to change until it sets one by a mailed link. */
+export class NoPasswordError extends AppError {
+  constructor() {
+    super(409, 'no_password', 'profile.password.errors.noPassword');
+  }
+}
 
 /** The password tab: proves the current password, then changes it the one way every route does. */
 export function createPasswordChangeService(deps: { credentials: CredentialCheck; hasher: PasswordHasher; policy: PasswordPolicy; changes: PasswordChanges }) {
@@ -18,11 +25,18 @@ export function createPasswordChangeService(deps: { credentials: CredentialCheck
     });
   }
 
+  /** Throws NoPasswordError for an account without a password: there is no current one to prove. */
+  function requirePassword(user: User): void {
+    if (user.passwordHash === null) throw new NoPasswordError();
+  }
+
   return {
     check,
+    requirePassword,
 
     /** Every problem at once: a wrong current password is reported together with the new password's. */
     async change(user: User, input: PasswordChangeInput, ctx: RequestContext): Promise<void> {
+      requirePassword(user);
       const currentWrong = !(await deps.credentials.verify(user, user.username, input.current_password, ctx));
       ValidationError.throwIfAny({ ...(currentWrong ? { current_password: { key: 'profile.password.errors.currentWrong' } } : {}), ...check(user, input) });
       await deps.changes.apply(user, await deps.hasher.hash(input.password), ctx, 'profile');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OPERATIONS } from '../../core/operations';
 import { bodyOf, callOf, type ApiEndpoint } from '../../http/api/api-endpoint';
 import { stepUpFields } from '../../http/api/api-schemas';
+import { signedInUser } from '../../http/pages';
 import type { PasswordChangeService } from './password-change.service';
 import { passwordChangeSchema } from './password.schemas';
 
@@ -19,7 +20,14 @@ export function passwordApi(deps: { passwordChange: PasswordChangeService }): Ap
       tag: 'Profile',
       stepUp: true,
       body: changePasswordRequest,
-      responses: { 204: { description: 'Changed; other sessions are signed out' } },
+      responses: { 204: { description: 'Changed; other sessions are signed out' }, 409: { description: 'The account has no password (it signs in through an identity provider): set one by the mailed link first' } },
+      // Before the step-up, which would only call the missing password wrong.
+      before: [
+        (req, _res, next) => {
+          deps.passwordChange.requirePassword(signedInUser(req));
+          next();
+        },
+      ],
       /** PUT /api/v1/users/me/password */
       handler: async (req, res) => {
         const { user, ctx } = callOf(req, res);

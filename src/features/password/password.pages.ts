@@ -1,10 +1,11 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../../config';
 import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
+import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { continueSignedOut, flash } from '../../http/session';
-import type { PasswordChangeService } from './password-change.service';
+import { NoPasswordError, type PasswordChangeService } from './password-change.service';
 import { passwordChangeSchema } from './password.schemas';
 import { profileFrame } from '../../http/profile-frame';
 import { signedInUser } from '../../http/pages';
@@ -17,10 +18,18 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
     ...profileFrame(req, res, deps.clock, 'password'),
     passwordMinLength: deps.config.passwordMinLength,
     passwordChangedAt: signedInUser(req).passwordChangedAt,
+    hasPassword: signedInUser(req).passwordHash !== null,
   });
   return {
-    /** GET /profile/password: the change-password form. */
+    /** GET /profile/password: the change-password form, or for an account without a password, the offer to set one. */
     show: formPage({ view, locals }),
+
+    /** POST /profile/password, before the form: an account without a password is told how to set one (409), whatever it sent. */
+    refuseWithoutPassword: (async (req, res, next) => {
+      if (signedInUser(req).passwordHash !== null) return next();
+      const refused = new NoPasswordError();
+      await renderPage(res, view, { ...locals(req, res), values: {}, errors: { _form: { key: refused.messageKey } } }, refused.status);
+    }) satisfies RequestHandler,
 
     /** POST /profile/password: changes it; every session ends, this one too, and the person signs in again. */
     submit: formHandler({

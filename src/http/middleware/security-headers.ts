@@ -7,7 +7,9 @@ import type { SecretRoutes } from '../secret-routes';
 /**
  * helmet with a Content-Security-Policy tighter than its defaults: scripts and styles
  * only from our own files (no inline code, so no nonces are needed), no plugins, no
- * <base>, no framing, forms only to ourselves. A page whose URL holds a secret (a route
+ * <base>, no framing, forms only to ourselves and the identity providers' origins (a
+ * browser holds form-action to the redirects after a post too, and the "Continue with"
+ * buttons are posts answered with a redirect to the provider). A page whose URL holds a secret (a route
  * with a secret parameter, its error pages included) sends no Referer at all.
  */
 export function securityHeaders(config: Config, secretRoutes: SecretRoutes): RequestHandler {
@@ -24,7 +26,7 @@ export function securityHeaders(config: Config, secretRoutes: SecretRoutes): Req
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...new Set(config.oidcProviders.map((provider) => provider.issuer.origin))],
         ...(config.secure ? { upgradeInsecureRequests: [] } : {}),
       },
     },

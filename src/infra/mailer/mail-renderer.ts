@@ -22,7 +22,7 @@ export function createMailRenderer(options: { catalogues: Catalogues; productNam
       const locals = { ...data, t, product: options.productName, baseUrl: options.baseUrl.href, lang: LOCALE_TAGS[language] };
       // A notice's subject depends on its kind (security_notice.mfa_enabled.subject, ...).
       const subjectKey = typeof data.kind === 'string' ? `emails.${template}.${data.kind}.subject` : `emails.${template}.subject`;
-      const subject = t(subjectKey, { product: options.productName });
+      const subject = t(subjectKey, { product: options.productName, detail: String(data.detail ?? '') });
       const htmlBody = await render(`${template}.html.ejs`, locals);
       const textBody = await render(`${template}.text.ejs`, locals);
       return {

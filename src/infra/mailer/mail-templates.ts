@@ -22,6 +22,8 @@ export interface MailTemplates {
   account_deleted: { firstName: string; username: string; byAdministrator?: boolean };
   /** An account made for someone by an administrator or operator: the link chooses its first password. */
   account_invitation: { firstName: string; username: string; link: string; hours: number };
+  /** An account made through an identity provider asked for its first password. */
+  set_password_link: { firstName: string; link: string; hours: number } & RequestOrigin;
   token_expiring: { firstName: string; name: string; when: string; link: string };
   /** Two-step verification became required of this person; `deadline` empty: from their next sign-in. */
   two_step_required: { firstName: string; deadline: string; link: string };
@@ -31,7 +33,7 @@ export interface MailTemplates {
 }
 
 /** Messages built around a link that works for a limited time. */
-export type LinkTemplate = 'password_reset' | 'email_verification' | 'email_change_verify' | 'recovery_email_verify' | 'account_invitation';
+export type LinkTemplate = 'password_reset' | 'email_verification' | 'email_change_verify' | 'recovery_email_verify' | 'account_invitation' | 'set_password_link';
 
 export type MailTemplate = keyof MailTemplates;
 

@@ -47,13 +47,20 @@ const FRESH_SECONDS = 300;
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
+/**
+ * Network failures and server errors, wherever they sit in the chain of causes: openid-client
+ * wraps a fetch() failure it does not recognise (fetch's TypeError may come from another realm
+ * than its own, as in a test runner's sandbox) in a ClientError whose cause is the original.
+ */
 function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'AbortError' || error.name === 'TimeoutError') return true;
-  // fetch() says "fetch failed" and keeps the socket error as its cause.
-  if (error instanceof TypeError && /fetch failed/i.test(error.message)) return true;
-  const status = (error as { cause?: { status?: unknown } }).cause?.status;
-  return error instanceof oidc.ClientError && (error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || typeof status === 'number') && (typeof status !== 'number' || status >= 500);
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const { name, message } = current as { name?: unknown; message?: unknown };
+    if (name === 'AbortError' || name === 'TimeoutError') return true;
+    if (name === 'TypeError' && typeof message === 'string' && /fetch failed/i.test(message)) return true;
+    const status = (current as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 500) return true;
+  }
+  return false;
 }
 
 /**

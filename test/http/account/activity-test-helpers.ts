@@ -26,6 +26,7 @@ export const COVERED = {
   'activity-api-events': ['token_created', 'token_used_from_new_ip', 'token_regenerated', 'token_revoked', 'token_refused_ip', 'app_password_created', 'app_password_revoked', 'ssh_key_added', 'ssh_key_removed'],
   'activity-protection-events': ['profile_locked', 'profile_unlocked', 'lockdown'],
   'activity-admin-events': ['sessions_ended_by_admin', 'credential_revoked_by_admin', 'password_reset_sent_by_admin', 'verification_sent_by_admin', 'email_verified_by_admin', 'role_granted', 'role_revoked'],
+  'activity-identity-events': ['identity_connected', 'identity_disconnected'],
 } as const satisfies Record<string, readonly SecurityEventType[]>;
 
 type Catalogue = { activity: { kinds: Record<string, string>; methods: Record<string, string>; older: string; newest: string } };

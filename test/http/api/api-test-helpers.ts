@@ -37,6 +37,8 @@ export const ENDPOINTS: Array<{ method: Method; path: string }> = [
   { method: 'get', path: '/users/me/ssh-keys' },
   { method: 'post', path: '/users/me/ssh-keys' },
   { method: 'delete', path: '/users/me/ssh-keys/{id}' },
+  { method: 'get', path: '/users/me/identities' },
+  { method: 'delete', path: '/users/me/identities/{id}' },
 ];
 export const READS = ENDPOINTS.filter((e) => e.method === 'get');
 export const WRITES = ENDPOINTS.filter((e) => e.method !== 'get');

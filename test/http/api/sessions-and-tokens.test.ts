@@ -26,6 +26,7 @@ describe('GET and DELETE /users/me/sessions', () => {
         device: expect.any(String),
         ip: expect.stringMatching(/127\.0\.0\.1|::1/),
         method: 'password',
+        provider: null,
         created_at: iso,
         last_seen_at: iso,
         expires_at: iso,

@@ -2,11 +2,12 @@
 // everyone who might, against the decision declared for it below. A route without a
 // declared decision fails the first test, so nothing new slips in undecided.
 import type { Response } from 'supertest';
-import { describeApp } from '../../helpers/app';
+import { describeAppWithProviders } from '../../helpers/identity-providers';
 import { knock, resourceOf, withAuthenticatorApp, worldFor, type PersonaName, type World } from '../../helpers/personas';
 import { routeList, type RouteEntry } from '../../helpers/route-list';
 
-const t = describeApp();
+// One identity provider (a real one), so that its routes are decided like any other.
+const t = describeAppWithProviders([{ id: 'corp' }]);
 
 /**
  * What each kind of route decides for each persona.
@@ -56,6 +57,16 @@ const DECISIONS: Record<string, Decision> = {
   'POST /reauth/drop': 'page',
   'POST /reauth/passkey/options': 'page',
   'POST /reauth/passkey': 'page',
+  'POST /auth/oidc/:provider/start': 'signedOut',
+  // A provider's return, and the confirmation of a first sign-in: steps no one here has started.
+  'GET /auth/oidc/:provider/callback': 'secondStep',
+  'GET /auth/oidc/signup': 'secondStep',
+  'POST /auth/oidc/signup': 'secondStep',
+  'POST /reauth/oidc/:provider': 'page',
+  'POST /profile/connections/:provider/connect': 'page',
+  'GET /profile/connections': 'page',
+  'POST /profile/connections/set-password': 'page',
+  'POST /profile/connections/:id/remove': 'page',
   'GET /login/2fa': 'secondStep',
   'POST /login/2fa': 'secondStep',
   'POST /login/2fa/passkey/options': 'secondStep',
@@ -133,6 +144,8 @@ const DECISIONS: Record<string, Decision> = {
   'GET /api/v1/users/me/ssh-keys': 'api',
   'POST /api/v1/users/me/ssh-keys': 'api',
   'DELETE /api/v1/users/me/ssh-keys/:id': 'api',
+  'GET /api/v1/users/me/identities': 'api',
+  'DELETE /api/v1/users/me/identities/:id': 'api',
 };
 
 /** The console's routes are decided by where they live; DECISIONS may still give one a body or an owner's thing. */

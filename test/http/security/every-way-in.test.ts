@@ -85,7 +85,7 @@ describe('Every way into an account', () => {
     const livePaths = new Set(live.map((route) => route.path));
     expect([...documented].filter((p) => !livePaths.has(p))).toEqual([]);
 
-    const signInRoutes = live.filter((route) => /^\/(login|reset-password)(\/|$)/.test(route.path)).map((route) => route.path.replace(/\/options$/, ''));
+    const signInRoutes = live.filter((route) => /^\/(login|reset-password|auth\/oidc)(\/|$)/.test(route.path)).map((route) => route.path.replace(/\/options$/, ''));
     expect(signInRoutes.length).toBeGreaterThanOrEqual(6);
     expect([...new Set(signInRoutes)].filter((p) => !documented.has(p))).toEqual([]);
 
