@@ -12,7 +12,7 @@ import { createKnownDevicesRepository } from './core/security/known-devices.repo
 import { createUsersRepository } from './core/users/users.repository';
 import { createAdminAuditRepository } from './features/admin/admin-audit.repository';
 import { createAdminPeopleRepository } from './features/admin/admin-people.repository';
-import { createUserIdentitiesRepository } from './features/identities/user-identities.repository';
+import { createUserIdentitiesRepository } from './core/identities/user-identities.repository';
 import { createAdminPoliciesRepository } from './core/policies/policies.repository';
 
 function bind(db: Knex | Knex.Transaction) {

@@ -65,6 +65,11 @@ describe('Signing in with an identity provider in the browser', () => {
     await shoot(page, 'identities-connections');
     await page.goto(`${site.baseUrl}/profile/password`);
     await shoot(page, 'identities-password-tab-no-password');
+    // Confirming identity offers the providers the account is connected to, and no password.
+    await page.goto(`${site.baseUrl}/reauth?next=/profile/connections`);
+    await expect(page.getByRole('button', { name: 'Confirm with Corp SSO' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Confirm with Partner Identity Service' }).count()).resolves.toBe(0);
+    await expect(page.locator('#field-password').isVisible()).resolves.toBe(false);
     await context.close();
   });
 
@@ -84,7 +89,7 @@ describe('Signing in with an identity provider in the browser', () => {
 
 describe.each(THEMES)('The provider pages in the %s theme, wide and narrow', (theme) => {
   it('have no WCAG 2.2 A or AA violation that axe-core finds, and never scroll sideways', async () => {
-    const sweep = new Sweep(`identities-${theme}`, { axe: theme === THEMES[0] ? 'all' : 'theme' });
+    const sweep = new Sweep(theme, { axe: theme === THEMES[0] ? 'all' : 'theme' });
     const started = Date.now();
     const context = await newContext(site, { theme });
     const page = await context.newPage();
@@ -118,7 +123,11 @@ describe.each(['de', 'sr-Cyrl'])('The provider pages in %s', (locale) => {
     await page.getByRole('button', { name: label }).click();
     await signInAtProvider(page, ADA.sub);
     await page.waitForURL(`${site.baseUrl}/`);
+    // The account's own language wins over the browser's: Ada switches hers.
+    const ada = await site.t.repos.users.findByUsername('ada');
+    await site.t.repos.users.setAppearance(ada!.id, { language: locale as 'de' | 'sr-Cyrl' }, site.t.clock.now());
     await page.goto(`${site.baseUrl}/profile/connections`);
+    await expect(page.locator('h1').textContent()).resolves.toBe(locale === 'de' ? 'Verbindungen' : 'Везе');
     await shoot(page, `identities-connections-${locale}`);
     await context.close();
   });

@@ -3,7 +3,7 @@ import type { Clock } from '../../infra/clock';
 import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
 import type { CredentialsRepository } from '../credentials/credentials.repository';
 import { connectionsOf } from '../identities/connections.service';
-import type { UserIdentitiesRepository } from '../identities/user-identities.repository';
+import type { UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
 import type { OidcProviderConfig } from '../../infra/oidc/oidc-providers-file';
 import type { SecurityEventsRepository } from '../../core/security/security-events.repository';
 import type { Repos } from '../../core/repos';

@@ -8,7 +8,7 @@ import type { CredentialsRepository, Scope } from '../credentials/credentials.re
 import { TOKEN_PREFIX } from '../credentials/secret-formats';
 import type { SessionsService, SessionView } from '../sessions/sessions.service';
 import { connectionsOf, type Connection } from '../identities/connections.service';
-import type { UserIdentitiesRepository } from '../identities/user-identities.repository';
+import type { UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
 import type { OidcProviderConfig } from '../../infra/oidc/oidc-providers-file';
 
 /** The tables this module reads. */

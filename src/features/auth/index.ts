@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { CoreDeps } from '../../core/feature-deps';
+import type { UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
 import type { Feature } from '../../http/feature';
 import { requireAnonymous, requireUser } from '../../http/middleware/require-user';
 import { URLS } from '../../http/urls';
@@ -24,7 +25,7 @@ type Deps = CoreDeps & {
   repos: Parameters<typeof createSignUpService>[0]['repos'] &
     Parameters<typeof createSignInService>[0]['repos'] &
     Parameters<typeof createPasswordResetService>[0]['repos'] &
-    Parameters<typeof createEmailVerificationService>[0]['repos'];
+    Parameters<typeof createEmailVerificationService>[0]['repos'] & { identities: UserIdentitiesRepository };
   password: PasswordServices;
   sessions: SessionsServices;
   mfa: MfaServices;
@@ -51,7 +52,7 @@ export function createAuthFeature(deps: Deps) {
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks: deps.oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter: deps.limiters(limits.verifyResend) });
   const signUp = createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification, policies: deps.policies });
   const signIn = createSignInService({ repos, credentials, activity: deps.sessions.signInActivity });
-  const reauth = createReauthService({ credentials, mfa: deps.mfa.mfa });
+  const reauth = createReauthService({ credentials, mfa: deps.mfa.mfa, identities: repos.identities, providers: config.oidcProviders });
 
   const signUpPages = createSignUpPages({ signUp, complete, config });
   const signInPages = createSignInPages({ signIn, complete, clock, baseUrl: config.baseUrl });

@@ -4,18 +4,29 @@ import type { CredentialCheck } from '../password/credential-check';
 import type { MfaService } from '../mfa/mfa.service';
 import type { User } from '../../core/users/user';
 import type { ReauthInput } from './reauth.schemas';
+import type { OidcProviderConfig } from '../../infra/oidc/oidc-providers-file';
+import type { UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
 
 /**
  * Confirming one's identity again before a sensitive change (step-up): the password, and
  * with a second factor on, a current code too; or a passkey alone (see the passkey pages).
  */
-export function createReauthService({ credentials, mfa }: { credentials: CredentialCheck; mfa: MfaService }) {
+export function createReauthService({ credentials, mfa, identities, providers }: { credentials: CredentialCheck; mfa: MfaService; identities: Pick<UserIdentitiesRepository, 'listByUser'>; providers: ReadonlyArray<Pick<OidcProviderConfig, 'id' | 'name'>> }) {
   return {
-    /** What the step-up page asks for. */
-    async requirements(user: User): Promise<{ password: boolean; code: boolean; passkey: boolean; passkeyOnly: boolean }> {
+    /**
+     * What the step-up page asks for. An account made through an identity provider may have
+     * no password: it confirms at a provider it is connected to (or with a passkey).
+     */
+    async requirements(user: User): Promise<{ password: boolean; code: boolean; passkey: boolean; passkeyOnly: boolean; providers: Array<{ id: string; name: string }> }> {
       const status = await mfa.status(user);
-      // An account made through an identity provider may have no password: it confirms there (or with a passkey).
-      return { password: user.passwordHash !== null, code: Boolean(status.totp), passkey: status.passkeys > 0, passkeyOnly: user.mfaEnabled && !status.totp };
+      const connected = new Set((await identities.listByUser(user.id)).map((identity) => identity.provider));
+      return {
+        password: user.passwordHash !== null,
+        code: Boolean(status.totp),
+        passkey: status.passkeys > 0,
+        passkeyOnly: user.mfaEnabled && !status.totp,
+        providers: providers.filter((p) => connected.has(p.id)).map(({ id, name }) => ({ id, name })),
+      };
     },
 
     async confirm(user: User, input: ReauthInput, ctx: RequestContext): Promise<void> {

@@ -8,12 +8,13 @@ import type { Limiter } from '../../infra/rate-limit';
 import { browserAndOs } from '../../infra/user-agent';
 import type { Links } from '../../http/links';
 import type { RequestContext } from '../../http/request-context';
+import { lockWaysIn } from '../../core/account-state/ways-in';
 import type { Repos } from '../../core/repos';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 import { recoveryAddressOf, type User } from '../../core/users/user';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
-import type { UserIdentitiesRepository, UserIdentity } from './user-identities.repository';
+import type { UserIdentitiesRepository, UserIdentity } from '../../core/identities/user-identities.repository';
 
 /** The tables this module reads and writes. */
 type Tables = NoticeTables & { identities: UserIdentitiesRepository; authenticators: AuthenticatorsRepository; locks: AdvisoryLocksRepository };
@@ -55,9 +56,6 @@ export function connectionsOf(identities: UserIdentity[], providers: ReadonlyArr
   });
 }
 
-/** Held while the ways into one account are counted and one is taken away, so two removals take turns. */
-const waysInLock = (userId: string) => `atrium:ways-in:${userId}`;
-
 /**
  * The Connections tab: the identities connected to an account, disconnecting one (never
  * the last way in), and for an account without a password, a mailed link to set one.
@@ -95,7 +93,7 @@ export function createConnectionsService(deps: {
     async disconnect(user: User, identityId: string, ctx: RequestContext): Promise<Connection> {
       if (!isUuid(identityId)) throw new NotFoundError('identities.errors.notFound');
       return repos.transaction(async (tx) => {
-        await tx.locks.lock(waysInLock(user.id));
+        await lockWaysIn(tx, user.id);
         const identities = await tx.identities.listByUser(user.id);
         const target = connectionsOf(identities, providers).find((c) => c.id === identityId);
         if (!target) throw new NotFoundError('identities.errors.notFound');

@@ -16,7 +16,7 @@ import { SignUpClosedError, type SignUpService } from '../auth/sign-up.service';
 import type { EmailVerificationService } from '../auth/email-verification.service';
 import type { IdentitySignUpInput } from './identities.schemas';
 import { connectedElsewhere, emailBelongsToAccount, notConnected, notYourIdentity, providerAlreadyConnected, reauthNeedsSecondFactor } from './identity-errors';
-import { IdentityTakenError, type UserIdentitiesRepository } from './user-identities.repository';
+import { IdentityTakenError, type UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
 import { providerAssertsMfa } from './provider-mfa';
 
 /** The tables this module reads and writes. */

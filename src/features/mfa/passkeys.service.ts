@@ -21,10 +21,13 @@ import type { User } from '../../core/users/user';
 import type { PasskeyRecord } from './authenticators.repository';
 import { endOtherSessions } from './other-sessions';
 import { defaultPasskeyName } from './passkey-names';
+import { lockWaysIn } from '../../core/account-state/ways-in';
+import type { UserIdentitiesRepository } from '../../core/identities/user-identities.repository';
+import type { AdvisoryLocksRepository } from '../../infra/advisory-locks.repository';
 import { createRecoveryCodeHasher, newRecoveryCodeSet } from './recovery-codes';
 
 /** The tables this module reads and writes. */
-type Tables = NoticeTables & { authenticators: AuthenticatorsRepository };
+type Tables = NoticeTables & { authenticators: AuthenticatorsRepository; identities: UserIdentitiesRepository; locks: AdvisoryLocksRepository };
 
 export class PasskeyError extends AppError {
   constructor(key = 'passkeys.errors.failed') {
@@ -156,13 +159,14 @@ export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock
       if (!(await repos.authenticators.renamePasskey(user.id, id, name))) throw new NotFoundError('passkeys.errors.notFound');
     },
 
-    /** Never the last way in: an account without a password keeps at least one passkey. */
+    /** Never the last way in: an account without a password keeps a passkey or a connected identity. */
     async remove(user: User, id: string, ctx: RequestContext, signOutOthers = false): Promise<void> {
       await repos.transaction(async (tx) => {
+        await lockWaysIn(tx, user.id);
         const passkeys = await tx.authenticators.lockPasskeys(user.id);
         const target = passkeys.find((p) => p.id === id);
         if (!target) throw new NotFoundError('passkeys.errors.notFound');
-        if (!user.passwordHash && passkeys.length === 1) throw new LastWayInError();
+        if (!user.passwordHash && passkeys.length === 1 && (await tx.identities.countByUser(user.id)) === 0) throw new LastWayInError();
         await tx.authenticators.deletePasskey(user.id, id);
         const stillProtected = passkeys.length > 1 || Boolean(await tx.authenticators.findTotp(user.id));
         await tx.users.setMfaEnabled(user.id, stillProtected, clock.now());

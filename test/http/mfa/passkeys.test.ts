@@ -141,7 +141,7 @@ describe('Passkeys', () => {
     expect(res.status).toBe(400);
   });
 
-  it('can be renamed and removed, but never the last way in', async () => {
+  it('can be renamed and removed, but never the last way in (a password, another passkey or a connected identity)', async () => {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
     await register(visitor, newCredential());
@@ -163,7 +163,8 @@ describe('Passkeys', () => {
     const refused = await visitor.post(`/profile/security/passkeys/${passkey?.id}/remove`, { _csrf: csrfTokenIn(tab.text) });
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('This is your last way to sign in');
-    await t.deps.db('users').where({ id: user.id }).update({ password_hash: 'x' });
+    // An identity at a provider is a way in too.
+    await t.repos.identities.insert({ userId: user.id, provider: 'corp', issuer: 'https://idp.example.com', subject: `${user.id}-sub`, email: null, displayName: null, now: t.clock.now() });
     const removed = await visitor.post(`/profile/security/passkeys/${passkey?.id}/remove`, { _csrf: csrfTokenIn(tab.text) });
     expect(removed.headers.location).toBe('/profile/security');
     expect((await t.repos.users.findById(user.id))?.mfaEnabled).toBe(false);
