@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { SessionData } from 'express-session';
 import type { DeviceDescription } from '../user-agent';
+import type { ProviderIdentity } from '../oidc/oidc-client';
 
 export type AuthMethod =
   | 'password'
@@ -30,19 +31,11 @@ export interface OidcFlow {
 }
 
 /** A first sign-in with a provider, waiting for the person to confirm the new account. */
-export interface OidcSignUp {
+export type OidcSignUp = ProviderIdentity & {
   provider: string;
-  issuer: string;
-  subject: string;
-  email: string | null;
-  emailVerified: boolean;
-  givenName: string | null;
-  familyName: string | null;
-  name: string | null;
-  preferredUsername: string | null;
   next: string;
   at: number;
-}
+};
 
 /** Why a session was ended for someone, told to the device when it next comes back. */
 export type EndReason = 'revoked' | 'password_changed' | 'signed_out_everywhere' | 'administrator' | 'session_limit';
