@@ -48,6 +48,7 @@ export function createAuthFeature(deps: Deps) {
     tokenLifetimeMs,
     limiters: { ip: deps.limiters(limits.resetIp), address: deps.limiters(limits.resetAddress) },
     background: deps.background,
+    policies: deps.policies,
   });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks: deps.oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter: deps.limiters(limits.verifyResend) });
   const signUp = createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification, policies: deps.policies });

@@ -1,5 +1,6 @@
 import { ValidationError, type FieldErrors } from '../../infra/errors';
 import type { RequestContext } from '../../http/request-context';
+import type { Policies } from '../../core/policies/policies';
 import type { Background } from '../../infra/background';
 import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
@@ -29,9 +30,10 @@ export interface PasswordResetDeps {
   tokenLifetimeMs: number;
   limiters: { ip: Limiter; address: Limiter };
   background: Background;
+  policies: Policies;
 }
 
-export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background }: PasswordResetDeps) {
+export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background, policies }: PasswordResetDeps) {
   const purposes: TokenPurpose[] = [...PASSWORD_LINK_PURPOSES];
 
   const issue = (tx: Tables, userId: string, purpose: TokenPurpose) => oneTimeLinks.issue(tx, { purpose, userId, lifetimeMs: tokenLifetimeMs });
@@ -72,12 +74,15 @@ export function createPasswordResetService({ repos, hasher, policy, changes, one
       const user = await repos.users.findByRecoveryAddress(input.email);
       // Written after the answer: a known address does a little more work (a token), and
       // waiting for it would let response times tell the two apart.
-      background.run('password reset request', () =>
-        repos.transaction(async (tx) => {
+      background.run('password reset request', async () => {
+        // The note to an unknown address offers creating an account only where people may
+        // (the sign-up policy); read before the transaction, which may hold the only connection.
+        const signUpLink = !user && (await policies.read('signup')).signup.value === 'open' ? links.signUp() : null;
+        await repos.transaction(async (tx) => {
           if (user) await mailResetLink(tx, user, ctx);
-          else await mail.queue(tx.outbox, { to: input.email, template: 'password_reset_unknown', locale: ctx.locale, data: { signUpLink: links.signUp(), ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
-        }),
-      );
+          else await mail.queue(tx.outbox, { to: input.email, template: 'password_reset_unknown', locale: ctx.locale, data: { signUpLink, ip: ctx.ip, ...browserAndOs(ctx.userAgent) } });
+        });
+      });
     },
 
     /** A link for an account created by an operator: the person chooses their own password. */

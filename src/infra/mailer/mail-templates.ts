@@ -11,7 +11,8 @@ export interface RequestOrigin {
 
 export interface MailTemplates {
   password_reset: { firstName: string; link: string; hours: number } & RequestOrigin;
-  password_reset_unknown: { signUpLink: string } & RequestOrigin;
+  /** `signUpLink` null: sign-up is closed, so the note offers none. */
+  password_reset_unknown: { signUpLink: string | null } & RequestOrigin;
   password_changed: { firstName: string; when: string; resetLink: string; notMeLink: string } & RequestOrigin;
   email_verification: { firstName: string; link: string; hours: number };
   email_change_verify: { firstName: string; newEmail: string; link: string; hours: number };

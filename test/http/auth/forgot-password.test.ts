@@ -98,6 +98,24 @@ describe('Forgot password', () => {
     expect(note.text).not.toContain('/reset-password/');
   });
 
+  it('offers the unknown address an account only while people may sign up', async () => {
+    await requestReset('open-door@example.com', '203.0.113.22');
+    await t.deliverMail();
+    expect(t.mail.last('open-door@example.com').text).toContain('http://accounts.example.com/signup');
+
+    await t.repos.adminPolicies.set('signup', 'closed', null, t.clock.now());
+    try {
+      await requestReset('closed-door@example.com', '203.0.113.23');
+      await t.deliverMail();
+      const note = t.mail.last('closed-door@example.com');
+      expect(note.text).not.toContain('/signup');
+      expect(note.html).not.toContain('/signup');
+      expect(note.text).toContain('Accounts here are created by the administrators.');
+    } finally {
+      await t.repos.adminPolicies.set('signup', 'open', null, t.clock.now());
+    }
+  });
+
   it('lets the link be used once, at 23 h 59 min but not at 24 h 01 min', async () => {
     const user = await createUser(t);
     await requestReset(user.email);
