@@ -111,6 +111,16 @@ export async function rotateSession(req: Request, changes: Partial<SessionData>)
 }
 
 /**
+ * The person just proved who they are again (re-authentication, by password, passkey or
+ * identity provider): a new session id and a fresh step-up window, and a word saying so.
+ */
+export async function confirmIdentity(req: Request, clock: Clock, config: Config): Promise<void> {
+  const now = clock.now().getTime();
+  await rotateSession(req, { lastAuthAt: now, elevatedUntil: now + config.reauthMs, lastSeenAt: now });
+  flash(req, { type: 'success', key: 'reauth.confirmed' });
+}
+
+/**
  * After the account's sessions were ended by a change (password, undone email change):
  * this request continues as a visitor, with a fresh session to carry the message.
  */

@@ -17,15 +17,7 @@ export interface UserIdentity {
   lastUsedAt: Date | null;
 }
 
-export interface NewUserIdentity {
-  userId: string;
-  provider: string;
-  issuer: string;
-  subject: string;
-  email: string | null;
-  displayName: string | null;
-  now: Date;
-}
+export type NewUserIdentity = Pick<UserIdentity, 'userId' | 'provider' | 'issuer' | 'subject' | 'email' | 'displayName'> & { now: Date };
 
 /** The identity is connected already: to another account (`subject`), or this account has one at the provider (`provider`). */
 export class IdentityTakenError extends Error {

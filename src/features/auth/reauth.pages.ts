@@ -4,7 +4,7 @@ import type { Clock } from '../../infra/clock';
 import { formHandler, formPage } from '../../http/form';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
-import { flash, rotateSession } from '../../http/session';
+import { confirmIdentity, flash, rotateSession } from '../../http/session';
 import { parseInput } from '../../http/validate';
 import { webauthnResponseSchema } from '../mfa/mfa.schemas';
 import type { PasskeysService } from '../mfa/passkeys.service';
@@ -25,12 +25,7 @@ export function createReauthPages(deps: { reauth: ReauthService; passkeys: Passk
     webauthn: true,
   });
 
-  /** A new session id and a fresh step-up window. */
-  const elevate = async (req: Request) => {
-    const now = deps.clock.now().getTime();
-    await rotateSession(req, { lastAuthAt: now, elevatedUntil: now + deps.config.reauthMs, lastSeenAt: now });
-    flash(req, { type: 'success', key: 'reauth.confirmed' });
-  };
+  const elevate = (req: Request) => confirmIdentity(req, deps.clock, deps.config);
 
   return {
     /** GET /reauth: asks for the password (and second factor) before a sensitive change. */

@@ -8,7 +8,7 @@ import type { OidcFlow } from '../../infra/session-store/session-data';
 import { page, signedInUser } from '../../http/pages';
 import { safeNext } from '../../http/paths';
 import { contextOf } from '../../http/request-context';
-import { flash, rotateSession } from '../../http/session';
+import { confirmIdentity, flash } from '../../http/session';
 import { URLS, pathTo } from '../../http/urls';
 import type { SignInCompletion } from '../sessions/sign-in-completion.pages';
 import type { IdentitySignInService } from './identity-sign-in.service';
@@ -116,9 +116,7 @@ export function createIdentityFlowPages(deps: { oidc: OidcClient; identitySignIn
           return res.redirect(303, pathTo('connections'));
         }
         await deps.identitySignIn.reauthenticate(user, provider, identity);
-        const now = deps.clock.now().getTime();
-        await rotateSession(req, { lastAuthAt: now, elevatedUntil: now + deps.config.reauthMs, lastSeenAt: now });
-        flash(req, { type: 'success', key: 'reauth.confirmed' });
+        await confirmIdentity(req, deps.clock, deps.config);
         res.redirect(303, safeNext(flow.next, deps.config.baseUrl, URLS.profile));
       } catch (error) {
         fail(req, res, provider, flow.purpose, error);

@@ -90,10 +90,6 @@ export function createOidcClient(deps: { providers: OidcProviderConfig[]; redire
   }
 
   return {
-    has(providerId: string): boolean {
-      return byId.has(providerId);
-    },
-
     provider(providerId: string): OidcProviderConfig | undefined {
       return byId.get(providerId);
     },
