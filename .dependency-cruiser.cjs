@@ -11,7 +11,7 @@ const LAYERS = [
   ['mfa'],
   ['auth'],
   ['identities'],
-  ['profile', 'credentials', 'appearance'],
+  ['profile', 'credentials', 'appearance', 'provider'],
   // The account as a whole: its data export and "This wasn't me" reach every credential.
   ['account'],
   // The console shows and helps with everything a person has, and deletes a whole account as its owner would: it reaches every feature above.

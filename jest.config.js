@@ -7,7 +7,7 @@
  */
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
-  // A few dependencies ship only ES modules (otplib's @scure/base and @noble/hashes):
+  // A few dependencies ship only ES modules (otplib's @scure/base and @noble/hashes, and those below):
   // Node loads them natively, Jest's module registry needs them as CommonJS.
   '^.+\\.m?js$': ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
@@ -15,7 +15,11 @@ const escape = (glob) => glob.replace('<rootDir>', __dirname).replace(/[.]/g, '\
 const base = {
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|openid-client|oauth4webapi|jose)/)'],
+  // openid-client (the relying party) and oidc-provider (this service as a provider), with the
+  // dependencies of theirs that ship only ES modules, are made CommonJS like the two above.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@scure|@noble|openid-client|oauth4webapi|jose|oidc-provider|got|@sindresorhus|@szmarczak|cacheable-lookup|cacheable-request|mimic-response|normalize-url|responselike|lowercase-keys|form-data-encoder|p-cancelable|nanoid|quick-lru)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 const backendSuites = ['<rootDir>/test/http/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'];

@@ -21,6 +21,7 @@ import * as twoStepNotices from './20261204000500_two_step_notices';
 import * as adminAuditByName from './20261204000510_admin_audit_by_name';
 import * as apiTokensAdminScope from './20261204000520_api_tokens_admin_scope';
 import * as userIdentities from './20261205000100_user_identities';
+import * as openidProvider from './20261206000100_openid_provider';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   '20261204000510_admin_audit_by_name': adminAuditByName,
   '20261204000520_api_tokens_admin_scope': apiTokensAdminScope,
   '20261205000100_user_identities': userIdentities,
+  '20261206000100_openid_provider': openidProvider,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -5,6 +5,7 @@ import type { Deps } from './deps';
 import { assetVersion, staticAssets } from './http/assets';
 import { readCookies } from './http/cookies';
 import { csrfProtection } from './http/csrf';
+import { exceptProtocolRequests, markProtocolRequests } from './http/protocol-requests';
 import { expiredFormsOf } from './http/expired-forms';
 import { readDevice } from './http/device';
 import { errorHandler, notFound } from './http/error-handler';
@@ -67,11 +68,13 @@ export function createApp(deps: Deps): App {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(webauthnBrowser);
   });
   for (const feature of features) if (feature.publicRoutes) app.use(feature.publicRoutes);
+  const protocols = features.flatMap((feature) => (feature.protocol ? [feature.protocol] : []));
+  app.use(markProtocolRequests((path) => protocols.some((protocol) => protocol.owns(path))));
   app.use(readCookies);
   app.use(readDevice(config));
   app.use(baseLocals({ config, catalogues }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '100kb' }));
+  app.use(exceptProtocolRequests(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 })));
+  app.use(exceptProtocolRequests(express.json({ limit: '100kb' })));
   app.use(session(sessionOptions(config, deps.sessions)));
   app.use(sessionActivity({ config, clock, sessions: deps.sessions }));
   app.use(currentUser({ catalogues, users: repos.users }));
@@ -79,6 +82,7 @@ export function createApp(deps: Deps): App {
   app.use(signUpOffer(policies));
   for (const feature of features) if (feature.uploadRoutes) app.use(feature.uploadRoutes);
   app.use(csrfProtection);
+  for (const protocol of protocols) app.use(protocol.handler);
   for (const feature of features) if (feature.routes) app.use(feature.routes);
 
   app.use(notFound);

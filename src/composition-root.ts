@@ -16,6 +16,7 @@ import { createIdentitiesFeature } from './features/identities';
 import { createMfaFeature } from './features/mfa';
 import { createPasswordFeature } from './features/password';
 import { createProfileFeature } from './features/profile';
+import { createProviderFeature } from './features/provider';
 import { createRetentionFeature } from './features/retention';
 import { createSessionsFeature } from './features/sessions';
 import type { Feature } from './http/feature';
@@ -60,10 +61,11 @@ export function createFeatures(deps: Deps) {
   const appearance = createAppearanceFeature({ ...base, sessions: sessions.services });
   const profile = createProfileFeature(base);
   const credentials = createCredentialsFeature(base);
+  const provider = createProviderFeature({ ...base, sessions: sessions.services, logger: deps.logger, redis: deps.redis });
   const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services });
-  const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services });
+  const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services, provider: provider.services });
   const retention = createRetentionFeature(base);
-  const beforeApi: Feature[] = [health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, account, admin, retention];
+  const beforeApi: Feature[] = [health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, provider, account, admin, retention];
   const api = createApiFeature({ ...base, password: password.services, auth: auth.services, endpoints: beforeApi.flatMap((feature) => feature.api ?? []) });
 
   const services = {
@@ -75,6 +77,7 @@ export function createFeatures(deps: Deps) {
     ...appearance.services,
     ...profile.services,
     ...credentials.services,
+    ...provider.services,
     ...admin.services,
     ...account.services,
     ...retention.services,

@@ -14,6 +14,9 @@ import { createAdminAuditRepository } from './features/admin/admin-audit.reposit
 import { createAdminPeopleRepository } from './features/admin/admin-people.repository';
 import { createUserIdentitiesRepository } from './core/identities/user-identities.repository';
 import { createAdminPoliciesRepository } from './core/policies/policies.repository';
+import { createOidcPayloadsRepository } from './features/provider/oidc-payloads.repository';
+import { createOidcClientsRepository } from './features/provider/oidc-clients.repository';
+import { createSigningKeysRepository } from './features/provider/signing-keys.repository';
 
 function bind(db: Knex | Knex.Transaction) {
   return {
@@ -31,6 +34,9 @@ function bind(db: Knex | Knex.Transaction) {
     adminPolicies: createAdminPoliciesRepository(db),
     adminPeople: createAdminPeopleRepository(db),
     identities: createUserIdentitiesRepository(db),
+    oidcPayloads: createOidcPayloadsRepository(db),
+    oidcClients: createOidcClientsRepository(db),
+    signingKeys: createSigningKeysRepository(db),
   };
 }
 

@@ -44,6 +44,10 @@ export const OPERATIONS = table({
   disconnectIdentity: true,
   sendSetPasswordLink: false,
 
+  // Revoking only takes access away, so it needs no fresh sign-in.
+  listConnectedApps: false,
+  revokeConnectedApp: false,
+
   listTokens: false,
   createToken: true,
   regenerateToken: true,

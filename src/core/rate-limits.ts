@@ -26,6 +26,7 @@ export function rateLimits(config: Config) {
     passkeyIp: { name: 'passkey-ip', points: 60, windowSeconds: 15 * MINUTE, per: 'address' },
     authorizedKeysIp: { name: 'keys-ip', points: 300, windowSeconds: 15 * MINUTE, per: 'address' },
     avatarAccount: { name: 'avatar-account', points: 20, windowSeconds: HOUR },
+    providerClientIp: { name: 'provider-client-ip', points: 60, windowSeconds: 15 * MINUTE, per: 'address' },
     apiClient: { name: 'api-client', points: 600, windowSeconds: MINUTE },
     apiIp: { name: 'api-ip', points: 1200, windowSeconds: MINUTE, per: 'address' },
   } satisfies Record<string, LimitSpec>;

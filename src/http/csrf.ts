@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
+import { isProtocolRequest } from './protocol-requests';
 
 const API_PREFIX = '/api/v1/';
 
@@ -17,8 +18,9 @@ const csrf = csrfSync({
     const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
     return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
   },
-  // The API checks the token itself, once it knows the caller borrows the browser session (api-auth.ts).
-  skipCsrfProtection: (req) => req.path.startsWith(API_PREFIX),
+  // The API checks the token itself, once it knows the caller borrows the browser session (api-auth.ts);
+  // the OpenID Provider's endpoints authenticate their clients and guard their own form.
+  skipCsrfProtection: (req) => req.path.startsWith(API_PREFIX) || isProtocolRequest(req),
 });
 
 export const csrfProtection: RequestHandler = csrf.csrfSynchronisedProtection;

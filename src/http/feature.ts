@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { ApiEndpoint } from './api/api-endpoint';
 
 /** The headings the profile's tabs are grouped under, in the order they are shown. */
@@ -32,6 +32,11 @@ export interface Feature {
   /** Mounted before the CSRF check: the bounded multipart parsers of upload forms. */
   uploadRoutes?: Router;
   routes?: Router;
+  /**
+   * A protocol answered by a library of its own (the OpenID Provider): the paths it owns
+   * skip the body parsers and the CSRF check, and `handler` answers them before `routes`.
+   */
+  protocol?: { owns(path: string): boolean; handler: RequestHandler };
   api?: ApiEndpoint[];
   tabs?: ProfileTab[];
 }

@@ -80,6 +80,14 @@ export const URLS = {
   connectionConnect: '/profile/connections/:provider/connect',
   connectionRemove: '/profile/connections/:id/remove',
   connectionSetPassword: '/profile/connections/set-password',
+  connectedApps: '/profile/apps',
+  connectedAppRevoke: '/profile/apps/:client/revoke',
+
+  providerDiscovery: '/.well-known/openid-configuration',
+  providerEndpoints: '/oidc',
+  interaction: '/interaction/:uid',
+  interactionConfirm: '/interaction/:uid/confirm',
+  interactionAbort: '/interaction/:uid/abort',
 
   admin: '/admin',
   adminUsers: '/admin/users',

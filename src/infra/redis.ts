@@ -12,7 +12,7 @@ type ServerClient = ReturnType<typeof createRedis>;
  */
 export type Redis = Pick<
   ServerClient,
-  'isOpen' | 'isReady' | 'connect' | 'close' | 'destroy' | 'multi' | 'ping' | 'get' | 'set' | 'del' | 'mGet' | 'getDel' | 'zRange' | 'zRangeByScore' | 'zCard' | 'zCount'
+  'isOpen' | 'isReady' | 'connect' | 'close' | 'destroy' | 'multi' | 'ping' | 'get' | 'set' | 'del' | 'mGet' | 'getDel' | 'zRange' | 'zRangeByScore' | 'zCard' | 'zCount' | 'sAdd' | 'sMembers' | 'pExpire'
 >;
 
 export interface RedisTimeouts {

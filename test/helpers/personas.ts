@@ -6,6 +6,7 @@ import type { TestApp } from './app';
 import { Visitor } from './browser-agent';
 import { createUser, signedIn } from './factories';
 import { ed25519Key } from '../http/api/api-test-helpers';
+import { allowedApp, allowedClientIds } from './connected-apps';
 import { concretePath, isApiRoute, type RouteEntry } from './route-list';
 import { totpAt } from './totp';
 
@@ -25,7 +26,7 @@ export type PersonaName =
   | 'administrator'
   | 'owner';
 
-/** Where a route keeps the thing its `:id` names, how to make one for a person, and whether it is still there. */
+/** Where a route keeps the thing its `:id` (an application's `:client` or `:client_id`) names, how to make one for a person, and whether it is still there. */
 interface Resource {
   make(person: Person): Promise<string>;
   exists(person: Person, id: string): Promise<boolean>;
@@ -70,12 +71,19 @@ function resources(t: TestApp): Record<string, Resource> {
     'ssh-keys': sshKey,
     connections: identity,
     identities: identity,
+    apps: {
+      make: (p) => allowedApp(t, p.id, 'Team Wiki'),
+      exists: async (p, id) => (await allowedClientIds(t, p.id)).includes(id),
+    },
   };
 }
 
+/** A route's parameter naming a person's thing, and the path segment before it that says what kind of thing. */
+const RESOURCE_PARAM = /\/([\w-]+)\/:(id|client_id|client)\b/;
+
 /** The resource a route's `:id` names: found by the path segment before it. */
 export function resourceOf(t: TestApp, route: RouteEntry): Resource | undefined {
-  const segment = /\/([\w-]+)\/:id\b/.exec(route.path)?.[1];
+  const segment = RESOURCE_PARAM.exec(route.path)?.[1];
   if (!segment) return undefined;
   const resource = resources(t)[segment];
   if (!resource) throw new Error(`No test resource for the ids of ${route.label}: add one to test/helpers/personas.ts`);
@@ -125,10 +133,10 @@ async function anonymousBrowser(t: TestApp): Promise<Visitor> {
  * One request from `persona` to `route`, with the CSRF token of its own browser (so that
  * the answer shows the authorization decision, not the CSRF check) and, unless `body` is
  * given, an empty body that passes no validation, so an allowed request changes as little
- * as possible. `id` fills `:id`.
+ * as possible. `id` fills `:id` (or `:client`, `:client_id`).
  */
 export async function knock(t: TestApp, world: World, route: RouteEntry, persona: PersonaName, id?: string, body: Record<string, string> = {}): Promise<Response> {
-  const url = concretePath(route, { username: world.owner.username, file: 'swagger-ui.css', ...(id ? { id } : {}) });
+  const url = concretePath(route, { username: world.owner.username, file: 'swagger-ui.css', ...(id ? { [RESOURCE_PARAM.exec(route.path)?.[2] ?? 'id']: id } : {}) });
   const header = world.authorization[persona as keyof World['authorization']];
   const api = isApiRoute(route);
   const browser = persona === 'owner' || persona === 'another user' ? world.ownerBrowser : persona === 'administrator' ? world.adminBrowser : header && api ? undefined : await anonymousBrowser(t);

@@ -72,6 +72,7 @@ export function liveRoutes(app: Express): LiveRoute[] {
 
 export const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
 export const UNKNOWN_HANDLE = 'f'.repeat(64);
+export const UNKNOWN_CLIENT_ID = '0'.repeat(32);
 
 /** Well-formed values that name nothing, so that a walk reaches the handler rather than a 404 for the shape. */
 const SAMPLE_PARAMS: Record<string, string> = {
@@ -84,6 +85,11 @@ const SAMPLE_PARAMS: Record<string, string> = {
   username: 'nobody',
   /** An identity provider's id: the authorization matrix configures one by this id; elsewhere the routes answer 404. */
   provider: 'corp',
+  /** An application's client id, as apps:create makes them. */
+  client: UNKNOWN_CLIENT_ID,
+  client_id: UNKNOWN_CLIENT_ID,
+  /** An OpenID Provider sign-in step, as the library names them (21 characters). */
+  uid: 'abcdefghijklmnopqrstu',
 };
 
 /**

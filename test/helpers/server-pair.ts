@@ -38,6 +38,8 @@ export interface ServerPair {
   /** The data both processes share, seen from the test: accounts are created directly, sessions and mail read back. */
   deps: Deps;
   repos: Repositories;
+  /** The services on the shared data, as an operator command would run them (registering an application, say). */
+  services: Services;
   /** An account with GOOD_PASSWORD, created directly in the shared database. */
   createAccount(): Promise<Account>;
   close(): Promise<void>;
@@ -109,7 +111,7 @@ export async function startServerPair(settings: Record<string, string> = {}, opt
   }
   const seeded = deps;
   const { repos, services } = createApp(seeded);
-  return { a, b, both: [a, b], mail, baseUrl, deps: seeded, repos, createAccount: () => createAccount(repos, services, seeded), close };
+  return { a, b, both: [a, b], mail, baseUrl, deps: seeded, repos, services, createAccount: () => createAccount(repos, services, seeded), close };
 }
 
 let counter = 0;

@@ -25,7 +25,7 @@ describe('Operator commands: usage and arguments', () => {
       for (const synopsis of synopses) expect(text).toContain(`  ${synopsis}`);
       const shown = new Set(synopses.flatMap((synopsis) => [...synopsis.matchAll(/--([\w-]+)/g)].map((m) => m[1])));
       expect({ command: command.name, options: [...shown].sort() }).toEqual({ command: command.name, options: Object.keys(command.options).sort() });
-      expect({ command: command.name, positional: synopses.some((s) => s.includes('<username>')) }).toEqual({ command: command.name, positional: command.positionals > 0 });
+      expect({ command: command.name, positional: synopses.some((s) => /<[\w-]+>/.test(s)) }).toEqual({ command: command.name, positional: command.positionals > 0 });
     }
     const listed = [...text.matchAll(/^ {2}([a-z]+(?::[a-z]+)?)\b/gm)].map((m) => m[1]);
     expect([...new Set(listed)]).toEqual(COMMANDS.map((c) => c.name));

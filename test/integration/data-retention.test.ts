@@ -47,8 +47,11 @@ describe('Data retention', () => {
     await mail('given-up-31-days-ago@example.com', { createdAt: ago(32 * DAY), failedAt: ago(31 * DAY) });
     await mail('given-up-29-days-ago@example.com', { createdAt: ago(30 * DAY), failedAt: ago(29 * DAY) });
     await mail('still-queued@example.com', { createdAt: ago(40 * DAY) });
+    await t.repos.oidcPayloads.upsert('AccessToken', 'expired-a-minute-ago', { accountId: user.id }, ago(60_000), ago(HOUR));
+    await t.repos.oidcPayloads.upsert('AccessToken', 'valid-for-a-minute', { accountId: user.id }, from(60_000), ago(HOUR));
+    await t.repos.oidcPayloads.upsert('Session', 'expired-session', { accountId: user.id }, ago(1), ago(DAY));
 
-    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 1, failedMail: 1, spentTokens: 2, activity: 1, adminAudit: 0, knownDevices: 1, deletedIdentities: 2 });
+    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 1, failedMail: 1, spentTokens: 2, activity: 1, adminAudit: 0, knownDevices: 1, deletedIdentities: 2, providerRecords: 2 });
 
     expect(await labels('security_events', 'data', user.id)).toEqual(['young']);
     expect(await column('known_devices', 'device_hash', { user_id: user.id })).toEqual(['seen-last-week']);
@@ -57,8 +60,9 @@ describe('Data retention', () => {
     expect(await t.deps.db('deleted_identities').count({ n: '*' })).toEqual([{ n: 2 }]);
     expect(await column('mail_outbox', 'to')).toEqual(['given-up-29-days-ago@example.com', 'sent-an-hour-ago@example.com', 'still-queued@example.com']);
     expect(await column('users', 'id')).toEqual(usersBefore);
+    expect(await column('oidc_payloads', 'id')).toEqual(['valid-for-a-minute']);
 
-    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 0, failedMail: 0, spentTokens: 0, activity: 0, adminAudit: 0, knownDevices: 0, deletedIdentities: 0 });
+    expect(await t.services.dataRetention.purge()).toEqual({ sentMail: 0, failedMail: 0, spentTokens: 0, activity: 0, adminAudit: 0, knownDevices: 0, deletedIdentities: 0, providerRecords: 0 });
   });
 
   it('leaves nothing of a deleted account once its reserve days have passed: neither the farewell mail nor the reserved digests', async () => {

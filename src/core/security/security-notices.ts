@@ -18,7 +18,7 @@ export type NoticeTables = OneTimeLinkTables & { events: SecurityEventsRepositor
  */
 export const EVENT_GROUPS = [
   { id: 'signIn', types: ['sign_in', 'sign_in_failed', 'sign_out', 'session_revoked'] },
-  { id: 'account', types: ['password_changed', 'password_reset', 'email_change_requested', 'email_changed', 'email_change_undone', 'recovery_email_changed', 'recovery_email_removed', 'identity_connected', 'identity_disconnected'] },
+  { id: 'account', types: ['password_changed', 'password_reset', 'email_change_requested', 'email_changed', 'email_change_undone', 'recovery_email_changed', 'recovery_email_removed', 'identity_connected', 'identity_disconnected', 'app_allowed', 'app_revoked'] },
   { id: 'twoStep', types: ['mfa_enabled', 'mfa_disabled', 'recovery_code_used', 'recovery_codes_regenerated', 'passkey_added', 'passkey_removed', 'mfa_reset'] },
   { id: 'api', types: ['token_created', 'token_regenerated', 'token_used_from_new_ip', 'token_refused_ip', 'token_revoked', 'app_password_created', 'app_password_revoked', 'ssh_key_added', 'ssh_key_removed'] },
   {
@@ -46,6 +46,7 @@ const NOTICES = [
   'ssh_key_added',
   'identity_connected',
   'identity_disconnected',
+  'app_allowed',
   'profile_locked',
   'profile_unlocked',
   'sessions_ended_by_admin',

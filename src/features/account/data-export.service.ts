@@ -10,6 +10,7 @@ import type { Repos } from '../../core/repos';
 import { clientSummary } from '../../infra/user-agent';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../../core/users/user';
+import type { ConnectedAppsService } from '../provider/connected-apps.service';
 
 /** The tables this module reads and writes. */
 type Tables = { authenticators: AuthenticatorsRepository; credentials: CredentialsRepository; events: SecurityEventsRepository; identities: UserIdentitiesRepository };
@@ -21,14 +22,21 @@ const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null
  * from an allow-list, never by dumping rows, so no password hash, token digest, TOTP
  * secret, recovery code or passkey public key can slip in as columns are added.
  */
-export function createDataExportService(deps: { repos: Repos<Tables>; sessions: SessionsService; clock: Clock; productName: string; providers: ReadonlyArray<Pick<OidcProviderConfig, 'id' | 'name'>> }) {
+export function createDataExportService(deps: {
+  repos: Repos<Tables>;
+  sessions: SessionsService;
+  connectedApps: Pick<ConnectedAppsService, 'list'>;
+  clock: Clock;
+  productName: string;
+  providers: ReadonlyArray<Pick<OidcProviderConfig, 'id' | 'name'>>;
+}) {
   const { repos } = deps;
   return {
     /** A file name without the person's details (it lands in download folders and histories). */
     fileName: () => `${deps.productName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-my-data.json`,
 
     async export(user: User, ctx: RequestContext) {
-      const [sessions, tokens, appPasswords, sshKeys, passkeys, totp, codes, events, identities] = await Promise.all([
+      const [sessions, tokens, appPasswords, sshKeys, passkeys, totp, codes, events, identities, apps] = await Promise.all([
         deps.sessions.list(user.id, ctx.sessionId),
         repos.credentials.listTokens(user.id),
         repos.credentials.listAppPasswords(user.id),
@@ -38,6 +46,7 @@ export function createDataExportService(deps: { repos: Repos<Tables>; sessions: 
         repos.authenticators.findRecoveryCodes(user.id),
         repos.events.all(user.id),
         repos.identities.listByUser(user.id),
+        deps.connectedApps.list(user),
       ]);
       return {
         exported_at: deps.clock.now().toISOString(),
@@ -65,6 +74,7 @@ export function createDataExportService(deps: { repos: Repos<Tables>; sessions: 
         personal_access_tokens: tokens.map((t) => ({ name: t.name, scope: t.scope, allowed_ips: t.allowedIps, created_at: iso(t.createdAt), expires_at: iso(t.expiresAt), last_used_at: iso(t.lastUsedAt), last_used_ip: t.lastUsedIp })),
         app_passwords: appPasswords.map((p) => ({ name: p.name, scope: p.scope, created_at: iso(p.createdAt), last_used_at: iso(p.lastUsedAt), last_used_ip: p.lastUsedIp })),
         identities: connectionsOf(identities, deps.providers).map((c) => ({ provider: c.provider, provider_name: c.providerName, issuer: c.issuer, subject: c.subject, email: c.email, name: c.displayName, created_at: iso(c.createdAt), last_used_at: iso(c.lastUsedAt) })),
+        connected_apps: apps.map((a) => ({ client_id: a.clientId, name: a.name, scopes: a.scopes, allowed_at: iso(a.allowedAt), last_used_at: iso(a.lastUsedAt) })),
         ssh_keys: sshKeys.map((k) => ({ title: k.title, type: k.keyType, bits: k.bits, fingerprint: k.fingerprint, public_key: k.publicKey, comment: k.comment, created_at: iso(k.createdAt) })),
         activity: events.map((e) => ({ type: e.type, at: iso(e.createdAt), ip: e.ip, client: e.userAgent ? clientSummary(e.userAgent) : null, details: e.data })),
       };

@@ -6,6 +6,7 @@ import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
 import { URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
+import type { ProviderServices } from '../provider';
 import type { SessionsServices } from '../sessions';
 import { createAccountDataPages } from './account-data.pages';
 import { createAccountDeletionService } from './account-deletion.service';
@@ -23,6 +24,7 @@ type Deps = CoreDeps & {
     Parameters<typeof createLockdownService>[0]['repos'];
   sessions: SessionsServices;
   auth: AuthServices;
+  provider: Pick<ProviderServices, 'connectedApps'>;
 };
 
 /** The account as a whole: its activity log, a copy of its data, "This wasn't me", and deleting it. */
@@ -30,7 +32,7 @@ export function createAccountFeature(deps: Deps) {
   const { config, clock, repos } = deps;
   const accountDeletion = createAccountDeletionService({ repos, sessions: deps.sessionRegistry, mail: deps.mail, clock, reserveDays: config.deletedReserveDays });
   const activity = createActivityService({ repos });
-  const dataExport = createDataExportService({ repos, sessions: deps.sessions.sessions, clock, productName: config.productName, providers: config.oidcProviders });
+  const dataExport = createDataExportService({ repos, sessions: deps.sessions.sessions, connectedApps: deps.provider.connectedApps, clock, productName: config.productName, providers: config.oidcProviders });
   const lockdown = createLockdownService({ repos, oneTimeLinks: deps.oneTimeLinks, passwordReset: deps.auth.passwordReset, notices: deps.notices, sessions: deps.sessionRegistry, clock });
 
   const activityPages = createActivityPages({ activity, clock });

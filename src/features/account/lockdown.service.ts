@@ -2,17 +2,19 @@ import type { Clock } from '../../infra/clock';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
 import type { RequestContext } from '../../http/request-context';
 import type { CredentialsRepository } from '../credentials/credentials.repository';
+import type { OidcPayloadsRepository } from '../provider/oidc-payloads.repository';
 import type { Repos } from '../../core/repos';
 import type { OneTimeLinks } from '../../core/one-time-links/one-time-links';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
 
 /** The tables this module reads and writes. */
-type Tables = NoticeTables & { credentials: CredentialsRepository };
+type Tables = NoticeTables & { credentials: CredentialsRepository; oidcPayloads: OidcPayloadsRepository };
 
 /**
  * "This wasn't me": the link in every security notice locks the account down in one step.
- * Every session ends, every token and app password is revoked, nobody can sign in until a
+ * Every session ends, every token and app password is revoked (and every application's
+ * grant and tokens at this service's OpenID Provider), nobody can sign in until a
  * new password is chosen, and the link to choose it goes to the recovery (or primary)
  * address. The link works once, for 7 days, without signing in; opening it changes nothing.
  */
@@ -33,6 +35,7 @@ export function createLockdownService(deps: { repos: Repos<Tables>; oneTimeLinks
         await tx.users.requirePasswordReset(user.id, now);
         const tokens = await tx.credentials.deleteAllTokens(user.id);
         const appPasswords = await tx.credentials.deleteAllAppPasswords(user.id);
+        await tx.oidcPayloads.revokeAccount(user.id);
         await deps.notices.record(tx, user, 'lockdown', ctx, { tokens: String(tokens), appPasswords: String(appPasswords) });
         return deps.passwordReset.mailResetLink(tx, user, ctx);
       });

@@ -10,7 +10,9 @@ const AVATAR_CSP = "default-src 'none'; object-src 'none'; base-uri 'none'; fram
 
 /**
  * GET /avatars/:hash/:size.webp: an avatar image. The URL names the content, so it can
- * be cached for a year and never goes stale; no session is needed to serve it.
+ * be cached for a year and never goes stale; no session is needed to serve it. Other
+ * origins may show it (the `picture` claim hands it to applications signing people in
+ * here), which helmet's same-origin resource policy would refuse them.
  */
 export function avatarFileRoutes(avatars: AvatarService): Router {
   const router = Router();
@@ -20,7 +22,7 @@ export function avatarFileRoutes(avatars: AvatarService): Router {
     const avatar = size && (await avatars.find(hash, size));
     if (!avatar) return next();
     const etag = `"${hash.slice(0, 32)}-${req.params.size}"`;
-    res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag, 'Content-Type': avatar.mime, 'Content-Security-Policy': AVATAR_CSP });
+    res.set({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: etag, 'Content-Type': avatar.mime, 'Content-Security-Policy': AVATAR_CSP, 'Cross-Origin-Resource-Policy': 'cross-origin' });
     if (req.get('if-none-match') === etag) return res.status(304).end();
     res.send(avatar.bytes);
   });

@@ -7,9 +7,10 @@ import type { OneTimeTokensRepository } from '../../core/one-time-links/one-time
 import type { OutboxRepository } from '../../infra/mailer/outbox.repository';
 import type { Repos } from '../../core/repos';
 import type { AdminAuditRepository } from '../admin/admin-audit.repository';
+import type { OidcPayloadsRepository } from '../provider/oidc-payloads.repository';
 
 /** The tables this module reads and writes. */
-type Tables = { adminAudit: AdminAuditRepository; deletedIdentities: DeletedIdentitiesRepository; events: SecurityEventsRepository; knownDevices: KnownDevicesRepository; locks: AdvisoryLocksRepository; oneTimeTokens: OneTimeTokensRepository; outbox: OutboxRepository };
+type Tables = { adminAudit: AdminAuditRepository; deletedIdentities: DeletedIdentitiesRepository; events: SecurityEventsRepository; knownDevices: KnownDevicesRepository; locks: AdvisoryLocksRepository; oneTimeTokens: OneTimeTokensRepository; outbox: OutboxRepository; oidcPayloads: OidcPayloadsRepository };
 
 const DAY = 86_400_000;
 
@@ -34,7 +35,7 @@ const BATCHES_PER_RUN = 50;
 /** Only one process at a time runs retention. */
 export const RETENTION_LOCK = 'data-retention';
 
-export type RetentionReport = Record<'sentMail' | 'failedMail' | 'spentTokens' | 'activity' | 'adminAudit' | 'knownDevices' | 'deletedIdentities', number>;
+export type RetentionReport = Record<'sentMail' | 'failedMail' | 'spentTokens' | 'activity' | 'adminAudit' | 'knownDevices' | 'deletedIdentities' | 'providerRecords', number>;
 
 /** Deletes batches until one comes back short (or the run's share is used up); returns how many went. */
 async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<number> {
@@ -51,7 +52,7 @@ async function drain(deleteBatch: (limit: number) => Promise<number>): Promise<n
  * What is kept, and for how long: the activity log for ACTIVITY_RETENTION_DAYS, the
  * administrators' audit log for AUDIT_RETENTION_DAYS (the only deletes its table allows), mail that
  * was given up for FAILED_MAIL_RETENTION_DAYS, deleted accounts' reserved names until
- * their DELETED_RESERVE_DAYS end, and the periods in RETENTION. Each web process runs it
+ * their DELETED_RESERVE_DAYS end, the OpenID Provider's records until they expire, and the periods in RETENTION. Each web process runs it
  * now and then; an advisory lock lets one at a time do the work.
  */
 export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; activityDays: number; failedMailDays: number; auditDays: number }) {
@@ -70,6 +71,8 @@ export function createDataRetention(deps: { repos: Repos<Tables>; clock: Clock; 
           adminAudit: await drain((limit) => tx.adminAudit.deleteOlderThan(before(deps.auditDays * DAY), limit)),
           knownDevices: await drain((limit) => tx.knownDevices.deleteNotSeenSince(before(RETENTION.knownDeviceMs), limit)),
           deletedIdentities: await drain((limit) => tx.deletedIdentities.deleteEnded(now, limit)),
+          // The OpenID Provider's expired codes, tokens, sessions and grants (never returned once expired).
+          providerRecords: await drain((limit) => tx.oidcPayloads.deleteExpired(now, limit)),
         };
       });
     },

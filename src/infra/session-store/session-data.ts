@@ -68,6 +68,8 @@ declare module 'express-session' {
     /** Between the password and the second factor of a sign-in (five minutes at most). */
     pendingSignIn?: { userId: string; at: number; next: string; provider?: string };
     oidcFlow?: OidcFlow;
+    /** An application's sign-in (OpenID Provider interaction) sent to sign in or confirm identity: done once lastAuthAt passes `before`. */
+    providerLogin?: { uid: string; before: number };
     oidcSignUp?: OidcSignUp;
     /** The one outstanding WebAuthn challenge of this session, for one purpose, single use. */
     webauthn?: { challenge: string; purpose: 'register' | 'sign-in' | 'second-factor' | 'reauth'; expiresAt: number };

@@ -18,6 +18,7 @@ const STEP = 30_000;
 export const ctx = { ip: '127.0.0.1', userAgent: 'test', locale: 'en' as const };
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 export const UNKNOWN_HANDLE = 'f'.repeat(64);
+export const UNKNOWN_CLIENT_ID = '0'.repeat(32);
 
 /** Every operation of the API, as documented; authentication.test.ts checks this list against /api/v1/openapi.json. */
 export const ENDPOINTS: Array<{ method: Method; path: string }> = [
@@ -39,11 +40,13 @@ export const ENDPOINTS: Array<{ method: Method; path: string }> = [
   { method: 'delete', path: '/users/me/ssh-keys/{id}' },
   { method: 'get', path: '/users/me/identities' },
   { method: 'delete', path: '/users/me/identities/{id}' },
+  { method: 'get', path: '/users/me/apps' },
+  { method: 'delete', path: '/users/me/apps/{client_id}' },
 ];
 export const READS = ENDPOINTS.filter((e) => e.method === 'get');
 export const WRITES = ENDPOINTS.filter((e) => e.method !== 'get');
 export const label = (e: { method: Method; path: string }) => `${e.method.toUpperCase()} ${e.path}`;
-export const concrete = (path: string) => path.replace('{id}', path.includes('sessions') ? UNKNOWN_HANDLE : UNKNOWN_ID);
+export const concrete = (path: string) => path.replace('{id}', path.includes('sessions') ? UNKNOWN_HANDLE : UNKNOWN_ID).replace('{client_id}', UNKNOWN_CLIENT_ID);
 
 export const iso = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 

@@ -24,10 +24,10 @@ describe('The frame around every profile tab', () => {
     expect(groupsIn(page.text)).toEqual({
       Profile: ['Account', 'Password', 'Preferences'],
       Security: ['Two-step verification', 'Sessions', 'Activity'],
-      Access: ['Access tokens', 'App passwords', 'SSH keys'],
+      Access: ['Connected apps', 'Access tokens', 'App passwords', 'SSH keys'],
       'Your data': ['Export data', 'Delete account'],
     });
-    for (const url of ['/profile/account', '/profile/password', '/profile/preferences', '/profile/security', '/profile/sessions', '/profile/activity', '/profile/tokens', '/profile/app-passwords', '/profile/keys', '/profile/data', '/profile/delete']) {
+    for (const url of ['/profile/account', '/profile/password', '/profile/preferences', '/profile/security', '/profile/sessions', '/profile/activity', '/profile/apps', '/profile/tokens', '/profile/app-passwords', '/profile/keys', '/profile/data', '/profile/delete']) {
       expect(page.text).toContain(`href="${url}"`);
     }
     expect(page.text).toMatch(/<a class="tabs__tab tabs__tab--current" href="\/profile\/sessions" aria-current="page"><svg class="icon" aria-hidden="true" focusable="false"><use href="#i-devices"\/><\/svg><span>Sessions<\/span><\/a>/);
@@ -40,7 +40,7 @@ describe('The frame around every profile tab', () => {
     const page = await visitor.get('/profile/keys');
     const menu = /<details class="section-menu"[\s\S]*?<\/details>/.exec(page.text)?.[0] ?? '';
     expect(menu).toMatch(/<summary class="section-menu__toggle">[\s\S]*SSH keys[\s\S]*<\/summary>/);
-    expect(menu.match(/<a class="tabs__tab/g)).toHaveLength(11);
+    expect(menu.match(/<a class="tabs__tab/g)).toHaveLength(12);
     expect(menu).toMatch(/href="\/profile\/keys" aria-current="page"/);
   });
 

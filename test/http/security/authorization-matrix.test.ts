@@ -67,6 +67,12 @@ const DECISIONS: Record<string, Decision> = {
   'GET /profile/connections': 'page',
   'POST /profile/connections/set-password': 'page',
   'POST /profile/connections/:id/remove': 'page',
+  'GET /profile/apps': 'page',
+  // An application's sign-in step: bound to the browser by the library's cookie (a stranger's is 400).
+  'GET /interaction/:uid': 'open',
+  'POST /interaction/:uid/confirm': 'page',
+  'POST /interaction/:uid/abort': 'open',
+  'POST /profile/apps/:client/revoke': 'page',
   'GET /login/2fa': 'secondStep',
   'POST /login/2fa': 'secondStep',
   'POST /login/2fa/passkey/options': 'secondStep',
@@ -146,6 +152,8 @@ const DECISIONS: Record<string, Decision> = {
   'DELETE /api/v1/users/me/ssh-keys/:id': 'api',
   'GET /api/v1/users/me/identities': 'api',
   'DELETE /api/v1/users/me/identities/:id': 'api',
+  'GET /api/v1/users/me/apps': 'api',
+  'DELETE /api/v1/users/me/apps/:client_id': 'api',
 };
 
 /** The console's routes are decided by where they live; DECISIONS may still give one a body or an owner's thing. */
