@@ -62,7 +62,7 @@ export function createFeatures(deps: Deps) {
   const profile = createProfileFeature(base);
   const credentials = createCredentialsFeature(base);
   const provider = createProviderFeature({ ...base, sessions: sessions.services, logger: deps.logger, redis: deps.redis });
-  const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services });
+  const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services, applications: provider.services.applications, newSecrets: credentials.services.newSecrets });
   const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services, provider: provider.services });
   const retention = createRetentionFeature(base);
   const beforeApi: Feature[] = [health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, provider, account, admin, retention];

@@ -57,8 +57,8 @@ export const OPERATIONS = table({
   addSshKey: true,
   deleteSshKey: true,
 
-  // The admin console: reading is open to every administrator; each action on an account
-  // or a policy asks for a fresh sign-in, as the profile's sensitive changes do.
+  // The admin console: reading is open to every administrator; each action on an account,
+  // a policy or an application asks for a fresh sign-in, as the profile's sensitive changes do.
   adminListUsers: false,
   adminViewUser: false,
   adminCreateUser: true,
@@ -76,4 +76,7 @@ export const OPERATIONS = table({
   adminViewPolicies: false,
   adminChangePolicies: true,
   adminViewAudit: false,
+  adminListApplications: false,
+  adminRegisterApplication: true,
+  adminRemoveApplication: true,
 });

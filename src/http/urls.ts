@@ -110,6 +110,8 @@ export const URLS = {
   adminUserDeleteKey: '/admin/users/:username/keys/:id/delete',
   adminAuditCsv: '/admin/audit.csv',
   adminAuditJson: '/admin/audit.json',
+  adminApplications: '/admin/applications',
+  adminApplicationRemove: '/admin/applications/:client/remove',
 
   api: '/api/v1',
   openApiDocument: '/api/v1/openapi.json',

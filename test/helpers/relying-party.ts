@@ -37,6 +37,43 @@ export async function listen(t: TestApp): Promise<{ origin: string; close(): Pro
   };
 }
 
+export interface DescribedApplication {
+  /** The app on its loopback port, for the application's back-channel requests. */
+  server: Awaited<ReturnType<typeof listen>>;
+  app: RegisteredApp;
+  /** The application's openid-client configuration, from discovery. */
+  config: oidc.Configuration;
+}
+
+/**
+ * One registered application of a test file and its relying party, set up in a beforeAll
+ * (after describeApp's) and closed in an afterAll; read it inside tests and hooks only.
+ */
+export function describeApplication(t: TestApp, options: Parameters<typeof registerApp>[1] = {}): DescribedApplication {
+  let described: DescribedApplication | undefined;
+  beforeAll(async () => {
+    const server = await listen(t);
+    const app = await registerApp(t, options);
+    described = { server, app, config: await relyingParty(app, server.origin) };
+  });
+  afterAll(() => described?.server.close());
+  const current = () => {
+    if (!described) throw new Error('describeApplication(): use it inside tests and hooks');
+    return described;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+  };
+}
+
 /**
  * An application's side, written with openid-client (another library than the provider's,
  * as a real application would use): discovery at the issuer, ID token signatures checked

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'ssh_key_deleted',
   'user_deleted',
   'policy_changed',
+  'application_registered',
+  'application_removed',
 ] as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -5,10 +5,11 @@ import type { ProfileTab } from '../../http/feature';
 import { isElevated } from '../../http/middleware/require-recent-auth';
 import { URLS } from '../../http/urls';
 
-export type AdminSection = 'people' | 'settings' | 'audit';
+export type AdminSection = 'people' | 'applications' | 'settings' | 'audit';
 
 const SECTIONS: ProfileTab[] = [
   { id: 'people', path: URLS.adminUsers, labelKey: 'admin.nav.people', group: 'profile', icon: 'person', order: 10 },
+  { id: 'applications', path: URLS.adminApplications, labelKey: 'admin.nav.applications', group: 'profile', icon: 'app', order: 15 },
   { id: 'settings', path: URLS.adminSettings, labelKey: 'admin.nav.settings', group: 'profile', icon: 'sliders', order: 20 },
   { id: 'audit', path: URLS.adminAudit, labelKey: 'admin.nav.audit', group: 'profile', icon: 'pulse', order: 30 },
 ];

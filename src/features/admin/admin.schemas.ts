@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { stepUpFields } from '../../http/api/api-schemas';
 import { choice, email, text } from '../../http/validate';
 import { signUpSchema } from '../auth/auth.schemas';
+import { newApplicationSchema } from '../provider/provider.schemas';
 
 export const createUserSchema = z.object({
   first_name: signUpSchema.shape.first_name,
@@ -35,3 +36,27 @@ export const deleteUserFormSchema = z.object({ confirm_username: text({ required
 export const createUserRequest = createUserSchema.extend(stepUpFields);
 export const roleRequest = z.object({ role, ...stepUpFields });
 export const deleteUserRequest = z.object(stepUpFields);
+
+/** A textarea: one entry a line, each trimmed, blank lines left out. */
+const lines = z
+  .string({ error: 'validation.notText' })
+  .optional()
+  .transform((text) => (text ?? '').split(/\r\n|\r|\n/).map((line) => line.trim()).filter(Boolean));
+
+/**
+ * The console's "Register an application" form: the fields as a browser sends them, then
+ * apps:create's own schema, so the rules and messages are the command line's.
+ */
+export const applicationFormSchema = z
+  .object({
+    name: z.string({ error: 'validation.notText' }).optional(),
+    redirect_uris: lines,
+    post_logout_redirect_uris: lines,
+    public: z
+      .literal('on', { error: 'validation.invalid' })
+      .optional()
+      .transform((v) => v !== undefined),
+  })
+  .pipe(newApplicationSchema);
+
+export const APPLICATION_FIELDS = ['name', 'redirect_uris', 'post_logout_redirect_uris', 'public'] as const;

@@ -5,10 +5,14 @@ import type { Feature } from '../../http/feature';
 import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { pathTo, URLS } from '../../http/urls';
 import type { AuthServices } from '../auth';
+import type { NewSecrets } from '../credentials/new-secret';
+import type { ApplicationsService } from '../provider/applications.service';
 import type { SessionsServices } from '../sessions';
 import { requireAdmin } from './admin-access';
 import { adminAccountsApi } from './admin-accounts.api';
 import { createAdminAccountsPages } from './admin-accounts.pages';
+import { createAdminApplicationsPages } from './admin-applications.pages';
+import { createAdminApplicationsService } from './admin-applications.service';
 import { createAdminAuditSection } from './admin-audit.routes';
 import { createAdminDeletionService } from './admin-deletion.service';
 import { createAdminInvitationsService } from './admin-invitations.service';
@@ -24,6 +28,7 @@ import { createAdminPoliciesService } from './admin-policies.service';
 import { createAdminRolesService } from './admin-roles.service';
 import { createAdminSettingsPages, POLICY_FIELDS } from './admin-settings.pages';
 import { createAdminUsersService } from './admin-users.service';
+import { APPLICATION_FIELDS } from './admin.schemas';
 
 type Deps = CoreDeps & {
   repos: Parameters<typeof createAdminUsersService>[0]['repos'] &
@@ -34,9 +39,14 @@ type Deps = CoreDeps & {
     Parameters<typeof createAdminInvitationsService>[0]['repos'] &
     Parameters<typeof createAdminDeletionService>[0]['repos'] &
     Parameters<typeof createAdminAuditSection>[0]['repos'] &
-    Parameters<typeof createAdminPoliciesService>[0]['repos'];
+    Parameters<typeof createAdminPoliciesService>[0]['repos'] &
+    Parameters<typeof createAdminApplicationsService>[0]['repos'];
   auth: AuthServices;
   sessions: SessionsServices;
+  /** The provider's registration, the one apps:create uses. */
+  applications: ApplicationsService;
+  /** Where a new secret waits, encrypted in the session, for the one page that shows it. */
+  newSecrets: NewSecrets;
 };
 
 /** The admin console under /admin (404 for everyone but administrators), its API and the operator commands' services. */
@@ -63,6 +73,8 @@ export function createAdminFeature(deps: Deps) {
   const settings = createAdminSettingsPages({ adminPolicies, configured: config.policies, clock });
   const people = createAdminPeoplePages({ people: adminPeople, clock });
   const personPages = createAdminPersonPages({ person, actions: adminPersonActions, clock, places: deps.places, reserveDays: config.deletedReserveDays });
+  const adminApplications = createAdminApplicationsService({ repos, applications: deps.applications, clock });
+  const applicationPages = createAdminApplicationsPages({ adminApplications, secrets: deps.newSecrets, clock, baseUrl: config.baseUrl });
 
   const routes = Router();
   /** Every person URL: administrators only, then the operation's step-up, which comes back to the person's page. */
@@ -94,6 +106,10 @@ export function createAdminFeature(deps: Deps) {
   const settingsGuard = { clock, returnTo: URLS.adminSettings };
   routes.get(URLS.adminSettings, requireAdmin, guardOperation(OP.adminViewPolicies, settingsGuard), settings.show);
   routes.post(URLS.adminSettings, requireAdmin, guardOperation(OP.adminChangePolicies, { ...settingsGuard, keep: POLICY_FIELDS }), settings.save);
+  const applicationsGuard = { clock, returnTo: URLS.adminApplications };
+  routes.get(URLS.adminApplications, requireAdmin, guardOperation(OP.adminListApplications, applicationsGuard), applicationPages.show);
+  routes.post(URLS.adminApplications, requireAdmin, guardOperation(OP.adminRegisterApplication, { ...applicationsGuard, keep: APPLICATION_FIELDS }), applicationPages.register);
+  routes.post(URLS.adminApplicationRemove, requireAdmin, guardOperation(OP.adminRemoveApplication, applicationsGuard), applicationPages.remove);
   const audit = createAdminAuditSection({ repos, clock });
   routes.use(audit.routes);
   const api = [
@@ -103,5 +119,5 @@ export function createAdminFeature(deps: Deps) {
     ...adminPersonApi({ person, actions: adminPersonActions }),
     ...adminAccountsApi({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion }),
   ];
-  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion, adminAudit: audit.audit, adminPolicies }, routes, api } satisfies Feature;
+  return { services: { adminUsers, adminPeople, adminPersonActions, adminRoles, adminInvitations, adminDeletion, adminAudit: audit.audit, adminPolicies, adminApplications }, routes, api } satisfies Feature;
 }

@@ -47,7 +47,8 @@ export function createCredentialsFeature(deps: Deps) {
   routes.get(URLS.authorizedKeys, keys.authorizedKeys);
 
   return {
-    services: { apiTokens, appPasswords, sshKeys },
+    // The console shows a new application's secret once the same way.
+    services: { apiTokens, appPasswords, sshKeys, newSecrets: secrets },
     routes,
     api: credentialsApi({ apiTokens, sshKeys, clock }),
     tabs: [

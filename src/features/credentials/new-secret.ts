@@ -2,10 +2,11 @@ import type { Request } from 'express';
 import type { DataCipher } from '../../infra/crypto/data-cipher';
 
 export interface NewSecret {
-  kind: 'token' | 'app_password';
+  kind: 'token' | 'app_password' | 'application';
   id: string;
   name: string;
-  secret: string;
+  /** Null for a public application, registered without one: its client_id is still shown with the rest once. */
+  secret: string | null;
 }
 
 /**

@@ -9,11 +9,13 @@ type Tables = { oidcClients: OidcClientsRepository };
 
 /**
  * Applications that sign their users in with this service, registered by an operator
- * (apps:create). The secret is shown once, at registration; it is kept encrypted with DATA_KEY.
+ * (apps:create) or an administrator (the console). The secret is shown once, at
+ * registration; it is kept encrypted with DATA_KEY. `tx`: the caller's transaction, when
+ * the change commits together with its own (the console's audit row).
  */
 export function createApplicationsService(deps: { repos: Repos<Tables>; secrets: DataCipher; clock: Clock }) {
   return {
-    async register(input: NewApplicationInput): Promise<{ client: OidcClientRecord; clientSecret: string | null }> {
+    async register(input: NewApplicationInput, tx: Tables = deps.repos): Promise<{ client: OidcClientRecord; clientSecret: string | null }> {
       // Hex: an id starting with '-' would be taken for an option by apps:remove and other command lines.
       const clientId = crypto.randomBytes(16).toString('hex');
       const clientSecret = input.public ? null : crypto.randomBytes(32).toString('base64url');
@@ -26,14 +28,14 @@ export function createApplicationsService(deps: { repos: Repos<Tables>; secrets:
         public: input.public,
         createdAt: deps.clock.now(),
       };
-      await deps.repos.oidcClients.insert(client);
+      await tx.oidcClients.insert(client);
       return { client, clientSecret };
     },
 
     list: () => deps.repos.oidcClients.list(),
 
     /** Removes an application; its grants and tokens go with it. */
-    remove: (clientId: string) => deps.repos.oidcClients.remove(clientId),
+    remove: (clientId: string, tx: Tables = deps.repos) => tx.oidcClients.remove(clientId),
   };
 }
 

@@ -55,16 +55,17 @@ export function createInteractionPages(deps: { host: ProviderHost; connectedApps
    * redirects are held to the page's CSP form-action, which names only this site, so the
    * way on is a page of its own that moves on by itself (and has a link, for whoever waits).
    */
-  const continueTo = async (res: Response, url: string, key: string) => {
-    await renderPage(res, 'provider/continue', { title: res.locals.t('provider.continue.title'), url, key, refreshTo: url });
+  const continueTo = async (res: Response, url: string, key: string, app: string) => {
+    await renderPage(res, 'provider/continue', { title: res.locals.t('provider.continue.title', { app }), url, key, app, refreshTo: url });
   };
 
   /** A consent answer keeps the sign-in submitted before it in the same request (prompt=login is satisfied once). */
-  const finish = async (req: Request, res: Response, result: Record<string, unknown>, key = 'provider.continue.lead') => {
+  const finish = async (req: Request, res: Response, details: Details, result: Record<string, unknown>, key = 'provider.continue.lead') => {
     const provider = await deps.host.provider();
     asIssuer(req, deps.baseUrl);
+    const client = await provider.Client.find(String(details.params.client_id));
     const url = await provider.interactionResult(req, res, result, { mergeWithLastSubmission: !('login' in result) });
-    await continueTo(res, url, key);
+    await continueTo(res, url, key, client?.clientName ?? String(details.params.client_id));
   };
 
   /** Whether the person must prove who they are again for this request (prompt=login, or a sign-in older than max_age). */
@@ -93,7 +94,7 @@ export function createInteractionPages(deps: { host: ProviderHost; connectedApps
         if (mark?.uid === uid && mark.before > 0 && (req.session.lastAuthAt ?? 0) <= mark.before) {
           // Back from the re-authentication page without confirming (its Cancel): the application hears so.
           req.session.providerLogin = undefined;
-          return finish(req, res, { error: 'access_denied', error_description: 'The person did not confirm their identity.' }, 'provider.continue.denied');
+          return finish(req, res, details, { error: 'access_denied', error_description: 'The person did not confirm their identity.' }, 'provider.continue.denied');
         }
         if (needsFreshSignIn(req, details)) {
           req.session.providerLogin = { uid, before: req.session.lastAuthAt ?? 0 };
@@ -101,7 +102,7 @@ export function createInteractionPages(deps: { host: ProviderHost; connectedApps
         }
         req.session.providerLogin = undefined;
         const lastAuthAt = req.session.lastAuthAt ?? deps.clock.now().getTime();
-        return finish(req, res, { login: { accountId: user.id, ts: Math.floor(lastAuthAt / 1000), amr: amrOf(req.session.authMethod), remember: true } });
+        return finish(req, res, details, { login: { accountId: user.id, ts: Math.floor(lastAuthAt / 1000), amr: amrOf(req.session.authMethod), remember: true } });
       }
       if (!user || details.session?.accountId !== user.id) throw new InteractionExpiredError();
       const client = await provider.Client.find(String(details.params.client_id));
@@ -131,13 +132,13 @@ export function createInteractionPages(deps: { host: ProviderHost; connectedApps
       for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
       const grantId = await grant.save();
       await deps.connectedApps.recordAllowed(user, clientId, contextOf(req, res));
-      await finish(req, res, { consent: { grantId } });
+      await finish(req, res, details, { consent: { grantId } });
     }),
 
     /** POST /interaction/:uid/abort: Deny; the application hears access_denied. */
     deny: page(async (req, res) => {
-      await detailsOf(req, res);
-      await finish(req, res, { error: 'access_denied', error_description: 'The person declined the request.' }, 'provider.continue.denied');
+      const { details } = await detailsOf(req, res);
+      await finish(req, res, details, { error: 'access_denied', error_description: 'The person declined the request.' }, 'provider.continue.denied');
     }),
   };
 }

@@ -109,6 +109,12 @@ export function createOidcPayloadsRepository(db: Knex | Knex.Transaction) {
       });
     },
 
+    /** How many people allowed each application (their grants in force), by client id; an application nobody allowed is not in it. */
+    async countPeopleByClient(now: Date): Promise<Map<string, number>> {
+      const rows: Row[] = await live(table().where({ model: 'Grant' }), now).whereNotNull('client_id').groupBy('client_id').select('client_id').countDistinct('account_id as people');
+      return new Map(rows.map((row) => [row.client_id as string, Number(row.people)]));
+    },
+
     /** Deletes up to `limit` expired records (data retention); returns how many went. */
     async deleteExpired(now: Date, limit: number): Promise<number> {
       const expired = table().select(db.raw('ctid')).where('expires_at', '<=', now).limit(limit);

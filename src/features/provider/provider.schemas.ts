@@ -4,6 +4,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 // The name starts lines of apps:create and apps:list: a line break in it could forge a `client_id=` line.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const UNREADABLE = /\uFFFD|\p{Cs}/u;
 
 /** A native app's own scheme (com.example.app:/callback), not a web address. */
 export function usesPrivateScheme(uri: string): boolean {
@@ -25,8 +26,10 @@ export function isAllowedRedirectUri(value: string, publicClient: boolean): bool
   } catch {
     return false;
   }
-  // A bare `#` leaves url.hash empty: it is still a fragment.
-  if (value.includes('#') || url.username || url.password || value.length > 2000) return false;
+  // A bare `#` leaves url.hash empty: it is still a fragment. A control character or one
+  // that was not UTF-8 (U+FFFD, a lone surrogate from a JSON body) is no address anyone
+  // meant, and the database refuses some (a NUL) outright.
+  if (CONTROL.test(value) || UNREADABLE.test(value) || value.includes('#') || url.username || url.password || value.length > 2000) return false;
   if (url.protocol === 'https:') return url.hostname !== '';
   if (url.protocol === 'http:') return LOOPBACK.has(url.hostname);
   // A private-use scheme is a native app's (com.example.app:/callback): only for public clients.

@@ -4,34 +4,25 @@ import request from 'supertest';
 import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
-import { authorizationRequest, exchange, listen, registerApp, relyingParty, walk, type RegisteredApp } from '../../helpers/relying-party';
+import { authorizationRequest, exchange, describeApplication, registerApp, walk } from '../../helpers/relying-party';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('what an attacker tries against the OpenID Provider', () => {
   const t = describeApp();
-  let server: Awaited<ReturnType<typeof listen>>;
-  let app: RegisteredApp;
-  let config: oidc.Configuration;
-
-  beforeAll(async () => {
-    server = await listen(t);
-    app = await registerApp(t, { name: 'Notes' });
-    config = await relyingParty(app, server.origin);
-  });
-  afterAll(() => server.close());
+  const rp = describeApplication(t, { name: 'Notes' });
 
   /** A signed-in person who has allowed the application, and a fresh authorization's code for it. */
   async function codeFor(params: Record<string, string> = {}) {
     const user = await createUser(t);
     const visitor = await signedIn(t, user);
-    const authorization = await authorizationRequest(config, app, params);
+    const authorization = await authorizationRequest(rp.config, rp.app, params);
     const result = await walk(visitor, authorization.path, { consent: 'allow' });
     return { user, visitor, authorization, callback: result.left as URL };
   }
 
-  const tokenRequest = (fields: Record<string, string>, secret = app.clientSecret as string) =>
-    request(t.app).post('/oidc/token').auth(app.clientId, secret).type('form').send(fields);
+  const tokenRequest = (fields: Record<string, string>, secret = rp.app.clientSecret as string) =>
+    request(t.app).post('/oidc/token').auth(rp.app.clientId, secret).type('form').send(fields);
 
   it.each([
     ['another site', 'https://evil.example/callback'],
@@ -42,7 +33,7 @@ describe('what an attacker tries against the OpenID Provider', () => {
     ['a look-alike host', 'https://app.example.evil.example/callback'],
   ])('never redirects to a redirect URI the application did not register exactly (%s)', async (_case, redirectUri) => {
     const visitor = await signedIn(t, await createUser(t));
-    const authorization = await authorizationRequest(config, app, { redirect_uri: redirectUri });
+    const authorization = await authorizationRequest(rp.config, rp.app, { redirect_uri: redirectUri });
     const res = await visitor.get(authorization.path);
     expect(res.status).toBe(400);
     expect(res.headers.location).toBeUndefined();
@@ -59,27 +50,27 @@ describe('what an attacker tries against the OpenID Provider', () => {
 
   it('redeems a code once; a second attempt fails and takes the tokens of the first with it', async () => {
     const { authorization, callback } = await codeFor();
-    const tokens = await exchange(config, authorization, callback);
-    await expect(exchange(config, authorization, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
-    const userinfo = await fetch(`${server.origin}/oidc/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+    const tokens = await exchange(rp.config, authorization, callback);
+    await expect(exchange(rp.config, authorization, callback)).rejects.toMatchObject({ error: 'invalid_grant' });
+    const userinfo = await fetch(`${rp.server.origin}/oidc/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
     expect(userinfo.status).toBe(401);
   });
 
   it('refuses a code with a wrong PKCE verifier or none', async () => {
     const { callback } = await codeFor();
     const code = callback.searchParams.get('code') as string;
-    const wrong = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: app.redirectUri, code_verifier: oidc.randomPKCECodeVerifier() });
+    const wrong = await tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: rp.app.redirectUri, code_verifier: oidc.randomPKCECodeVerifier() });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error).toBe('invalid_grant');
     const second = await codeFor();
-    const missing = await tokenRequest({ grant_type: 'authorization_code', code: second.callback.searchParams.get('code') as string, redirect_uri: app.redirectUri });
+    const missing = await tokenRequest({ grant_type: 'authorization_code', code: second.callback.searchParams.get('code') as string, redirect_uri: rp.app.redirectUri });
     expect(missing.status).toBe(400);
     expect(['invalid_grant', 'invalid_request']).toContain(missing.body.error);
   });
 
   it('refuses an authorization request without PKCE, with the plain method, or for implicit tokens', async () => {
     const visitor = await signedIn(t, await createUser(t));
-    const base = { client_id: app.clientId, redirect_uri: app.redirectUri, scope: 'openid', state: 's' };
+    const base = { client_id: rp.app.clientId, redirect_uri: rp.app.redirectUri, scope: 'openid', state: 's' };
     const withoutPkce = await visitor.get(`/oidc/auth?${new URLSearchParams({ ...base, response_type: 'code' })}`);
     expect(new URL(withoutPkce.headers.location as string).searchParams.get('error')).toBe('invalid_request');
     const plain = await visitor.get(`/oidc/auth?${new URLSearchParams({ ...base, response_type: 'code', code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })}`);
@@ -91,7 +82,7 @@ describe('what an attacker tries against the OpenID Provider', () => {
   it("refuses another application's code, and a wrong client secret", async () => {
     const other = await registerApp(t, { name: 'Other', redirectUris: ['https://app.example/callback'] });
     const { authorization, callback } = await codeFor();
-    const stolen = await tokenRequest({ grant_type: 'authorization_code', code: callback.searchParams.get('code') as string, redirect_uri: app.redirectUri, code_verifier: authorization.codeVerifier }, other.clientSecret as string).auth(other.clientId, other.clientSecret as string);
+    const stolen = await tokenRequest({ grant_type: 'authorization_code', code: callback.searchParams.get('code') as string, redirect_uri: rp.app.redirectUri, code_verifier: authorization.codeVerifier }, other.clientSecret as string).auth(other.clientId, other.clientSecret as string);
     expect(stolen.status).toBe(400);
     expect(stolen.body.error).toBe('invalid_grant');
     const badSecret = await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'x' }, 'not-the-secret');
@@ -102,14 +93,14 @@ describe('what an attacker tries against the OpenID Provider', () => {
   it('refuses an unsigned (alg: none) or forged ID token presented as a hint', async () => {
     const { user, visitor } = await codeFor();
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: 'http://localhost:3000', aud: app.clientId, sub: user.id, iat: now, exp: now + 600 };
+    const claims = { iss: 'http://localhost:3000', aud: rp.app.clientId, sub: user.id, iat: now, exp: now + 600 };
     const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
     const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const header = b64({ alg: 'RS256', kid: 'forged' });
     const body = b64(claims);
     const forged = `${header}.${body}.${crypto.sign('sha256', Buffer.from(`${header}.${body}`), privateKey).toString('base64url')}`;
     for (const hint of [unsigned, forged]) {
-      const authorization = await authorizationRequest(config, app, { prompt: 'none', id_token_hint: hint });
+      const authorization = await authorizationRequest(rp.config, rp.app, { prompt: 'none', id_token_hint: hint });
       const res = await visitor.get(authorization.path);
       expect(res.status).toBe(303);
       expect(new URL(res.headers.location as string).searchParams.get('error')).toBe('invalid_request');
@@ -142,7 +133,7 @@ describe('what an attacker tries against the OpenID Provider', () => {
 
     it("refuses a step opened in another browser (the library's interaction cookie binds it)", async () => {
       const owner = await signedIn(t, await createUser(t));
-      const authorization = await authorizationRequest(config, app);
+      const authorization = await authorizationRequest(rp.config, rp.app);
       const started = await owner.get(authorization.path);
       const step = new URL(started.headers.location as string, 'http://localhost:3000').pathname;
       const thief = await signedIn(t, await createUser(t));
@@ -151,7 +142,7 @@ describe('what an attacker tries against the OpenID Provider', () => {
 
     it('refuses Allow without the CSRF token, and Allow for a step that is not a consent', async () => {
       const { visitor } = await codeFor();
-      const authorization = await authorizationRequest(config, app, { prompt: 'consent' });
+      const authorization = await authorizationRequest(rp.config, rp.app, { prompt: 'consent' });
       const started = await visitor.get(authorization.path);
       const step = new URL(started.headers.location as string, 'http://localhost:3000').pathname;
       expect((await visitor.post(`${step}/confirm`, {})).status).toBe(403);

@@ -4,33 +4,24 @@ import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import * as images from '../../helpers/images';
-import { authorizationRequest, exchange, listen, registerApp, relyingParty, walk, type RegisteredApp } from '../../helpers/relying-party';
+import { authorizationRequest, exchange, describeApplication, walk } from '../../helpers/relying-party';
 
 describe("an application's tokens: userinfo, refresh with rotation, revocation, and a locked account", () => {
   const t = describeApp();
-  let server: Awaited<ReturnType<typeof listen>>;
-  let app: RegisteredApp;
-  let config: oidc.Configuration;
-
-  beforeAll(async () => {
-    server = await listen(t);
-    app = await registerApp(t, { name: 'Team Chat' });
-    config = await relyingParty(app, server.origin);
-  });
-  afterAll(() => server.close());
+  const rp = describeApplication(t, { name: 'Team Chat' });
 
   /** A person signed in here who allows the application; answers the application's tokens. */
   async function connected(scope = 'openid profile email offline_access') {
     const user = await createUser(t, { firstName: 'Grace', lastName: 'Hopper', emailVerified: true });
     const visitor = await signedIn(t, user);
     // OpenID Connect gives refresh tokens (offline_access) only where consent is asked for explicitly.
-    const request = await authorizationRequest(config, app, { scope, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) });
+    const request = await authorizationRequest(rp.config, rp.app, { scope, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) });
     const result = await walk(visitor, request.path, { consent: 'allow' });
-    const tokens = await exchange(config, request, result.left as URL);
+    const tokens = await exchange(rp.config, request, result.left as URL);
     return { user, visitor, tokens };
   }
 
-  const userinfoStatus = async (accessToken: string) => (await fetch(`${server.origin}/oidc/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).status;
+  const userinfoStatus = async (accessToken: string) => (await fetch(`${rp.server.origin}/oidc/me`, { headers: { Authorization: `Bearer ${accessToken}` } })).status;
 
   it("gives userinfo with the person's picture at a URL the application can fetch, and shows changes at once", async () => {
     const { user, visitor, tokens } = await connected();
@@ -39,13 +30,15 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     expect(uploaded.status).toBe(303);
     await t.repos.users.setName(user.id, { firstName: 'Amazing', lastName: 'Grace' }, t.clock.now());
 
-    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
+    const info = await oidc.fetchUserInfo(rp.config, tokens.access_token, user.id);
     expect(info).toMatchObject({ sub: user.id, name: 'Amazing Grace', given_name: 'Amazing', family_name: 'Grace', email: user.email, email_verified: true });
     const picture = new URL(String(info.picture));
     expect(picture.origin).toBe('http://localhost:3000');
-    const fetched = await fetch(`${server.origin}${picture.pathname}`);
+    const fetched = await fetch(`${rp.server.origin}${picture.pathname}`);
     expect(fetched.status).toBe(200);
     expect(fetched.headers.get('content-type')).toMatch(/^image\//);
+    // Applications show it on their own pages: the file may be embedded across origins.
+    expect(fetched.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect((await fetched.arrayBuffer()).byteLength).toBeGreaterThan(100);
   });
 
@@ -56,7 +49,7 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     expect(claims).not.toHaveProperty('email');
     expect(claims).not.toHaveProperty('name');
     expect(tokens.refresh_token).toBeUndefined();
-    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id);
+    const info = await oidc.fetchUserInfo(rp.config, tokens.access_token, user.id);
     expect(Object.keys(info)).toEqual(['sub']);
   });
 
@@ -64,14 +57,14 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     const { tokens } = await connected();
     expect(tokens.refresh_token).toBeTruthy();
     const first = tokens.refresh_token as string;
-    const rotated = await oidc.refreshTokenGrant(config, first);
+    const rotated = await oidc.refreshTokenGrant(rp.config, first);
     expect(rotated.refresh_token).toBeTruthy();
     expect(rotated.refresh_token).not.toBe(first);
     expect(await userinfoStatus(rotated.access_token)).toBe(200);
 
-    await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
     // The replay ended everything issued under the grant: the new refresh token and its access token too.
-    await expect(oidc.refreshTokenGrant(config, rotated.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, rotated.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await userinfoStatus(rotated.access_token)).toBe(401);
   });
 
@@ -79,12 +72,12 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     const { visitor, tokens } = await connected();
     const tab = await visitor.get('/profile/apps');
     expect(tab.text).toContain('Team Chat');
-    const revoked = await visitor.post(`/profile/apps/${encodeURIComponent(app.clientId)}/revoke`, { _csrf: csrfTokenIn(tab.text) });
+    const revoked = await visitor.post(`/profile/apps/${encodeURIComponent(rp.app.clientId)}/revoke`, { _csrf: csrfTokenIn(tab.text) });
     expect(revoked.status).toBe(303);
     expect(await userinfoStatus(tokens.access_token)).toBe(401);
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     // Revoked means asked again: the next sign-in shows the consent page.
-    const again = await authorizationRequest(config, app);
+    const again = await authorizationRequest(rp.config, rp.app);
     const result = await walk(visitor as Visitor, again.path);
     expect(result.page?.text).toContain(`/interaction/`);
     expect(result.page?.text).toContain('Team Chat');
@@ -92,11 +85,11 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
 
   it('lets the application revoke its own token (RFC 7009) and ask about one (RFC 7662)', async () => {
     const { tokens } = await connected();
-    const active = await oidc.tokenIntrospection(config, tokens.access_token);
-    expect(active).toMatchObject({ active: true, client_id: app.clientId });
-    await oidc.tokenRevocation(config, tokens.refresh_token as string);
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
-    expect((await oidc.tokenIntrospection(config, tokens.refresh_token as string)).active).toBe(false);
+    const active = await oidc.tokenIntrospection(rp.config, tokens.access_token);
+    expect(active).toMatchObject({ active: true, client_id: rp.app.clientId });
+    await oidc.tokenRevocation(rp.config, tokens.refresh_token as string);
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await oidc.tokenIntrospection(rp.config, tokens.refresh_token as string)).active).toBe(false);
   });
 
   it('refuses every token of an account as soon as it is locked, and the grant is gone with it', async () => {
@@ -104,7 +97,7 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     expect(await userinfoStatus(tokens.access_token)).toBe(200);
     await t.services.adminUsers.setLocked(user.username, true);
     expect(await userinfoStatus(tokens.access_token)).toBe(401);
-    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await t.repos.oidcPayloads.listGrants(user.id, t.clock.now())).toEqual([]);
   });
 
@@ -113,11 +106,11 @@ describe("an application's tokens: userinfo, refresh with rotation, revocation, 
     const token = await createOneTimeLinks({ repos: t.repos, clock: t.clock }).issue(t.repos, { purpose: 'lockdown', userId: locked.user.id, lifetimeMs: 60_000 });
     await t.services.lockdown.lockDown(token, { ip: '127.0.0.1', userAgent: 'test', locale: 'en' } as never);
     expect(await userinfoStatus(locked.tokens.access_token)).toBe(401);
-    await expect(oidc.refreshTokenGrant(config, locked.tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, locked.tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
 
     const deleted = await connected();
     await t.repos.users.delete(deleted.user.id);
     expect(await userinfoStatus(deleted.tokens.access_token)).toBe(401);
-    await expect(oidc.refreshTokenGrant(config, deleted.tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp.config, deleted.tokens.refresh_token as string)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
