@@ -49,7 +49,7 @@ const lines = z
  */
 export const applicationFormSchema = z
   .object({
-    name: z.string({ error: 'validation.notText' }).optional(),
+    name: z.string({ error: 'validation.notText' }).default(''),
     redirect_uris: lines,
     post_logout_redirect_uris: lines,
     public: z

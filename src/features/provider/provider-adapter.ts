@@ -16,6 +16,13 @@ export interface ProviderAdapter {
   revokeByGrantId(grantId: string): Promise<void>;
 }
 
+/**
+ * What every id the library or this app makes looks like: printable ASCII, not long. A NUL
+ * or a megabyte in a presented token is refused before PostgreSQL sees it (it rejects a NUL
+ * in text with an error, which would be a 500).
+ */
+const plausibleId = (id: unknown): id is string => typeof id === 'string' && id.length > 0 && id.length <= 512 && /^[\x21-\x7e]+$/.test(id);
+
 /** Records that live minutes at most: kept in Redis when it is configured, so they cost the database nothing. */
 const SHORT_LIVED = new Set(['Interaction', 'AuthorizationCode', 'ReplayDetection', 'PushedAuthorizationRequest']);
 
@@ -145,11 +152,12 @@ export function providerAdapterClass(deps: AdapterDeps) {
     upsert(id: string, payload: OidcPayload, expiresIn?: number) {
       return this.store.upsert(id, payload, expiresIn);
     }
+    // Ids arrive from clients (a code, a token, a client_id): one no record can have is looked up nowhere.
     find(id: string) {
-      return this.store.find(id);
+      return plausibleId(id) ? this.store.find(id) : Promise.resolve(undefined);
     }
     findByUid(uid: string) {
-      return this.store.findByUid(uid);
+      return plausibleId(uid) ? this.store.findByUid(uid) : Promise.resolve(undefined);
     }
     findByUserCode(userCode: string) {
       return this.store.findByUserCode(userCode);

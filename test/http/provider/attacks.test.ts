@@ -109,6 +109,19 @@ describe('what an attacker tries against the OpenID Provider', () => {
     }
   });
 
+  it('answers a NUL or an overlong value where a client id, code or token goes with a 4xx, never a 500', async () => {
+    for (const hostile of ['\u0000', `a${'\u0000'}b`, 'x'.repeat(10_000)]) {
+      const auth = await new Visitor(t.app).get(`/oidc/auth?${new URLSearchParams({ client_id: hostile, response_type: 'code', scope: 'openid', redirect_uri: rp.app.redirectUri })}`);
+      expect(auth.status).toBe(400);
+      const code = await tokenRequest({ grant_type: 'authorization_code', code: hostile, redirect_uri: rp.app.redirectUri, code_verifier: oidc.randomPKCECodeVerifier() });
+      expect(code.status).toBe(400);
+      const refresh = await tokenRequest({ grant_type: 'refresh_token', refresh_token: hostile });
+      expect(refresh.status).toBe(400);
+      const userinfo = await request(t.app).get('/oidc/me').set('Authorization', `Bearer ${encodeURIComponent(hostile).slice(0, 4000)}`);
+      expect(userinfo.status).toBe(401);
+    }
+  });
+
   it('counts failed client authentications per address and stops answering after too many', async () => {
     let last = 0;
     for (let i = 0; i < 65 && last !== 429; i += 1) {
