@@ -26,7 +26,7 @@ const WORD_EXCEPTIONS: Record<string, string> = {
  * technical terms. The test for the Cyrillic catalogue checks that none of them appears
  * transliterated.
  */
-export const LATIN_TERMS = ['Google Authenticator', '1Password', 'Aegis', 'JavaScript', 'Ed25519', 'ECDSA', 'OpenSSH', 'Chromium', 'Atrium', 'SHA256', 'GeoLite2'];
+export const LATIN_TERMS = ['Google Authenticator', '1Password', 'Aegis', 'JavaScript', 'Ed25519', 'ECDSA', 'OpenSSH', 'Chromium', 'Atrium', 'SHA256', 'GeoLite2', 'OpenID Connect', 'PKCE', 'client_secret_basic', 'client_id'];
 
 /** Kept as written, each a regular expression: the terms above, then code as people type it. */
 const PROTECTED_PATTERNS = [
@@ -35,6 +35,8 @@ const PROTECTED_PATTERNS = [
   String.raw`(?<![\p{L}\d])[~.]?\/[\w./-]+`,
   String.raw`(?<![\p{L}])\.(?:txt|pub|json|csv)\b`,
   String.raw`\b(?:ssh|ecdsa|sk)-[\w@.-]*…?`,
+  // A native app's own scheme, as an address (`com.example.app:/callback`).
+  String.raw`\b[a-z][a-z0-9+-]*(?:\.[a-z0-9+-]+)+:\/\S*`,
   // {placeholders}, media types, addresses and URLs, domain-like names, acronyms and names, quoted examples.
   String.raw`\{\w+\}|Content-Type|\b(?:application|image|multipart)\/[\w.+-]*…?|[\w.+-]+@[\w.-]+|https?:\/\/\S+|\b[\w-]+\.(?:com|org|net|txt|pub|json)\b`,
   String.raw`\b(?:SSH|API|TOTP|URL|JSON|HTML|IP|IPv4|IPv6|CIDR|QR|PDF|OS|CPU|ID|2FA|HTTP|HTTPS|CSV|TXT|AAGUID|RSA|PIN|SMS|CSRF|JPEG|PNG|WebP|GIF|AVIF|MB|kB|WebAuthn|iCloud|Keychain|Android|Windows|Linux|macOS|iOS|Chrome|Firefox|Safari|ssh-keygen|authorized_keys|OpenAPI|Basic|Bearer)\b`,

@@ -3,10 +3,14 @@ import { parseInput } from '../http/validate';
 import { AppError } from '../infra/errors';
 import { UsageError } from './arguments';
 import { command, type Command } from './command';
+import { OPERATOR_CONTEXT } from '../features/admin/actor-context';
 
 const urls = { type: 'string', multiple: true } as const;
 
-/** The OpenID Provider's operator commands: registering applications and rotating the signing key. */
+/**
+ * The OpenID Provider's operator commands: registering applications (the console's service,
+ * so the audit log names the operator) and rotating the signing key.
+ */
 export const PROVIDER_COMMANDS: Command[] = [
   command({
     name: 'apps:create',
@@ -22,7 +26,7 @@ export const PROVIDER_COMMANDS: Command[] = [
     input: ({ values }) => ({ name: values.name, redirect_uris: values['redirect-uri'] ?? [], post_logout_redirect_uris: values['post-logout-redirect-uri'] ?? [], public: values.public }),
     async run(fields, { config, services, out }) {
       const input = parseInput(newApplicationSchema, fields);
-      const { client, clientSecret } = await services().applications.register(input);
+      const { client, clientSecret } = await services().adminApplications.register(input, OPERATOR_CONTEXT);
       out(`Registered ${client.name} (${client.public ? 'public: PKCE without a secret' : 'confidential: client_secret_basic and PKCE'}).`);
       // Scripts read these two lines: each on its own, exactly `name=value`.
       out(`client_id=${client.clientId}`);
@@ -56,7 +60,9 @@ export const PROVIDER_COMMANDS: Command[] = [
       return clientId;
     },
     async run(clientId, { services, out }) {
-      if (!(await services().applications.remove(clientId))) throw new AppError(404, 'not_found', 'provider.apps.errors.noSuchClient', { clientId });
+      const known = (await services().applications.list()).some((app) => app.clientId === clientId);
+      if (!known) throw new AppError(404, 'not_found', 'provider.apps.errors.noSuchClient', { clientId });
+      await services().adminApplications.remove(clientId, OPERATOR_CONTEXT);
       out(`Removed ${clientId} and everything issued to it.`);
     },
   }),

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import type { BrowserContext } from 'playwright-core';
+import { grantFor } from '../helpers/connected-apps';
 import { GOOD_PASSWORD, createUser } from '../helpers/factories';
-import { THEMES, WIDE, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';
+import { NARROW, THEMES, WIDE, horizontalOverflow, newContext, openSite, shoot, signInThroughForm, type Site } from './browser';
 import { REALISTIC_SITE_ENV, seedRealisticAccount, type RealisticAccount } from './realistic-account';
 import { Sweep, describeViolations, saveViolations, summarize } from './sweep';
 
@@ -35,8 +36,13 @@ beforeAll(async () => {
     ['role_changed', { from: 'user', to: 'admin' }],
     ['policy_changed', { key: 'signup', from: 'open', to: 'closed' }],
   ];
+  // Two applications, one of them allowed by the person, as the console registers them.
+  const { client: wiki } = await site.t.services.applications.register({ name: 'Team Wiki', redirect_uris: ['https://wiki.example.com/oidc/callback', 'https://wiki-staging.example.com/oidc/callback'], post_logout_redirect_uris: ['https://wiki.example.com/'], public: false });
+  await site.t.services.applications.register({ name: 'Notes for iPhone', redirect_uris: ['com.example.notes:/oauth/callback'], post_logout_redirect_uris: [], public: true });
+  await grantFor(site.t, person.user.id, wiki.clientId);
+  entries.push(['application_registered', { client_id: wiki.clientId, client_name: wiki.name }]);
   for (const [action, data] of entries) {
-    const target = action === 'policy_changed' ? undefined : person.user;
+    const target = ['policy_changed', 'application_registered'].includes(action) ? undefined : person.user;
     await site.t.repos.adminAudit.record({ actor: admin, target, action, ip: '203.0.113.7', userAgent: browserUa, data, now: site.t.clock.now() });
   }
   const context = await site.browser.newContext({ viewport: WIDE, locale: 'en-GB', colorScheme: 'light' });
@@ -55,6 +61,7 @@ function consolePages(): { path: string; name: string; form?: string; status?: n
     { path: '/admin/users?q=zz-nobody', name: 'admin-people-none' },
     { path: `/admin/users/${person.user.username}`, name: 'admin-person' },
     { path: '/admin/users/new', name: 'admin-new-account', form: 'form[action="/admin/users/new"]' },
+    { path: '/admin/applications', name: 'admin-applications', form: 'form[action="/admin/applications"]' },
     { path: '/admin/settings', name: 'admin-settings' },
     { path: '/admin/audit?kind=nonsense', name: 'admin-audit-bad-filter', status: 422 },
     { path: '/admin/audit', name: 'admin-audit' },
@@ -132,7 +139,7 @@ describe('The admin console by keyboard and without JavaScript', () => {
     await context.addCookies(adminState.cookies);
     const page = await context.newPage();
     const dead: Record<string, string[]> = {};
-    for (const path of ['/admin/users', `/admin/users/${target.username}`, '/admin/users/new', '/admin/settings', '/admin/audit']) {
+    for (const path of ['/admin/users', `/admin/users/${target.username}`, '/admin/users/new', '/admin/applications', '/admin/settings', '/admin/audit']) {
       await page.goto(`${site.baseUrl}${path}`);
       const found = await page.$$eval('button', (buttons) =>
         buttons.filter((b) => b.getClientRects().length > 0 && getComputedStyle(b).visibility !== 'hidden').filter((b) => b.type !== 'submit' || !b.form).map((b) => (b.textContent ?? '').trim()),
@@ -149,4 +156,36 @@ describe('The admin console by keyboard and without JavaScript', () => {
     await shoot(page, 'admin-person-locked-no-js');
     await context.close();
   });
+});
+
+describe('Registering an application in the console', () => {
+  it.each(['light', 'dark'] as const)('shows its client_id, secret, issuer and discovery document once (%s, wide and narrow)', async (theme) => {
+    const context = await adminContext(theme);
+    const page = await context.newPage();
+    await page.goto(`${site.baseUrl}/admin/applications`);
+    await page.locator('#new-application > summary').click();
+    await page.fill('#field-name', `Billing (${theme})`);
+    await page.fill('#field-redirect_uris', 'https://billing.example.com/auth/callback\nhttps://billing.example.com/auth/callback/staging');
+    await page.fill('#field-post_logout_redirect_uris', 'https://billing.example.com/');
+    await page.locator('form[action="/admin/applications"] button[type=submit]').click();
+    await page.waitForURL(`${site.baseUrl}/admin/applications`);
+    expect(await page.locator('#app-client-secret').innerText()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // With JavaScript, each value has its copy button.
+    expect(await page.locator('.app-settings button[data-copy]:visible').count()).toBe(4);
+    for (const [width, viewport] of [['wide', WIDE], ['narrow', NARROW]] as const) {
+      await page.setViewportSize(viewport);
+      expect({ width, overflow: await horizontalOverflow(page) }).toEqual({ width, overflow: 0 });
+      await shoot(page, `admin-application-registered-${theme}-${width}`);
+    }
+    await page.reload();
+    expect(await page.locator('#app-client-secret').count()).toBe(0);
+    // A registered application's details: where it may send people back.
+    await page.locator('summary', { hasText: 'Team Wiki' }).click();
+    for (const [width, viewport] of [['wide', WIDE], ['narrow', NARROW]] as const) {
+      await page.setViewportSize(viewport);
+      expect({ width, overflow: await horizontalOverflow(page) }).toEqual({ width, overflow: 0 });
+      await shoot(page, `admin-application-details-${theme}-${width}`);
+    }
+    await context.close();
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import type { TestApp } from './app';
 import { Visitor } from './browser-agent';
 import { createUser, signedIn } from './factories';
 import { ed25519Key } from '../http/api/api-test-helpers';
-import { allowedApp, allowedClientIds } from './connected-apps';
+import { allowedApp, allowedClientIds, registeredApp } from './connected-apps';
 import { concretePath, isApiRoute, type RouteEntry } from './route-list';
 import { totpAt } from './totp';
 
@@ -74,6 +74,11 @@ function resources(t: TestApp): Record<string, Resource> {
     apps: {
       make: (p) => allowedApp(t, p.id, 'Team Wiki'),
       exists: async (p, id) => (await allowedClientIds(t, p.id)).includes(id),
+    },
+    // The console's: an application anyone may have allowed, registered as apps:create does.
+    applications: {
+      make: () => registeredApp(t),
+      exists: async (_p, id) => (await t.services.applications.list()).some((app) => app.clientId === id),
     },
   };
 }

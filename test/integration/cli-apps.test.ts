@@ -57,6 +57,14 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
     // Encrypted with DATA_KEY for this purpose alone: the provider decrypts it to check what an application presents.
     expect(createDataCipher(loadConfig(env()).dataKey, 'oidc-client-secrets').decrypt(ciphertext)).toBe(secret);
     expect(() => createDataCipher(loadConfig(env()).dataKey, 'oidc-signing-keys').decrypt(ciphertext)).toThrow();
+
+    // Like every operator command that changes something, it is in the console's audit log as the operator.
+    const db = openDatabase();
+    const audit = await db('admin_audit').where({ action: 'application_registered' }).select('actor_id', 'actor_username', 'data');
+    await db.destroy();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: null });
+    expect(JSON.stringify(audit[0].data)).toContain(confidential);
   });
 
   it('apps:create --public registers an application without a secret, which may use its own scheme', async () => {
@@ -81,10 +89,10 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
       [['--name', 'Wiki'], 'redirect_uris: Give at least one redirect URI.'],
       ...['http://example.com/cb', 'https://x/cb#frag', 'javascript:alert(1)', 'com.example.app:/cb', '/cb', 'https://user@x.example/cb'].map((uri): [string[], string] => [
         ['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--redirect-uri', uri],
-        'redirect_uris: A redirect URI must be https, http on this machine\'s loopback (localhost), or a native app\'s own scheme (public applications only), without a fragment.',
+        'redirect_uris: A redirect URI must use https (http only on this machine\'s loopback, such as http://localhost/), or a native app\'s own scheme (public applications only), without a fragment.',
       ]),
-      [['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--post-logout-redirect-uri', 'javascript:alert(1)'], 'post_logout_redirect_uris: A redirect URI must be https'],
-      [['--name', 'Wiki', '--public', '--redirect-uri', 'javascript:alert(1)'], 'redirect_uris: A redirect URI must be https'],
+      [['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--post-logout-redirect-uri', 'javascript:alert(1)'], 'post_logout_redirect_uris: A redirect URI must use https'],
+      [['--name', 'Wiki', '--public', '--redirect-uri', 'javascript:alert(1)'], 'redirect_uris: A redirect URI must use https'],
     ];
     for (const [args, message] of cases) {
       const res = await cli('apps:create', ...args);
@@ -130,7 +138,7 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
     expect((await cli('apps:list')).stdout).toBe('No applications are registered.');
   });
 
-  it('keys:rotate prints the new key, which is stored with the time it starts signing', async () => {
+  it('keys:rotate prints the new key, which is stored with the time it starts signing; the key before it retires then', async () => {
     const first = await cli('keys:rotate');
     expect(first.code).toBe(0);
     const kid = /^New signing key ([A-Za-z0-9_-]{16}): published now, signs from (\S+) \(/m.exec(first.stdout);
@@ -140,15 +148,18 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
     const secondKid = /^New signing key ([A-Za-z0-9_-]{16}):/m.exec(second.stdout)?.[1];
 
     const db = openDatabase();
-    const keys = await db('oidc_signing_keys').orderBy('created_at').select('kid', 'alg', 'activates_at', 'retires_at');
+    const keys = await db('oidc_signing_keys').orderBy('activates_at').select('kid', 'alg', 'activates_at', 'retires_at');
     await db.destroy();
+    // The first start's key (made by the first command that built the services), then the two rotations.
     expect(keys.map((k: { kid: string; alg: string }) => [k.kid, k.alg])).toEqual([
+      [expect.any(String), 'RS256'],
       [kid?.[1], 'RS256'],
       [secondKid, 'RS256'],
     ]);
-    expect(new Date(keys[0].activates_at).toISOString()).toBe(kid?.[2]);
-    // The first retires when the second starts signing.
+    expect(new Date(keys[1].activates_at).toISOString()).toBe(kid?.[2]);
+    // Each retires when the next starts signing.
     expect(new Date(keys[0].retires_at).getTime()).toBe(new Date(keys[1].activates_at).getTime());
-    expect(keys[1].retires_at).toBeNull();
+    expect(new Date(keys[1].retires_at).getTime()).toBe(new Date(keys[2].activates_at).getTime());
+    expect(keys[2].retires_at).toBeNull();
   });
 });

@@ -24,8 +24,9 @@ export type ListedApplication = OidcClientRecord & { people: number };
 export function createAdminApplicationsService(deps: { repos: Repos<Tables>; applications: ApplicationsService; clock: Clock }) {
   const { repos, applications, clock } = deps;
   const audit = (tx: Tables, ctx: ActorContext, action: string, client: OidcClientRecord) =>
-    // The id first: a long name is what the log's one-line summary cuts short.
-    tx.adminAudit.record({ actor: ctx.actor, action, ip: ctx.ip, userAgent: ctx.userAgent, data: { client_id: client.clientId, name: client.name }, now: clock.now() });
+    // OpenID Connect's names for the two. PostgreSQL keeps an object's shorter keys first, so the
+    // log's one-line summary shows the id whole and cuts a long name short, not the other way round.
+    tx.adminAudit.record({ actor: ctx.actor, action, ip: ctx.ip, userAgent: ctx.userAgent, data: { client_id: client.clientId, client_name: client.name }, now: clock.now() });
 
   return {
     /** Oldest first, as they were registered. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { stepUpFields } from '../../http/api/api-schemas';
 import { choice, email, text } from '../../http/validate';
 import { signUpSchema } from '../auth/auth.schemas';
-import { newApplicationSchema } from '../provider/provider.schemas';
+import { newApplicationSchema, type NewApplicationInput } from '../provider/provider.schemas';
 
 export const createUserSchema = z.object({
   first_name: signUpSchema.shape.first_name,
@@ -47,16 +47,17 @@ const lines = z
  * The console's "Register an application" form: the fields as a browser sends them, then
  * apps:create's own schema, so the rules and messages are the command line's.
  */
-export const applicationFormSchema = z
-  .object({
-    name: z.string({ error: 'validation.notText' }).default(''),
-    redirect_uris: lines,
-    post_logout_redirect_uris: lines,
-    public: z
-      .literal('on', { error: 'validation.invalid' })
-      .optional()
-      .transform((v) => v !== undefined),
-  })
-  .pipe(newApplicationSchema);
+const applicationFormFields = z.object({
+  name: z.string({ error: 'validation.notText' }).default(''),
+  redirect_uris: lines,
+  post_logout_redirect_uris: lines,
+  public: z
+    .literal('on', { error: 'validation.invalid' })
+    .optional()
+    .transform((v) => v !== undefined),
+});
+
+// The cast: zod's pipe wants the command's input type (whose lists may be left out) to be the form's output (where they never are).
+export const applicationFormSchema = applicationFormFields.pipe(newApplicationSchema as z.ZodType<NewApplicationInput, z.output<typeof applicationFormFields>>);
 
 export const APPLICATION_FIELDS = ['name', 'redirect_uris', 'post_logout_redirect_uris', 'public'] as const;

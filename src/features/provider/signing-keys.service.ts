@@ -40,16 +40,21 @@ export function createSigningKeysService(deps: { repos: Repos<Tables>; cipher: D
     return { kid, alg: ALG, privateJwkCiphertext: cipher.encrypt(JSON.stringify(jwk)), createdAt: clock.now(), activatesAt, retiresAt: null };
   };
 
+  const published = (keys: SigningKeysRepository) => keys.published(clock.now(), times.publishRetiredMs);
+  /** The first key, active at once; the caller holds the table's change lock. */
+  const firstKeyIfNone = async (keys: SigningKeysRepository) => {
+    if ((await published(keys)).length === 0) await keys.insert(newKey(clock.now()));
+  };
+
   return {
     /** The keys to publish and sign with now; the first start makes the first key, which signs at once. */
     async current(): Promise<KeySet> {
-      const published = (keys: SigningKeysRepository) => keys.published(clock.now(), times.publishRetiredMs);
       let stored = await published(repos.signingKeys);
       if (stored.length === 0) {
         // Every process of a first start may come here at once: one makes the key, the others find it.
         stored = await repos.transaction(async (tx) => {
           await tx.signingKeys.lockForChange();
-          if ((await published(tx.signingKeys)).length === 0) await tx.signingKeys.insert(newKey(clock.now()));
+          await firstKeyIfNone(tx.signingKeys);
           return published(tx.signingKeys);
         });
       }
@@ -73,6 +78,8 @@ export function createSigningKeysService(deps: { repos: Repos<Tables>; cipher: D
       const retired = await repos.transaction(async (tx) => {
         // Two rotations at once would each leave the other's key in force.
         await tx.signingKeys.lockForChange();
+        // A rotation before anything signed (the command on a new database) still leaves the first key to sign meanwhile.
+        await firstKeyIfNone(tx.signingKeys);
         await tx.signingKeys.insert(key);
         await tx.signingKeys.deleteRetiredBefore(new Date(clock.now().getTime() - times.publishRetiredMs));
         return tx.signingKeys.retireOthers(key.kid, activatesAt);
