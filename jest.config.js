@@ -43,6 +43,9 @@ const httpMechanics = [
   'security/step-order',
   'security/step-up-doors',
   'api/openapi',
+  // What an attacker tries against the OpenID Provider, and which redirect URIs it takes.
+  'provider/attacks',
+  'provider/registered-applications',
 ].map((name) => `<rootDir>/test/http/${name}.test.ts`);
 // Under CI the browser suite always runs (a missing Chromium fails it); elsewhere it
 // runs where Debian's Chromium is installed, and global-setup says when it is not.

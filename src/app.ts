@@ -85,6 +85,8 @@ export function createApp(deps: Deps): App {
   for (const protocol of protocols) app.use(protocol.handler);
   for (const feature of features) if (feature.routes) app.use(feature.routes);
 
+  for (const feature of features) if (feature.start) deps.background.run('feature start', feature.start);
+
   app.use(notFound);
   app.use(errorHandler(logger, catalogues, { baseUrl: config.baseUrl, secretRoutes, expiredForms: expiredFormsOf(app) }));
   return { app, services, repos };

@@ -60,9 +60,9 @@ export const PROVIDER_COMMANDS: Command[] = [
       return clientId;
     },
     async run(clientId, { services, out }) {
-      const known = (await services().applications.list()).some((app) => app.clientId === clientId);
-      if (!known) throw new AppError(404, 'not_found', 'provider.apps.errors.noSuchClient', { clientId });
-      await services().adminApplications.remove(clientId, OPERATOR_CONTEXT);
+      const { applications, adminApplications } = services();
+      if (!(await applications.list()).some((app) => app.clientId === clientId)) throw new AppError(404, 'not_found', 'provider.apps.errors.noSuchClient', { clientId });
+      await adminApplications.remove(clientId, OPERATOR_CONTEXT);
       out(`Removed ${clientId} and everything issued to it.`);
     },
   }),

@@ -39,4 +39,9 @@ export interface Feature {
   protocol?: { owns(path: string): boolean; handler: RequestHandler };
   api?: ApiEndpoint[];
   tabs?: ProfileTab[];
+  /**
+   * Work to begin when the web app is built, in the background (the OpenID Provider makes or
+   * loads its signing keys), so that no request pays for it. Operator commands never start it.
+   */
+  start?(): Promise<unknown>;
 }

@@ -60,7 +60,22 @@ export async function newContext(site: Site, options: { javaScript?: boolean; th
 
 /** Saves a full-page screenshot under test-output/screenshots, for people to look at. */
 export async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await fullPageScreenshot(page, path.join(SCREENSHOTS, `${name}.png`));
+}
+
+/**
+ * A screenshot of the whole page. Chromium on a loaded machine sometimes has no frame ready
+ * just after a resize ("Unable to capture screenshot", seen once in a full CI-sized run):
+ * that failure is the browser's, not the page's, so it is tried once more after a frame.
+ */
+export async function fullPageScreenshot(page: Page, file: string): Promise<void> {
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+  } catch (err) {
+    if (!String(err).includes('Unable to capture screenshot')) throw err;
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: file, fullPage: true });
+  }
 }
 
 /** A page must never scroll sideways: that is how overflowing text shows on a phone. */

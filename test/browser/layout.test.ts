@@ -70,7 +70,7 @@ describe('The profile tabs on a wide screen', () => {
     expect(await sidebar.isVisible()).toBe(true);
     expect(await page.locator('.section-menu').isVisible()).toBe(false);
     expect(await sidebar.locator('.tabs__heading').allInnerTexts()).toEqual(['Profile', 'Security', 'Access', 'Your data']);
-    expect(await sidebar.locator('a .icon').count()).toBe(11);
+    expect(await sidebar.locator('a .icon').count()).toBe(12);
     expect(await sidebar.locator('a[aria-current="page"]').innerText()).toBe('Sessions');
     // The icons are drawn from the sprite on the page: each has a size, and no request leaves the site.
     const box = await sidebar.locator('a .icon').first().boundingBox();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { NARROW, SCREENSHOTS, WIDE } from './browser';
+import { NARROW, SCREENSHOTS, WIDE, fullPageScreenshot } from './browser';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules axe-core tags with these. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -58,7 +58,7 @@ export class Sweep {
     for (const [width, viewport] of WIDTHS) {
       await page.setViewportSize(viewport);
       const shot = Date.now();
-      await page.screenshot({ path: path.join(SWEEP_SCREENSHOTS, `${name}-${this.variant}-${width}.png`), fullPage: true });
+      await fullPageScreenshot(page, path.join(SWEEP_SCREENSHOTS, `${name}-${this.variant}-${width}.png`));
       this.spent.screenshots += Date.now() - shot;
       if (this.options.axe === 'none') continue;
       const audit = Date.now();

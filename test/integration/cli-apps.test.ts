@@ -80,19 +80,17 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
   });
 
   it('apps:create refuses bad values with 65 and the message for each field, registering nothing', async () => {
+    // Each rule of the schema is tested in test/unit/provider/redirect-uris.test.ts; here, that the command reports them.
     const cases: [string[], string][] = [
       [['--redirect-uri', 'https://x.example/cb'], 'name: Give the application a name.'],
-      [['--name', '   ', '--redirect-uri', 'https://x.example/cb'], 'name: Give the application a name.'],
-      [['--name', 'x'.repeat(81), '--redirect-uri', 'https://x.example/cb'], 'name: The name can be at most 80 characters long.'],
       // The name starts a line of the output: a line break could forge the client_id= line scripts read.
       [['--name', 'Wiki\nclient_id=forged', '--redirect-uri', 'https://x.example/cb'], 'name: Must not contain line breaks or control characters'],
       [['--name', 'Wiki'], 'redirect_uris: Give at least one redirect URI.'],
-      ...['http://example.com/cb', 'https://x/cb#frag', 'javascript:alert(1)', 'com.example.app:/cb', '/cb', 'https://user@x.example/cb'].map((uri): [string[], string] => [
-        ['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--redirect-uri', uri],
+      [
+        ['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--redirect-uri', 'javascript:alert(1)'],
         'redirect_uris: A redirect URI must use https (http only on this machine\'s loopback, such as http://localhost/), or a native app\'s own scheme (public applications only), without a fragment.',
-      ]),
-      [['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--post-logout-redirect-uri', 'javascript:alert(1)'], 'post_logout_redirect_uris: A redirect URI must use https'],
-      [['--name', 'Wiki', '--public', '--redirect-uri', 'javascript:alert(1)'], 'redirect_uris: A redirect URI must use https'],
+      ],
+      [['--name', 'Wiki', '--redirect-uri', 'https://x.example/cb', '--post-logout-redirect-uri', 'http://example.com/'], 'post_logout_redirect_uris: A redirect URI must use https'],
     ];
     for (const [args, message] of cases) {
       const res = await cli('apps:create', ...args);
@@ -150,7 +148,7 @@ describe('Operator commands for the applications that sign in here (apps:*) and 
     const db = openDatabase();
     const keys = await db('oidc_signing_keys').orderBy('activates_at').select('kid', 'alg', 'activates_at', 'retires_at');
     await db.destroy();
-    // The first start's key (made by the first command that built the services), then the two rotations.
+    // The first key (a rotation before any start makes it, to sign until the new one starts), then the two rotations.
     expect(keys.map((k: { kid: string; alg: string }) => [k.kid, k.alg])).toEqual([
       [expect.any(String), 'RS256'],
       [kid?.[1], 'RS256'],

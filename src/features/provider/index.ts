@@ -64,8 +64,6 @@ export function createProviderFeature(deps: Deps) {
     },
     existingGrantId: (accountId, clientId) => repos.oidcPayloads.findGrantId(accountId, clientId, clock.now()),
   });
-  // The first start makes the signing key (and every start loads the keys) before anyone asks.
-  deps.background.run('openid provider start', () => host.provider());
   const interaction = createInteractionPages({ host, connectedApps, clock, baseUrl: config.baseUrl });
   const appsPages = createConnectedAppsPages({ connectedApps, clock });
 
@@ -81,6 +79,8 @@ export function createProviderFeature(deps: Deps) {
     routes,
     protocol: { owns: ownedByProvider, handler: host.handler },
     api: connectedAppsApi({ connectedApps }),
+    // The first start makes the signing key (and every start loads the keys) before anyone asks.
+    start: () => host.provider(),
     tabs: [{ id: 'apps', path: URLS.connectedApps, labelKey: 'profile.tabs.apps', group: 'access', icon: 'link', order: 35 }],
   } satisfies Feature;
 }
