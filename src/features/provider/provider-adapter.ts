@@ -37,7 +37,7 @@ export interface AdapterDeps {
 }
 
 /** The library's metadata for a registered application: code flow with PKCE, refresh tokens, and a secret unless public. */
-export function clientMetadata(client: OidcClientRecord, secrets: DataCipher): Record<string, unknown> {
+function clientMetadata(client: OidcClientRecord, secrets: DataCipher): Record<string, unknown> {
   return {
     client_id: client.clientId,
     client_name: client.name,

@@ -36,7 +36,7 @@ const CLAIMS = {
 };
 
 /** A failure the library answers itself (an unregistered redirect URI, an unknown application), as this site's error page. */
-export class ProviderRequestError extends AppError {
+class ProviderRequestError extends AppError {
   constructor(status: number, error: string) {
     const known = ['invalid_redirect_uri', 'invalid_client', 'invalid_request', 'unauthorized_client', 'invalid_scope', 'session_not_found'];
     super(status >= 400 && status < 500 ? status : 400, error, `provider.errors.${known.includes(error) ? error : 'other'}`);
@@ -50,7 +50,7 @@ const expressRequest = (ctx: KoaContextWithOIDC) => ctx.req as unknown as Reques
 const expressResponse = (ctx: KoaContextWithOIDC) => ctx.res as unknown as Response;
 
 /** The person's claims, read fresh at every token and userinfo request so changes show at once. */
-export function claimsOf(user: User, baseUrl: URL): Record<string, unknown> {
+function claimsOf(user: User, baseUrl: URL): Record<string, unknown> {
   const picture = avatarUrl(user.avatarHash, 256);
   return {
     sub: user.id,

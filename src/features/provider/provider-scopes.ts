@@ -5,8 +5,6 @@
  */
 export const PROVIDER_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-export type ProviderScope = (typeof PROVIDER_SCOPES)[number];
-
 /** The lines of the consent page and the Connected apps tab for granted scopes, in a fixed order. */
 export function scopeDescriptions(scopes: readonly string[]): string[] {
   return PROVIDER_SCOPES.filter((scope) => scopes.includes(scope)).map((scope) => `provider.consent.scopes.${scope}`);

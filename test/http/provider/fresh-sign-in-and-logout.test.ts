@@ -10,6 +10,22 @@ describe('an application asks for a fresh sign-in, two-step applies, and it sign
   const t = describeApp();
   const rp = describeApplication(t, { name: 'Payroll', postLogoutRedirectUris: ['https://app.example/signed-out'] });
 
+  /** A person signed in here who allowed the application, and the application's tokens (its ID token is the logout hint). */
+  async function signedInToTheApplication() {
+    const user = await createUser(t);
+    const visitor = await signedIn(t, user);
+    const request = await authorizationRequest(rp.config, rp.app);
+    const tokens = await exchange(rp.config, request, (await walk(visitor, request.path, { consent: 'allow' })).left as URL);
+    return { visitor, tokens };
+  }
+
+  /** Submits the library's logout form on `html` (its action and xsrf value) with the button's fields. */
+  async function answerLogout(visitor: Visitor, html: string, button: Record<string, string>) {
+    const form = /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(html);
+    expect(form).not.toBeNull();
+    return visitor.post(new URL(form?.[1] as string, ISSUER).pathname, { xsrf: form?.[2] as string, ...button });
+  }
+
   it('signs in through two-step verification when the person has it, and says so in amr', async () => {
     const user = await createUser(t, { emailVerified: true });
     const { secret } = await enrolTotp(t, await signedIn(t, user));
@@ -73,10 +89,7 @@ describe('an application asks for a fresh sign-in, two-step applies, and it sign
   });
 
   it('signs the person out of this service when the application asks (RP-initiated logout), after they confirm on its page', async () => {
-    const user = await createUser(t);
-    const visitor = await signedIn(t, user);
-    const request = await authorizationRequest(rp.config, rp.app);
-    const tokens = await exchange(rp.config, request, (await walk(visitor, request.path, { consent: 'allow' })).left as URL);
+    const { visitor, tokens } = await signedInToTheApplication();
     const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: 'https://app.example/signed-out', state: 'bye' });
 
     const page = await visitor.get(end.pathname + end.search);
@@ -84,9 +97,7 @@ describe('an application asks for a fresh sign-in, two-step applies, and it sign
     expect(page.text).toContain('Payroll');
     // The confirmation's answer is a redirect to the application: that page's form-action admits its registered address.
     expect(page.headers['content-security-policy']).toMatch(/form-action 'self' https:\/\/app\.example(;| |$)/);
-    const form = /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(page.text);
-    expect(form).not.toBeNull();
-    const confirmed = await visitor.post(new URL(form?.[1] as string, ISSUER).pathname, { xsrf: form?.[2] as string, logout: 'yes' });
+    const confirmed = await answerLogout(visitor, page.text, { logout: 'yes' });
     expect(confirmed.status).toBe(303);
     const back = new URL(confirmed.headers.location as string);
     expect(back.origin + back.pathname).toBe('https://app.example/signed-out');
@@ -95,23 +106,16 @@ describe('an application asks for a fresh sign-in, two-step applies, and it sign
   });
 
   it('keeps the person signed in here when they answer "No, stay signed in"', async () => {
-    const user = await createUser(t);
-    const visitor = await signedIn(t, user);
-    const request = await authorizationRequest(rp.config, rp.app);
-    const tokens = await exchange(rp.config, request, (await walk(visitor, request.path, { consent: 'allow' })).left as URL);
+    const { visitor, tokens } = await signedInToTheApplication();
     const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: 'https://app.example/signed-out' });
     const page = await visitor.get(end.pathname + end.search);
-    const form = /<form id="op.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(page.text);
-    const answered = await visitor.post(new URL(form?.[1] as string, ISSUER).pathname, { xsrf: form?.[2] as string });
+    const answered = await answerLogout(visitor, page.text, {});
     expect(answered.status).toBe(303);
     expect((await visitor.get('/profile/account')).status).toBe(200);
   });
 
   it('refuses a post_logout_redirect_uri the application did not register, and ends nothing without the confirmation', async () => {
-    const user = await createUser(t);
-    const visitor = await signedIn(t, user);
-    const request = await authorizationRequest(rp.config, rp.app);
-    const tokens = await exchange(rp.config, request, (await walk(visitor, request.path, { consent: 'allow' })).left as URL);
+    const { visitor, tokens } = await signedInToTheApplication();
     const end = oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: 'https://evil.example/' });
     const page = await visitor.get(end.pathname + end.search);
     expect(page.status).toBe(400);
