@@ -7,6 +7,7 @@ import type { User } from '../../core/users/user';
 import { avatarUrl } from '../../core/users/avatar-url';
 import { AppError } from '../../infra/errors';
 import { renderPage } from '../../http/render';
+import { allowFormActionTo } from '../../http/middleware/security-headers';
 import { URLS, pathTo } from '../../http/urls';
 import type { PrivateJwk } from './signing-keys.service';
 import { PROVIDER_SCOPES } from './provider-scopes';
@@ -133,7 +134,9 @@ export function providerConfiguration(deps: ProviderConfigurationDeps): Configur
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          allowFormsTo(expressResponse(ctx), ctx.oidc.params?.post_logout_redirect_uri);
+          // The confirmation's answer is a redirect to the application's registered return address
+          // (checked by the library before this page is shown), and a form post's redirects are held to form-action.
+          allowFormActionTo(expressResponse(ctx), ctx.oidc.params?.post_logout_redirect_uri);
           await renderInside(ctx, 'provider/logout', { title: expressResponse(ctx).locals.t('provider.signOut.title'), form, clientName: ctx.oidc.client?.clientName ?? null });
         },
         async postLogoutSuccessSource(ctx) {
@@ -175,20 +178,6 @@ export function providerConfiguration(deps: ProviderConfigurationDeps): Configur
       deps.fail(expressRequest(ctx), new ProviderRequestError(status, String(out.error)));
     },
   };
-}
-
-/**
- * The logout confirmation is answered with a redirect to the application's registered
- * return address (checked by the library before this page is shown), and Chromium holds a
- * form post's redirects to the page's CSP form-action: that address is allowed, on this page only.
- */
-function allowFormsTo(res: Response, target: unknown): void {
-  if (typeof target !== 'string' || !URL.canParse(target)) return;
-  const url = new URL(target);
-  // An app's own scheme (com.example.app:/signed-out) has no origin: the scheme is its source.
-  const source = url.origin === 'null' ? url.protocol : url.origin;
-  const csp = res.getHeader('Content-Security-Policy');
-  if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace(/form-action ([^;]*)/, `form-action $1 ${source}`));
 }
 
 /** Renders one of this app's pages as the library's answer (its logout pages), in the person's language and theme. */

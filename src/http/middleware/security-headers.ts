@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../../config';
 import { ACCEPT_CH } from '../../infra/user-agent';
@@ -43,4 +43,17 @@ export function securityHeaders(config: Config, secretRoutes: SecretRoutes): Req
       next(err);
     });
   };
+}
+
+/**
+ * Lets the forms of this one response lead to `target`'s origin too (a page whose post is
+ * answered with a redirect to another site, which a browser holds to form-action). An app's
+ * own scheme (com.example.app:/signed-out) has no origin: the scheme is its source.
+ */
+export function allowFormActionTo(res: Response, target: unknown): void {
+  if (typeof target !== 'string' || !URL.canParse(target)) return;
+  const url = new URL(target);
+  const source = url.origin === 'null' ? url.protocol : url.origin;
+  const csp = res.getHeader('Content-Security-Policy');
+  if (typeof csp === 'string') res.setHeader('Content-Security-Policy', csp.replace(/form-action ([^;]*)/, `form-action $1 ${source}`));
 }
