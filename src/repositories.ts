@@ -3,7 +3,7 @@ import type { Repos } from './core/repos';
 import { createOneTimeTokensRepository } from './core/one-time-links/one-time-tokens.repository';
 import { createOutboxRepository } from './infra/mailer/outbox.repository';
 import { createAdvisoryLocksRepository } from './infra/advisory-locks.repository';
-import { createAvatarsRepository } from './features/profile/avatars.repository';
+import { createAvatarsRepository } from './core/users/avatars.repository';
 import { createAuthenticatorsRepository } from './features/mfa/authenticators.repository';
 import { createSecurityEventsRepository } from './core/security/security-events.repository';
 import { createCredentialsRepository } from './features/credentials/credentials.repository';

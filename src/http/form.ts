@@ -68,7 +68,8 @@ const views = new WeakMap<RequestHandler, FormView>();
 /**
  * A classic form post: parse, hand the input to the page's handler (which calls one
  * service), and on a ValidationError, from the schema, the rules or the service, render
- * the same form again with 422, the values kept and a message per field.
+ * the same form again with its status (422 unless it says otherwise), the values kept
+ * and a message per field.
  */
 export function formHandler<T>(spec: FormSpec<T>): RequestHandler {
   const handler: RequestHandler = async (req, res) => {
@@ -78,7 +79,7 @@ export function formHandler<T>(spec: FormSpec<T>): RequestHandler {
       await spec.handle(req, res, parsed.data);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      await renderAgain(spec, req, res, err.fields, 422, keptPasswords(req, res, spec.keepPasswords ?? [], err.fields));
+      await renderAgain(spec, req, res, err.fields, err.status, keptPasswords(req, res, spec.keepPasswords ?? [], err.fields));
     }
   };
   views.set(handler, { view: spec.view, keep: spec.keep, locals: spec.locals });

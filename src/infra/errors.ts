@@ -30,12 +30,18 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * What was sent cannot be done as sent: a form shows itself again with these messages.
+ * Usually 422; a subclass may say that the refusal is not the sender's fault (503).
+ */
 export class ValidationError extends AppError {
   constructor(
     readonly fields: FieldErrors,
     messageKey = 'errors.validation',
+    status = 422,
+    code = 'validation_failed',
   ) {
-    super(422, 'validation_failed', messageKey);
+    super(status, code, messageKey);
   }
 
   static field(name: string, key: string, params?: TranslateParams): ValidationError {

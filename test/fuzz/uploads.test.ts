@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import request from 'supertest';
 import { createCatalogues } from '../../src/infra/i18n';
-import { AVATAR_MAX_BYTES } from '../../src/features/profile/avatar-image';
+import { AVATAR_MAX_BYTES } from '../../src/core/users/avatar-image';
 import { describeApp } from '../helpers/app';
 import { csrfTokenIn, type Visitor } from '../helpers/browser-agent';
 import { createUser, signedIn } from '../helpers/factories';

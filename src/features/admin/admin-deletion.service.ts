@@ -7,7 +7,8 @@ import type { Repos } from '../../core/repos';
 import type { User } from '../../core/users/user';
 import { createAccountDeletionService } from '../account/account-deletion.service';
 import type { ActorContext } from './actor-context';
-import { keepOneAdministrator, type AdministratorTables } from './admin-roles.service';
+import type { AdministratorTables } from './admin-roles.service';
+import { keepOneAdministrator } from '../../core/users/administrators';
 
 /** The tables this module reads and writes. */
 type Tables = AdministratorTables & { deletedIdentities: DeletedIdentitiesRepository };

@@ -8,7 +8,7 @@ import { takePendingForm } from '../../http/middleware/require-recent-auth';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { flash } from '../../http/session';
-import { AVATAR_MAX_BYTES } from './avatar-image';
+import { AVATAR_MAX_BYTES } from '../../core/users/avatar-image';
 import type { AvatarService } from './avatar.service';
 import type { EmailChangeService } from './email-change.service';
 import { profileLockOf } from '../../core/account-state/profile-lock';

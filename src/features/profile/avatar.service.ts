@@ -1,10 +1,10 @@
 import type { Clock } from '../../infra/clock';
 import type { Limiter } from '../../infra/rate-limit';
-import type { AvatarsRepository } from './avatars.repository';
+import type { AvatarsRepository } from '../../core/users/avatars.repository';
 import type { UsersRepository } from '../../core/users/users.repository';
 import type { Repos } from '../../core/repos';
 import type { User } from '../../core/users/user';
-import { processAvatar } from './avatar-image';
+import { processAvatar } from '../../core/users/avatar-image';
 import { assertProfileEditable } from '../../core/account-state/profile-lock';
 
 /** The tables this module reads and writes. */

@@ -9,7 +9,7 @@ import { URLS } from '../../http/urls';
 import { createAccountDetailsService } from './account-details.service';
 import { createAccountPages } from './account-details.pages';
 import { avatarFileRoutes } from './avatar-files.routes';
-import { AVATAR_MAX_BYTES } from './avatar-image';
+import { AVATAR_MAX_BYTES } from '../../core/users/avatar-image';
 import { createAvatarService } from './avatar.service';
 import { createEmailChangeService } from './email-change.service';
 import { createEmailLinkPages } from './email-links.pages';

@@ -8,7 +8,7 @@ import { stepUpFields, timestamp } from '../../http/api/api-schemas';
 import { singleUpload } from '../../http/middleware/upload';
 import { AppError, PayloadTooLargeError, ValidationError } from '../../infra/errors';
 import type { AccountDetailsService } from './account-details.service';
-import { AVATAR_MAX_BYTES } from './avatar-image';
+import { AVATAR_MAX_BYTES } from '../../core/users/avatar-image';
 import type { AvatarService } from './avatar.service';
 import type { EmailChangeService } from './email-change.service';
 import { emailChangeSchema, nameSchema } from './profile.schemas';

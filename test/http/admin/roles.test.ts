@@ -2,7 +2,7 @@ import { describeApp } from '../../helpers/app';
 import type { Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';
 import type { ActorContext } from '../../../src/features/admin/actor-context';
-import { LastAdministratorError } from '../../../src/features/admin/admin-roles.service';
+import { LastAdministratorError } from '../../../src/core/users/administrators';
 import { OPERATOR } from '../../../src/features/admin/admin-audit.repository';
 
 const t = describeApp({}, { mail: true });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import sharp from 'sharp';
-import { AVATAR_MAX_BYTES } from '../../../src/features/profile/avatar-image';
+import { AVATAR_MAX_BYTES } from '../../../src/core/users/avatar-image';
 import { describeApp } from '../../helpers/app';
 import { csrfTokenIn, type Visitor } from '../../helpers/browser-agent';
 import { createUser, signedIn } from '../../helpers/factories';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS, sniffImage } from '../../../src/features/profile/avatar-image';
+import { AVATAR_MAX_BYTES, AVATAR_MAX_PIXELS, sniffImage } from '../../../src/core/users/avatar-image';
 
 const root = path.join(__dirname, '..', '..', '..');
 const security = fs.readFileSync(path.join(root, 'SECURITY.md'), 'utf8').replace(/\s+/g, ' ');
