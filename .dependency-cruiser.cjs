@@ -6,6 +6,8 @@
  * in the layers below its own, never one beside or above it.
  */
 const LAYERS = [
+  // People from an LDAP directory: every password check below the sign-in may ask it.
+  ['directory'],
   ['password', 'health', 'home'],
   ['sessions'],
   ['mfa'],

@@ -1,6 +1,7 @@
 import type { CoreDeps } from './core/feature-deps';
 import { createOneTimeLinks } from './core/one-time-links/one-time-links';
 import { createPolicies } from './core/policies/policies';
+import { localTwoStepAllowed } from './infra/ldap/ldap-config';
 import { rateLimits } from './core/rate-limits';
 import { createSecurityNotices } from './core/security/security-notices';
 import type { Deps } from './deps';
@@ -10,6 +11,7 @@ import { createApiFeature } from './features/api';
 import { createAppearanceFeature } from './features/appearance';
 import { createAuthFeature } from './features/auth';
 import { createCredentialsFeature } from './features/credentials';
+import { createDirectoryFeature } from './features/directory';
 import { createHealthFeature } from './features/health';
 import { createHomeFeature } from './features/home';
 import { createIdentitiesFeature } from './features/identities';
@@ -45,18 +47,21 @@ export function createFeatures(deps: Deps) {
     background: deps.background,
     oneTimeLinks,
     places: deps.places,
-    policies: createPolicies({ repos, configured: config.policies }),
+    policies: createPolicies({ repos, configured: config.policies, localTwoStepFor: (user) => localTwoStepAllowed(config.directory, user) }),
     notices: createSecurityNotices({ mail, links: deps.links, clock, oneTimeLinks }),
   };
   const base = { ...core, repos };
   const { policies } = core;
 
-  const health = createHealthFeature({ readiness: deps.readiness, clockOffsetMs: () => clockOffsetFromDatabase(deps.db, clock) });
+  const directory = createDirectoryFeature({ ...base, logger: deps.logger });
+  const { directory: directoryService } = directory.services;
+  const readiness = directoryService.enabled ? [...deps.readiness, { name: 'directory', optional: true, check: () => directoryService.ping() }] : deps.readiness;
+  const health = createHealthFeature({ readiness, clockOffsetMs: () => clockOffsetFromDatabase(deps.db, clock) });
   const home = createHomeFeature();
-  const password = createPasswordFeature({ ...base, breached: deps.breached });
+  const password = createPasswordFeature({ ...base, breached: deps.breached, directory: directoryService });
   const sessions = createSessionsFeature(base);
   const mfa = createMfaFeature({ ...base, complete: sessions.complete });
-  const auth = createAuthFeature({ ...base, password: password.services, sessions: sessions.services, mfa: mfa.services, complete: sessions.complete });
+  const auth = createAuthFeature({ ...base, password: password.services, sessions: sessions.services, mfa: mfa.services, complete: sessions.complete, directory: directoryService });
   const identities = createIdentitiesFeature({ ...base, auth: auth.services, complete: sessions.complete });
   const appearance = createAppearanceFeature({ ...base, sessions: sessions.services });
   const profile = createProfileFeature(base);
@@ -65,10 +70,11 @@ export function createFeatures(deps: Deps) {
   const admin = createAdminFeature({ ...base, auth: auth.services, sessions: sessions.services, applications: provider.services.applications, newSecrets: credentials.services.newSecrets });
   const account = createAccountFeature({ ...base, sessions: sessions.services, auth: auth.services, provider: provider.services });
   const retention = createRetentionFeature(base);
-  const beforeApi: Feature[] = [health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, provider, account, admin, retention];
+  const beforeApi: Feature[] = [directory, health, home, auth, identities, appearance, password, sessions, mfa, profile, credentials, provider, account, admin, retention];
   const api = createApiFeature({ ...base, password: password.services, auth: auth.services, endpoints: beforeApi.flatMap((feature) => feature.api ?? []) });
 
   const services = {
+    ...directory.services,
     ...password.services,
     ...sessions.services,
     ...mfa.services,

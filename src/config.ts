@@ -5,23 +5,14 @@ import { z } from 'zod';
 import { defaultThreadPoolSize } from './infra/thread-pool';
 import { redisNodeList, redisTopologyOf, sentinelMasterName, type RedisTopology } from './infra/redis-config';
 import { readOidcProviders, type OidcProviderConfig } from './infra/oidc/oidc-providers-file';
+import { directoryConfigOf, ldapEnvShape, type DirectoryConfig } from './infra/ldap/ldap-config';
+import { bool, int } from './infra/env-values';
 import { EMAIL_DOMAIN, EMAIL_DOMAINS_MAX, GRACE_DAYS_MAX, type PolicyValues, type TwoStepMode } from './core/policies/policy-values';
 
 /**
  * Every setting the service reads, parsed once at start. A wrong value stops the start
  * with a message that names the variable; nothing else reads process.env.
  */
-
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-/** Plain decimal digits only: " " is not 0, "0x10" is not 16 and "1e3" is not 1000. */
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .refine((v) => /^[0-9]+$/.test(v) && Number(v) >= min && Number(v) <= max, `must be a whole number written in decimal digits, from ${min} to ${max}`)
-    .transform(Number);
 
 /** REQUIRE_2FA: a boolean as before (true: everyone), or who must have a second factor. */
 const twoStepMode = z
@@ -138,6 +129,7 @@ const schema = z.object({
   OIDC_PROVIDERS_FILE: z.string().min(1).optional(),
   /** How long a call to an identity provider (discovery, keys, code exchange) may take. */
   OIDC_TIMEOUT_MS: int(500, 60_000).default(5000),
+  ...ldapEnvShape,
 });
 
 export type Env = z.input<typeof schema>;
@@ -188,6 +180,8 @@ export interface Config {
   /** The identity providers of OIDC_PROVIDERS_FILE, checked; none when it is unset. */
   oidcProviders: OidcProviderConfig[];
   oidcTimeoutMs: number;
+  /** The LDAP directory whose people sign in here; none when LDAP_URL is unset. */
+  directory?: DirectoryConfig;
 }
 
 /** How long a call to PostgreSQL or Redis may take before the request gets a 503. */
@@ -260,8 +254,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const mailTransport = e.MAIL_TRANSPORT ?? (e.SMTP_URL ? 'smtp' : production ? undefined : 'file');
   const oidc = readOidcProviders(e.OIDC_PROVIDERS_FILE, env);
   const redis = redisTopologyOf({ url: e.REDIS_URL, cluster: e.REDIS_CLUSTER_NODES, sentinels: e.REDIS_SENTINELS, masterName: e.REDIS_SENTINEL_NAME });
+  const ldap = directoryConfigOf(e, production);
   const problems = [
     ...redis.problems,
+    ...ldap.problems,
     ...oidc.problems,
     ...(production ? (['SESSION_SECRET', 'DATA_KEY'] as const).filter((name) => !e[name]).map((name) => `${name}: required when NODE_ENV=production`) : []),
     !mailTransport && 'SMTP_URL: required when NODE_ENV=production (or set MAIL_TRANSPORT=file to write mail as files under DATA_DIR/outbox)',
@@ -322,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     geoipDb: e.GEOIP_DB === undefined ? undefined : path.resolve(e.GEOIP_DB),
     oidcProviders: oidc.providers,
     oidcTimeoutMs: e.OIDC_TIMEOUT_MS,
+    directory: ldap.directory,
   };
 }
 

@@ -4,6 +4,7 @@ import { parseInput } from '../http/validate';
 import { migrateLatest, migrateRollback, migrateRollbackAll, withMigrationConnection } from '../infra/db';
 import { usernameFrom, UsageError } from './arguments';
 import { command, type Command, type CommandContext } from './command';
+import { DIRECTORY_COMMANDS } from './directory-commands';
 import { PROVIDER_COMMANDS } from './provider-commands';
 
 export type { Command, CommandContext };
@@ -127,6 +128,7 @@ export const COMMANDS: Command[] = [
     },
   ),
   ...PROVIDER_COMMANDS,
+  ...DIRECTORY_COMMANDS,
 ];
 
 const COLUMN = 34;

@@ -1,4 +1,4 @@
-import { EXIT_CONFIG, loadConfig } from '../config';
+import { ConfigError, EXIT_CONFIG, loadConfig } from '../config';
 import { closeDeps, createDeps, type Deps } from '../deps';
 import { AppError, ValidationError } from '../infra/errors';
 import { pendingMigrations } from '../infra/db';
@@ -10,6 +10,8 @@ import { COMMANDS, usage, type Command } from './commands';
 /** sysexits: wrong arguments, and invalid values. */
 const EXIT_USAGE = 64;
 const EXIT_DATA = 65;
+/** sysexits' EX_UNAVAILABLE: a service the command needs (the LDAP directory) did not answer. */
+const EXIT_UNAVAILABLE = 69;
 
 /** Where a command's lines go: stdout and stderr in a terminal. */
 export interface CliIo {
@@ -70,9 +72,13 @@ export async function runCli(argv: string[], io: CliIo = terminal, env: Record<s
     await execute({ deps, config: deps.config, services: () => createFeatures(deps).services, out: io.out });
     return 0;
   } catch (err) {
-    if (err instanceof NotMigratedError) {
+    if (err instanceof NotMigratedError || err instanceof ConfigError) {
       io.err(err.message);
       return EXIT_CONFIG;
+    }
+    if (err instanceof AppError && err.status === 503) {
+      io.err(t(err.messageKey, err.params));
+      return EXIT_UNAVAILABLE;
     }
     if (err instanceof ValidationError) {
       for (const [field, message] of Object.entries(err.fields)) io.err(`${field}: ${t(message.key, message.params)}`);

@@ -5,10 +5,11 @@ export type LockReason = 'administrator' | 'directory';
 
 /**
  * Whether someone else manages this person's names, addresses and avatar: the whole
- * installation (PROFILE_LOCKED), or an external directory the account comes from.
+ * installation (PROFILE_LOCKED), or the LDAP directory the account comes from. An account
+ * made through an identity provider chose its details at sign-up and keeps them its own.
  */
 export function profileLockOf(user: Pick<User, 'source'>, profileLocked: boolean): LockReason | null {
-  if (user.source !== 'local') return 'directory';
+  if (user.source === 'ldap') return 'directory';
   return profileLocked ? 'administrator' : null;
 }
 

@@ -48,7 +48,7 @@ export function effectiveFrom(configured: Partial<PolicyValues>, stored: StoredP
  * through any process applies in every process from its next request. A policy the
  * environment sets costs no query at all; the others one lookup by primary key.
  */
-export function createPolicies({ repos, configured }: { repos: Repos<PolicyTables>; configured: Partial<PolicyValues> }) {
+export function createPolicies({ repos, configured, localTwoStepFor = () => true }: { repos: Repos<PolicyTables>; configured: Partial<PolicyValues>; localTwoStepFor?: (user: Pick<User, 'source'>) => boolean }) {
   async function read<K extends PolicyName>(...names: K[]): Promise<Pick<EffectivePolicies, K>> {
     const missing = names.filter((name) => configured[name] === undefined);
     const stored = missing.length > 0 ? await repos.adminPolicies.some(missing) : [];
@@ -61,9 +61,12 @@ export function createPolicies({ repos, configured }: { repos: Repos<PolicyTable
     async all(): Promise<EffectivePolicies> {
       return effectiveFrom(configured, await repos.adminPolicies.all()) as EffectivePolicies;
     },
-    /** No read at all for someone who has a second factor. */
-    async twoStepDemand(user: Pick<User, 'role' | 'mfaEnabled' | 'createdAt'>, now: Date): Promise<TwoStepDemand | null> {
-      return user.mfaEnabled ? null : twoStepDemandOf(user, await read('two_step', 'grace_days'), now);
+    /**
+     * No read at all for someone who has a second factor, or who may not set one up here
+     * (directory people, when the directory provides its own: LDAP_ALLOW_LOCAL_2FA=false).
+     */
+    async twoStepDemand(user: Pick<User, 'role' | 'mfaEnabled' | 'createdAt' | 'source'>, now: Date): Promise<TwoStepDemand | null> {
+      return user.mfaEnabled || !localTwoStepFor(user) ? null : twoStepDemandOf(user, await read('two_step', 'grace_days'), now);
     },
     async profileLocked(): Promise<boolean> {
       return (await read('profile_locked')).profile_locked.value;

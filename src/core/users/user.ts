@@ -3,6 +3,9 @@ import type { Locale } from '../../infra/i18n';
 export const THEMES = ['light', 'dark', 'warm', 'contrast'] as const;
 export type Theme = (typeof THEMES)[number];
 
+/** Usernames are lower-case only; what people type is lower-cased before these rules. */
+export const USERNAME = /^[a-z0-9._-]{3,32}$/;
+
 export type Role = 'user' | 'admin';
 export type UserSource = 'local' | 'ldap' | 'oidc';
 
@@ -46,4 +49,9 @@ export function initialsOf(user: Pick<User, 'firstName' | 'lastName' | 'username
 /** Where password reset links go: the verified recovery address when there is one. */
 export function recoveryAddressOf(user: Pick<User, 'email' | 'recoveryEmail' | 'recoveryEmailVerifiedAt'>): string {
   return user.recoveryEmail && user.recoveryEmailVerifiedAt ? user.recoveryEmail : user.email;
+}
+
+/** Whether the account signs in with a password: its own, or its directory's (LDAP). */
+export function hasPassword(user: Pick<User, 'passwordHash' | 'source'>): boolean {
+  return user.passwordHash !== null || user.source === 'ldap';
 }

@@ -197,10 +197,11 @@ export function createUsersRepository(db: Knex | Knex.Transaction) {
       await users().where({ id }).update({ password_hash: passwordHash });
     },
 
-    /** Account ids in id order, a page at a time (operator commands over everyone). */
-    async listIds(after: string | null, limit: number): Promise<string[]> {
+    /** Account ids in id order, a page at a time (operator commands over everyone, or over one source's accounts). */
+    async listIds(after: string | null, limit: number, source?: UserSource): Promise<string[]> {
       const query = users().select('id').orderBy('id').limit(limit);
       if (after) query.where('id', '>', after);
+      if (source) query.where({ source });
       return (await query).map((row) => row.id);
     },
 

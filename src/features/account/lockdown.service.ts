@@ -32,7 +32,9 @@ export function createLockdownService(deps: { repos: Repos<Tables>; oneTimeLinks
       const now = deps.clock.now();
       const address = await deps.repos.transaction(async (tx) => {
         await deps.oneTimeLinks.spend(tx, found, 'lockdown');
-        await tx.users.requirePasswordReset(user.id, now);
+        // A directory account's password is changed in the directory, where this service
+        // cannot see it happen: waiting here for a reset would shut its owner out for good.
+        if (user.source !== 'ldap') await tx.users.requirePasswordReset(user.id, now);
         const tokens = await tx.credentials.deleteAllTokens(user.id);
         const appPasswords = await tx.credentials.deleteAllAppPasswords(user.id);
         await tx.oidcPayloads.revokeAccount(user.id);

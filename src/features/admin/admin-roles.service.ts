@@ -8,31 +8,10 @@ import type { Role, User } from '../../core/users/user';
 import type { UsersRepository } from '../../core/users/users.repository';
 import type { AdminAuditRepository } from './admin-audit.repository';
 import type { ActorContext } from './actor-context';
+import { keepOneAdministrator } from '../../core/users/administrators';
 
 /** The tables this module reads and writes. */
 export type AdministratorTables = NoticeTables & { users: UsersRepository; locks: AdvisoryLocksRepository; adminAudit: AdminAuditRepository };
-
-/** Held by every change that could take the last administrator away, so such changes take turns. */
-const ADMINISTRATORS_LOCK = 'atrium:administrators';
-
-/** Refused: the change would leave the service without an administrator. */
-export class LastAdministratorError extends AppError {
-  constructor(messageKey: string) {
-    super(409, 'last_administrator', messageKey);
-  }
-}
-
-/**
- * Inside a transaction: waits for the administrators' lock, then refuses with `messageKey`
- * when `user` is the only administrator left. Counting after the lock sees every change
- * committed by the transaction that held it before, so two administrators demoting each
- * other at the same moment leave one.
- */
-export async function keepOneAdministrator(tx: AdministratorTables, user: User, messageKey: string): Promise<void> {
-  await tx.locks.lock(ADMINISTRATORS_LOCK);
-  const current = await tx.users.findById(user.id);
-  if (current?.role === 'admin' && (await tx.users.countAdministrators()) <= 1) throw new LastAdministratorError(messageKey);
-}
 
 /**
  * Promoting and demoting. Never the last administrator: the check and the change happen
@@ -40,12 +19,21 @@ export async function keepOneAdministrator(tx: AdministratorTables, user: User, 
  * their notice. Their sessions then end (the actor's own current one excepted), so a
  * role is always used from a session signed in under it.
  */
-export function createAdminRolesService(deps: { repos: Repos<AdministratorTables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry }) {
+/** Refused: LDAP_ADMIN_GROUP_DN decides this person's role (their next sign-in or sync would undo the change). */
+export class RoleFromDirectoryError extends AppError {
+  constructor() {
+    super(409, 'role_from_directory', 'directory.errors.roleManaged');
+  }
+}
+
+/** `roleFromDirectory`: whether the directory's administrators' group decides this account's role. */
+export function createAdminRolesService(deps: { repos: Repos<AdministratorTables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; roleFromDirectory: (user: User) => boolean }) {
   return {
     /** Idempotent: a person who already has the role is left as they are, and nothing is recorded. */
     async changeRole(username: string, role: Role, ctx: ActorContext): Promise<{ user: User; changed: boolean }> {
       const found = await deps.repos.users.findByUsername(username);
       if (!found) throw new NotFoundError('admin.errors.noSuchUser');
+      if (found.role !== role && deps.roleFromDirectory(found)) throw new RoleFromDirectoryError();
       const now = deps.clock.now();
       const changed = await deps.repos.transaction(async (tx) => {
         if (role === 'user') await keepOneAdministrator(tx, found, ctx.actor.id === found.id ? 'admin.roles.errors.lastAdministratorSelf' : 'admin.roles.errors.lastAdministrator');

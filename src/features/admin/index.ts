@@ -53,7 +53,13 @@ type Deps = CoreDeps & {
 export function createAdminFeature(deps: Deps) {
   const { config, clock, repos } = deps;
   const adminUsers = createAdminUsersService({ repos, clock, notices: deps.notices, sessions: deps.sessionRegistry });
-  const adminRoles = createAdminRolesService({ repos, clock, notices: deps.notices, sessions: deps.sessionRegistry });
+  const adminRoles = createAdminRolesService({
+    repos,
+    clock,
+    notices: deps.notices,
+    sessions: deps.sessionRegistry,
+    roleFromDirectory: (user) => user.source === 'ldap' && config.directory?.adminGroupDn !== undefined,
+  });
   const adminInvitations = createAdminInvitationsService({ repos, clock, passwordReset: deps.auth.passwordReset, mail: deps.mail, links: deps.links, tokenLifetimeMs: config.resetTokenMs });
   const adminDeletion = createAdminDeletionService({ repos, sessions: deps.sessionRegistry, mail: deps.mail, clock, reserveDays: config.deletedReserveDays });
   const accounts = createAdminAccountsPages({ invitations: adminInvitations, roles: adminRoles, deletion: adminDeletion, clock, config });

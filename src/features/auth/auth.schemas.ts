@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { email, password, text } from '../../http/validate';
+import { USERNAME } from '../../core/users/user';
 
-/** Usernames are lower-case only; what people type is lower-cased before these rules. */
-export const USERNAME = /^[a-z0-9._-]{3,32}$/;
 
 export const signUpSchema = z.object({
   first_name: text({ requiredKey: 'auth.signUp.errors.firstNameRequired', max: 100 }),

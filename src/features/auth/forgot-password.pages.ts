@@ -5,9 +5,10 @@ import { contextOf } from '../../http/request-context';
 import { forgotPasswordSchema } from './auth.schemas';
 import type { PasswordResetService } from './password-reset.service';
 
-export function createForgotPasswordPages(deps: { passwordReset: PasswordResetService; tokenHours: number }) {
+/** `directory`: an LDAP directory is configured (with LDAP_PASSWORD_CHANGE_URL, if set); its people are told where their password changes. */
+export function createForgotPasswordPages(deps: { passwordReset: PasswordResetService; tokenHours: number; directory?: { passwordChangeUrl?: string } }) {
   const view = 'auth/forgot-password';
-  const locals = (_req: Request, res: Response) => ({ title: res.locals.t('auth.forgotPassword.title') });
+  const locals = (_req: Request, res: Response) => ({ title: res.locals.t('auth.forgotPassword.title'), directory: deps.directory });
   return {
     /** GET /forgot-password: asks for the email address. */
     show: formPage({ view, locals }),

@@ -20,6 +20,7 @@ import { createSignInService } from './sign-in.service';
 import { createSignOutPages } from './sign-out.pages';
 import { createSignUpPages } from './sign-up.pages';
 import { createSignUpService } from './sign-up.service';
+import type { DirectoryService } from '../directory/directory.service';
 
 type Deps = CoreDeps & {
   repos: Parameters<typeof createSignUpService>[0]['repos'] &
@@ -30,6 +31,7 @@ type Deps = CoreDeps & {
   sessions: SessionsServices;
   mfa: MfaServices;
   complete: SignInCompletion;
+  directory: DirectoryService;
 };
 
 /** Ways in and back in: sign-up, sign-in, sign-out, a forgotten password, email verification and re-authentication. */
@@ -49,17 +51,18 @@ export function createAuthFeature(deps: Deps) {
     limiters: { ip: deps.limiters(limits.resetIp), address: deps.limiters(limits.resetAddress) },
     background: deps.background,
     policies: deps.policies,
+    directoryPasswordUrl: config.directory?.passwordChangeUrl,
   });
   const emailVerification = createEmailVerificationService({ repos, oneTimeLinks: deps.oneTimeLinks, mail, links, clock, tokenLifetimeMs, resendLimiter: deps.limiters(limits.verifyResend) });
   const signUp = createSignUpService({ repos, hasher, policy, clock, limiter: deps.limiters(limits.signUpIp), emailVerification, policies: deps.policies });
-  const signIn = createSignInService({ repos, credentials, activity: deps.sessions.signInActivity });
+  const signIn = createSignInService({ repos, credentials, activity: deps.sessions.signInActivity, directory: deps.directory });
   const reauth = createReauthService({ credentials, mfa: deps.mfa.mfa, identities: repos.identities, providers: config.oidcProviders });
 
   const signUpPages = createSignUpPages({ signUp, complete, config });
   const signInPages = createSignInPages({ signIn, complete, clock, baseUrl: config.baseUrl });
   const signOutPages = createSignOutPages({ config, activity: deps.sessions.signInActivity });
   const resetPages = createResetPasswordPages({ passwordReset, passwordMinLength: config.passwordMinLength, config });
-  const forgotPages = createForgotPasswordPages({ passwordReset, tokenHours: Math.round(tokenLifetimeMs / 3_600_000) });
+  const forgotPages = createForgotPasswordPages({ passwordReset, tokenHours: Math.round(tokenLifetimeMs / 3_600_000), directory: config.directory });
   const verifyPages = createEmailVerificationPages({ emailVerification });
   const reauthPages = createReauthPages({ reauth, passkeys: deps.mfa.passkeys, config, clock });
   const routes = Router();

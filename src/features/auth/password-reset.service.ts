@@ -31,23 +31,34 @@ export interface PasswordResetDeps {
   limiters: { ip: Limiter; address: Limiter };
   background: Background;
   policies: Policies;
+  /** LDAP_PASSWORD_CHANGE_URL: where directory people change their password. */
+  directoryPasswordUrl?: string;
 }
 
-export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background, policies }: PasswordResetDeps) {
+export function createPasswordResetService({ repos, hasher, policy, changes, oneTimeLinks, mail, links, tokenLifetimeMs, limiters, background, policies, directoryPasswordUrl }: PasswordResetDeps) {
   const purposes: TokenPurpose[] = [...PASSWORD_LINK_PURPOSES];
 
   const issue = (tx: Tables, userId: string, purpose: TokenPurpose) => oneTimeLinks.issue(tx, { purpose, userId, lifetimeMs: tokenLifetimeMs });
   const open = (token: string) => oneTimeLinks.open(token, purposes, 'password');
 
-  /** A reset link to the account's recovery address (the primary one when there is none); returns that address. */
+  /**
+   * A reset link to the account's recovery address (the primary one when there is none);
+   * returns that address. A directory account's password is the directory's: it is told
+   * where to change it instead, and no link that could set a password here exists.
+   */
   async function mailResetLink(tx: Tables, user: User, ctx: RequestContext): Promise<string> {
+    const origin = { ip: ctx.ip, ...browserAndOs(ctx.userAgent) };
+    if (user.source === 'ldap') {
+      await mail.queue(tx.outbox, { to: user.email, template: 'password_in_directory', locale: user.language ?? ctx.locale, data: { firstName: user.firstName, changeUrl: directoryPasswordUrl ?? null, ...origin } });
+      return user.email;
+    }
     const token = await issue(tx, user.id, 'password_reset');
     const to = recoveryAddressOf(user);
     await mail.queue(tx.outbox, {
       to,
       template: 'password_reset',
       locale: user.language ?? ctx.locale,
-      data: { firstName: user.firstName, link: links.resetPassword(token), hours: Math.round(tokenLifetimeMs / 3_600_000), ip: ctx.ip, ...browserAndOs(ctx.userAgent) },
+      data: { firstName: user.firstName, link: links.resetPassword(token), hours: Math.round(tokenLifetimeMs / 3_600_000), ...origin },
       expiringLink: { lifetimeMs: tokenLifetimeMs, renewLink: links.forgotPassword() },
     });
     return to;

@@ -21,7 +21,7 @@ export function createReauthService({ credentials, mfa, identities, providers }:
       const status = await mfa.status(user);
       const connected = new Set((await identities.listByUser(user.id)).map((identity) => identity.provider));
       return {
-        password: user.passwordHash !== null,
+        password: credentials.hasPassword(user),
         code: Boolean(status.totp),
         passkey: status.passkeys > 0,
         passkeyOnly: user.mfaEnabled && !status.totp,

@@ -6,21 +6,26 @@ import type { SignInActivity } from '../sessions/sign-in-activity.service';
 import type { User } from '../../core/users/user';
 import type { SignInInput } from './auth.schemas';
 import type { CredentialCheck } from '../password/credential-check';
+import type { DirectoryService } from '../directory/directory.service';
 import { AccountLockedError, PasswordResetRequiredError } from '../../core/account-state/sign-in-errors';
 
 /** The tables this module reads and writes. */
 type Tables = { users: UsersRepository };
 
-export function createSignInService({ repos, credentials, activity }: { repos: Repos<Tables>; credentials: CredentialCheck; activity: SignInActivity }) {
+export function createSignInService({ repos, credentials, activity, directory }: { repos: Repos<Tables>; credentials: CredentialCheck; activity: SignInActivity; directory: Pick<DirectoryService, 'handles'> }) {
   return {
     /**
      * Checks a username-or-email and password. Unknown accounts and wrong passwords fail
-     * alike, with one message and in the same time.
+     * alike, with one message and in the same time. With a directory, a name no local
+     * account has, and a directory account's, are the directory's to check.
      */
     async verifyPassword(input: SignInInput, ctx: RequestContext): Promise<User> {
-      const user = await repos.users.findByIdentifier(input.identifier);
-      if (!(await credentials.verify(user, input.identifier, input.password, ctx)) || !user) {
-        if (user) activity.failed(user, ctx);
+      const found = await repos.users.findByIdentifier(input.identifier);
+      const user = directory.handles(found)
+        ? await credentials.signInWithDirectory(found, input.identifier, input.password, ctx)
+        : (await credentials.verify(found, input.identifier, input.password, ctx)) && found;
+      if (!user) {
+        if (found) activity.failed(found, ctx);
         throw new ValidationError({ _form: { key: 'auth.signIn.errors.invalid' } });
       }
       if (user.lockedAt) throw new AccountLockedError();

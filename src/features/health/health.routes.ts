@@ -4,6 +4,8 @@ import { URLS } from '../../http/urls';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /** Reported, but never makes the server unready (an LDAP directory: local accounts work without it). */
+  optional?: boolean;
 }
 
 /** One authenticator-code step: a clock off by more refuses good codes (or takes stale ones). */
@@ -35,23 +37,24 @@ export function healthRoutes(checks: ReadinessCheck[], clockOffsetMs?: () => Pro
     }
   }
 
-  /** GET /readyz: every back-end (database, Redis) answers; 503 naming the ones that do not; a skewed clock is reported. */
+  /** GET /readyz: every back-end (database, Redis) answers; 503 naming the ones that do not; a skewed clock and an unreachable directory are reported. */
   router.get(URLS.readyz, async (_req, res) => {
     const [results, clock] = await Promise.all([
       Promise.all(
-        checks.map(async ({ name, check }) => {
+        checks.map(async ({ name, check, optional }) => {
           try {
             await withTimeout(check());
-            return [name, 'ok'] as const;
+            return [name, 'ok', optional] as const;
           } catch {
-            return [name, 'unavailable'] as const;
+            return [name, 'unavailable', optional] as const;
           }
         }),
       ),
       clockDetail(),
     ]);
-    const ready = results.every(([, state]) => state === 'ok');
-    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'unavailable', checks: Object.fromEntries(results), ...clock });
+    const ready = results.every(([, state, optional]) => state === 'ok' || optional);
+    const states = Object.fromEntries(results.map(([name, state]) => [name, state]));
+    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status: ready ? 'ready' : 'unavailable', checks: states, ...clock });
   });
   return router;
 }

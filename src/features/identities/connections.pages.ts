@@ -5,6 +5,7 @@ import { profileFrame } from '../../http/profile-frame';
 import { renderPage } from '../../http/render';
 import { flash } from '../../http/session';
 import { URLS } from '../../http/urls';
+import { hasPassword } from '../../core/users/user';
 import { LastWayInError, PasswordAlreadySetError, type ConnectionsService } from './connections.service';
 
 /** The tabs that offer the set-password link; the answer goes back to the one it was asked from. */
@@ -18,7 +19,7 @@ export function createConnectionsPages(deps: { connections: ConnectionsService; 
     return {
       ...profileFrame(req, res, deps.clock, 'connections'),
       now: deps.clock.now(),
-      hasPassword: user.passwordHash !== null,
+      hasPassword: hasPassword(user),
       ...(await deps.connections.list(user)),
     };
   };

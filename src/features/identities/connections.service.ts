@@ -11,7 +11,8 @@ import type { RequestContext } from '../../http/request-context';
 import { lockWaysIn } from '../../core/account-state/ways-in';
 import type { Repos } from '../../core/repos';
 import type { NoticeTables, SecurityNotices } from '../../core/security/security-notices';
-import { recoveryAddressOf, type User } from '../../core/users/user';
+import { hasPassword, recoveryAddressOf, type User } from '../../core/users/user';
+import { PasswordInDirectoryError } from '../password/password-changes';
 import type { PasswordResetService } from '../auth/password-reset.service';
 import type { AuthenticatorsRepository } from '../mfa/authenticators.repository';
 import type { UserIdentitiesRepository, UserIdentity } from '../../core/identities/user-identities.repository';
@@ -77,7 +78,7 @@ export function createConnectionsService(deps: {
   async function otherWayIn(tx: Tables, user: User, identities: UserIdentity[], identityId: string): Promise<boolean> {
     if (identities.some((i) => i.id !== identityId)) return true;
     const current = await tx.users.findById(user.id);
-    if (current?.passwordHash) return true;
+    if (current && hasPassword(current)) return true;
     return (await tx.authenticators.countPasskeys(user.id)) > 0;
   }
 
@@ -86,7 +87,7 @@ export function createConnectionsService(deps: {
       const [identities, passkeys] = await Promise.all([repos.identities.listByUser(user.id), repos.authenticators.countPasskeys(user.id)]);
       const connections = connectionsOf(identities, providers);
       const available = providers.filter((p) => !identities.some((i) => i.provider === p.id)).map(({ id, name }) => ({ id, name }));
-      return { connections, available, lastWayIn: !user.passwordHash && passkeys === 0 && identities.length === 1 };
+      return { connections, available, lastWayIn: !hasPassword(user) && passkeys === 0 && identities.length === 1 };
     },
 
     /** Another person's identity, or an id that cannot be one, is not found. */
@@ -109,6 +110,7 @@ export function createConnectionsService(deps: {
      * would go to, that chooses its first password on the reset page. Returns that address.
      */
     async sendSetPasswordLink(user: User, ctx: RequestContext): Promise<string> {
+      if (user.source === 'ldap') throw new PasswordInDirectoryError();
       if (user.passwordHash) throw new PasswordAlreadySetError();
       await deps.setPasswordLimiter.consume(user.id);
       const to = recoveryAddressOf(user);

@@ -12,12 +12,15 @@ import { createMfaSignInPages } from './mfa-sign-in.pages';
 import { createMfaService } from './mfa.service';
 import { createPasskeysService } from './passkeys.service';
 import { createSecurityPages } from './security.pages';
+import type { LocalTwoStep } from './local-two-step';
+import { localTwoStepAllowed } from '../../infra/ldap/ldap-config';
 
 type Deps = CoreDeps & { repos: Parameters<typeof createMfaService>[0]['repos'] & Parameters<typeof createPasskeysService>[0]['repos']; complete: SignInCompletion };
 
 /** Two-step verification: the authenticator app, recovery codes, passkeys, the second sign-in step and the Security tab. */
 export function createMfaFeature(deps: Deps) {
   const { config, clock, limits } = deps;
+  const localTwoStep: LocalTwoStep = (user) => localTwoStepAllowed(config.directory, user);
   const mfa = createMfaService({
     repos: deps.repos,
     cipher: createDataCipher(config.dataKey, 'totp'),
@@ -27,6 +30,7 @@ export function createMfaFeature(deps: Deps) {
     limiter: deps.limiters(limits.secondFactorAccount),
     driftSteps: config.totpDriftSteps,
     bcryptCost: config.bcryptCost,
+    localTwoStep,
   });
   const passkeys = createPasskeysService({
     repos: deps.repos,
@@ -38,6 +42,7 @@ export function createMfaFeature(deps: Deps) {
     baseUrl: config.baseUrl,
     productName: config.productName,
     bcryptCost: config.bcryptCost,
+    localTwoStep,
   });
 
   const signIn = createMfaSignInPages({ mfa, passkeys, complete: deps.complete, clock, baseUrl: config.baseUrl });

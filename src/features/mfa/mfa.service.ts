@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock';
+import { assertLocalTwoStep, type LocalTwoStep } from './local-two-step';
 import type { DataCipher } from '../../infra/crypto/data-cipher';
 import type { Limiter } from '../../infra/rate-limit';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
@@ -25,6 +26,7 @@ export interface MfaDeps {
   limiter: Limiter;
   driftSteps: number;
   bcryptCost: number;
+  localTwoStep: LocalTwoStep;
 }
 
 export interface MfaStatus {
@@ -98,6 +100,7 @@ export function createMfaService(deps: MfaDeps) {
      * still valid for this person is kept (reloading the page shows the same QR code).
      */
     beginTotpEnrolment(user: User, current?: string): { secret: string; sealed: string } {
+      assertLocalTwoStep(deps.localTwoStep, user);
       const pending = current === undefined ? undefined : openEnrolment(user, current);
       if (pending) return { secret: pending, sealed: current as string };
       const secret = newTotpSecret();
@@ -108,6 +111,7 @@ export function createMfaService(deps: MfaDeps) {
     /** Turns the authenticator app on once a current code proves it is set up; returns the new recovery codes. */
     async enableTotp(user: User, sealed: string | undefined, code: string, ctx: RequestContext, signOutOthers: boolean): Promise<string[]> {
       // No secret was shown to this person lately (it expired, or the setup page was skipped): start over.
+      assertLocalTwoStep(deps.localTwoStep, user);
       const secret = sealed === undefined ? undefined : openEnrolment(user, sealed);
       if (!secret) throw ValidationError.field('code', 'mfa.errors.setupRestarted');
       await limiter.consume(user.id);

@@ -9,6 +9,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Clock } from '../../infra/clock';
+import { assertLocalTwoStep, type LocalTwoStep } from './local-two-step';
 import type { Limiter } from '../../infra/rate-limit';
 import type { SingleUseClaims } from '../../infra/single-use-claims';
 import type { SessionRegistry } from '../../infra/session-store/session-registry';
@@ -56,7 +57,7 @@ const CLAIM_TTL_MS = 3 * CHALLENGE_LIFETIME_MS;
  * guard against two requests carrying that session at the same moment, and many
  * authenticators keep no counter.
  */
-export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string; bcryptCost: number }) {
+export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock; notices: SecurityNotices; sessions: SessionRegistry; claims: SingleUseClaims; limiter: Limiter; baseUrl: URL; productName: string; bcryptCost: number; localTwoStep: LocalTwoStep }) {
   const { repos, clock, notices } = deps;
   const recoveryCodes = createRecoveryCodeHasher(deps.bcryptCost);
   const rpID = deps.baseUrl.hostname;
@@ -70,6 +71,7 @@ export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock
     list: (user: User): Promise<PasskeyRecord[]> => repos.authenticators.listPasskeys(user.id),
 
     async registrationOptions(user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
+      assertLocalTwoStep(deps.localTwoStep, user);
       const existing = await repos.authenticators.listPasskeys(user.id);
       return generateRegistrationOptions({
         rpName: deps.productName,
@@ -97,6 +99,7 @@ export function createPasskeysService(deps: { repos: Repos<Tables>; clock: Clock
       ctx: RequestContext,
       options: { name?: string; signOutOthers?: boolean } = {},
     ): Promise<{ passkey: PasskeyRecord; recoveryCodes: string[] | null }> {
+      assertLocalTwoStep(deps.localTwoStep, user);
       await useChallenge(expectedChallenge);
       let verification;
       try {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../../config';
+import { localTwoStepAllowed } from '../../infra/ldap/ldap-config';
 import type { Clock } from '../../infra/clock';
 import type { DataCipher } from '../../infra/crypto/data-cipher';
 import { formHandler } from '../../http/form';
@@ -26,6 +27,7 @@ export function createSecurityPages(deps: { mfa: MfaService; passkeys: PasskeysS
     status: await deps.mfa.status(signedInUser(req)),
     passkeys: await deps.passkeys.list(signedInUser(req)),
     required: res.locals.twoStepDemand?.kind === 'required' && res.locals.twoStepDemand.now,
+    twoStepHere: localTwoStepAllowed(deps.config.directory, signedInUser(req)),
     webauthn: true,
     // The passkey whose rename form was sent (and refused): its row shows what was typed.
     renamingId: req.params.id === undefined ? undefined : String(req.params.id),

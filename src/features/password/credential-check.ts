@@ -4,7 +4,8 @@ import type { KnownDevicesRepository } from '../../core/security/known-devices.r
 import type { UsersRepository } from '../../core/users/users.repository';
 import type { Repos } from '../../core/repos';
 import type { PasswordHasher } from './password-hasher';
-import type { User } from '../../core/users/user';
+import { hasPassword, type User } from '../../core/users/user';
+import type { DirectoryService } from '../directory/directory.service';
 
 /** The tables this module reads and writes. */
 type Tables = { knownDevices: KnownDevicesRepository; users: UsersRepository };
@@ -36,7 +37,7 @@ const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
  * last changed is a trusted device, whose attempts count against that device alone and
  * never against the account-wide limit strangers can fill.
  */
-export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repos<Tables>; hasher: PasswordHasher; limiters: CredentialLimiters }) {
+export function createCredentialCheck({ repos, hasher, limiters, directory }: { repos: Repos<Tables>; hasher: PasswordHasher; limiters: CredentialLimiters; directory: DirectoryService }) {
   const since = (user: User | undefined) => user?.passwordChangedAt ?? new Date(0);
 
   async function trusted(user: User | undefined, device: string | undefined): Promise<boolean> {
@@ -80,19 +81,62 @@ export function createCredentialCheck({ repos, hasher, limiters }: { repos: Repo
     throw refused.reason;
   }
 
+  /**
+   * One counted attempt: `compare` says whether the password was right. A success clears
+   * the narrow counter and gives the attempt back to the others; a failure of the check
+   * itself (the directory did not answer) counts on none, since nothing was guessed.
+   */
+  async function attempt<T>(user: User | undefined, identifier: string, ctx: RequestContext, compare: () => Promise<T | undefined>): Promise<T | undefined> {
+    const counters = await countersOf(user, identifier, ctx);
+    await reserve(counters.all);
+    const found = await compare().catch(async (err: unknown) => {
+      await refund(counters.all);
+      throw err;
+    });
+    if (found === undefined) return undefined;
+    await counters.own[0].reset(counters.own[1]);
+    await refund(counters.all.filter((counter) => counter !== counters.own));
+    return found;
+  }
+
+  /**
+   * The directory's answer, in no less time than a hash comparison: a name the directory
+   * checks costs what a local account's wrong password does.
+   */
+  async function inDirectory<T>(check: Promise<T>, password: string): Promise<T> {
+    const [answer] = await Promise.all([check, hasher.verifyDummy(password)]);
+    return answer;
+  }
+
   return {
     /** `identifier` is what was typed (username or email address), so unknown names are limited alike. */
     async verify(user: User | undefined, identifier: string, password: string, ctx: RequestContext): Promise<boolean> {
-      const counters = await countersOf(user, identifier, ctx);
-      await reserve(counters.all);
-      const ok = user?.passwordHash ? await hasher.verify(password, user.passwordHash) : await hasher.verifyDummy(password);
-      if (!user || !ok) return false;
-      await counters.own[0].reset(counters.own[1]);
-      await refund(counters.all.filter((counter) => counter !== counters.own));
+      if (user?.source === 'ldap' && directory.enabled) {
+        return (await attempt(user, identifier, ctx, async () => (await inDirectory(directory.verifyPassword(user, password), password)) || undefined)) === true;
+      }
+      const ok = await attempt(user, identifier, ctx, async () => {
+        const right = user?.passwordHash ? await hasher.verify(password, user.passwordHash) : await hasher.verifyDummy(password);
+        return (user && right) || undefined;
+      });
+      if (!ok || !user) return false;
       if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
         await repos.users.rehashPassword(user.id, await hasher.hash(password));
       }
       return true;
+    },
+
+    /**
+     * A sign-in the directory checks (a name no local account has, or a directory account's):
+     * the account it vouches for, created or refreshed, or undefined. Counted like a local
+     * password under the name that was typed.
+     */
+    signInWithDirectory(user: User | undefined, identifier: string, password: string, ctx: RequestContext): Promise<User | undefined> {
+      return attempt(user, identifier, ctx, () => inDirectory(directory.signIn(identifier, password, ctx), password));
+    },
+
+    /** Whether the account has a password this service can check: its own, or the directory's. */
+    hasPassword(user: User): boolean {
+      return user.source === 'ldap' ? directory.enabled : hasPassword(user);
     },
 
     /**

@@ -6,6 +6,7 @@ import { guardOperation } from '../../http/middleware/require-recent-auth';
 import { requireUser } from '../../http/middleware/require-user';
 import { URLS } from '../../http/urls';
 import type { BreachedPasswords } from './breached-passwords';
+import type { DirectoryService } from '../directory/directory.service';
 import { createCredentialCheck } from './credential-check';
 import { createPasswordChangeService } from './password-change.service';
 import { createPasswordChanges } from './password-changes';
@@ -16,7 +17,7 @@ import { createPasswordStrengthApi } from './password-strength.api';
 import { passwordApi } from './password.api';
 import { createPasswordPages } from './password.pages';
 
-type Deps = CoreDeps & { repos: Parameters<typeof createCredentialCheck>[0]['repos'] & Parameters<typeof createPasswordChanges>[0]['repos']; breached: BreachedPasswords };
+type Deps = CoreDeps & { repos: Parameters<typeof createCredentialCheck>[0]['repos'] & Parameters<typeof createPasswordChanges>[0]['repos']; breached: BreachedPasswords; directory: DirectoryService };
 
 /** Passwords: hashing, the policy, checking them (rate-limited), changing them, and the Password tab. */
 export function createPasswordFeature(deps: Deps) {
@@ -32,6 +33,7 @@ export function createPasswordFeature(deps: Deps) {
       account: deps.limiters(limits.signInAccount),
       ip: deps.limiters(limits.signInIp),
     },
+    directory: deps.directory,
   });
   const passwordChanges = createPasswordChanges({ repos: deps.repos, mail: deps.mail, sessions: deps.sessionRegistry, clock, links: deps.links, notices: deps.notices, oneTimeLinks: deps.oneTimeLinks });
   const passwordChange = createPasswordChangeService({ credentials, hasher, policy, changes: passwordChanges });

@@ -2,7 +2,7 @@ import { AppError, ValidationError, type FieldErrors } from '../../infra/errors'
 import type { RequestContext } from '../../http/request-context';
 import type { CredentialCheck } from './credential-check';
 import type { User } from '../../core/users/user';
-import type { PasswordChanges } from './password-changes';
+import { PasswordInDirectoryError, type PasswordChanges } from './password-changes';
 import type { PasswordHasher } from './password-hasher';
 import { newPasswordErrors, type PasswordPolicy } from './password-policy';
 import type { PasswordChangeInput } from './password.schemas';
@@ -25,13 +25,21 @@ export function createPasswordChangeService(deps: { credentials: CredentialCheck
     });
   }
 
-  /** Throws NoPasswordError for an account without a password: there is no current one to prove. */
+  /** Why this account cannot change its password here: a directory account's is changed there; an account without one has none to prove. */
+  function refusal(user: User): AppError | undefined {
+    if (user.source === 'ldap') return new PasswordInDirectoryError();
+    if (user.passwordHash === null) return new NoPasswordError();
+    return undefined;
+  }
+
   function requirePassword(user: User): void {
-    if (user.passwordHash === null) throw new NoPasswordError();
+    const refused = refusal(user);
+    if (refused) throw refused;
   }
 
   return {
     check,
+    refusal,
     requirePassword,
 
     /** Every problem at once: a wrong current password is reported together with the new password's. */

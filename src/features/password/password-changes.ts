@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock';
+import { ForbiddenError } from '../../infra/errors';
 import { formatWhen } from '../../infra/mailer/mail-dates';
 import type { Links } from '../../http/links';
 import type { MailQueue } from '../../infra/mailer/mail-queue';
@@ -14,6 +15,13 @@ import type { User } from '../../core/users/user';
 /** The tables this module reads and writes. */
 type Tables = NoticeTables & { knownDevices: KnownDevicesRepository };
 
+/** Refused: a directory account's password is the directory's, and never set here (by any route). */
+export class PasswordInDirectoryError extends ForbiddenError {
+  constructor() {
+    super('directory.password.managed', 'password_in_directory');
+  }
+}
+
 /** Links that let someone choose a password. */
 export const PASSWORD_LINK_PURPOSES = ['password_reset', 'password_set'] as const;
 
@@ -27,6 +35,7 @@ export function createPasswordChanges(deps: { repos: Repos<Tables>; mail: MailQu
   return {
     /** `via` says which route it took: the profile (knowing the old password) or an emailed link. */
     async apply(user: User, passwordHash: string, ctx: RequestContext, via: 'profile' | 'link', work?: (tx: Tables) => Promise<void>): Promise<void> {
+      if (user.source === 'ldap') throw new PasswordInDirectoryError();
       const now = deps.clock.now();
       await deps.repos.transaction(async (tx) => {
         await work?.(tx);

@@ -5,7 +5,7 @@ import { formHandler, formPage } from '../../http/form';
 import { renderPage } from '../../http/render';
 import { contextOf } from '../../http/request-context';
 import { continueSignedOut, flash } from '../../http/session';
-import { NoPasswordError, type PasswordChangeService } from './password-change.service';
+import type { PasswordChangeService } from './password-change.service';
 import { passwordChangeSchema } from './password.schemas';
 import { profileFrame } from '../../http/profile-frame';
 import { signedInUser } from '../../http/pages';
@@ -19,15 +19,20 @@ export function createPasswordPages(deps: { passwordChange: PasswordChangeServic
     passwordMinLength: deps.config.passwordMinLength,
     passwordChangedAt: signedInUser(req).passwordChangedAt,
     hasPassword: signedInUser(req).passwordHash !== null,
+    inDirectory: signedInUser(req).source === 'ldap',
+    directoryPasswordUrl: deps.config.directory?.passwordChangeUrl,
   });
   return {
     /** GET /profile/password: the change-password form, or for an account without a password, the offer to set one. */
     show: formPage({ view, locals }),
 
-    /** POST /profile/password, before the form: an account without a password is told how to set one (409), whatever it sent. */
+    /**
+     * POST /profile/password, before the form: a directory account is told where its
+     * password changes (403), an account without a password how to set one (409), whatever it sent.
+     */
     refuseWithoutPassword: (async (req, res, next) => {
-      if (signedInUser(req).passwordHash !== null) return next();
-      const refused = new NoPasswordError();
+      const refused = deps.passwordChange.refusal(signedInUser(req));
+      if (!refused) return next();
       await renderPage(res, view, { ...locals(req, res), values: {}, errors: { _form: { key: refused.messageKey } } }, refused.status);
     }) satisfies RequestHandler,
 

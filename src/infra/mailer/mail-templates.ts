@@ -13,6 +13,8 @@ export interface MailTemplates {
   password_reset: { firstName: string; link: string; hours: number } & RequestOrigin;
   /** `signUpLink` null: sign-up is closed, so the note offers none. */
   password_reset_unknown: { signUpLink: string | null } & RequestOrigin;
+  /** "Forgot password" for a person from the directory: no link, where to change it instead (`changeUrl` null: ask the administrators). */
+  password_in_directory: { firstName: string; changeUrl: string | null } & RequestOrigin;
   password_changed: { firstName: string; when: string; resetLink: string; notMeLink: string } & RequestOrigin;
   email_verification: { firstName: string; link: string; hours: number };
   email_change_verify: { firstName: string; newEmail: string; link: string; hours: number };
