@@ -52,7 +52,7 @@ describe('An account from an external directory', () => {
     const user = await createUser(t);
     await t.deps.db('users').where({ id: user.id }).update({ source: 'ldap' });
     const { tab, ...posts } = await forgedPosts(await signedIn(t, user));
-    expect(tab.text).toContain('These details come from your organisation&#39;s directory and are changed there.');
+    expect(tab.text).toContain('Managed by your organisation&#39;s directory: these details are changed there.');
     for (const res of Object.values(posts)) expect(res.status).toBe(403);
   });
 });

@@ -16,7 +16,8 @@ describe('README', () => {
       readme
         .split('\n')
         .filter((line) => /^\| `[A-Z0-9_]+` \|/.test(line))
-        .map((line) => line.split('|').slice(1, -1).map((c) => c.trim()))
+        // A cell writes a literal | as \| (GitHub's table syntax), as LDAP_USER_FILTER's default needs.
+        .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replaceAll('\\|', '|')))
         .map(([name, value]) => [name?.replace(/`/g, '') as string, value as string]),
     );
     for (const [name, value] of Object.entries(defaultEnv())) {
