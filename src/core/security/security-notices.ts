@@ -23,7 +23,7 @@ export const EVENT_GROUPS = [
   { id: 'api', types: ['token_created', 'token_regenerated', 'token_used_from_new_ip', 'token_refused_ip', 'token_revoked', 'app_password_created', 'app_password_revoked', 'ssh_key_added', 'ssh_key_removed'] },
   {
     id: 'admin',
-    types: ['profile_locked', 'profile_unlocked', 'lockdown', 'sessions_ended_by_admin', 'credential_revoked_by_admin', 'password_reset_sent_by_admin', 'verification_sent_by_admin', 'email_verified_by_admin', 'role_granted', 'role_revoked'],
+    types: ['profile_locked', 'profile_unlocked', 'directory_locked', 'lockdown', 'sessions_ended_by_admin', 'credential_revoked_by_admin', 'password_reset_sent_by_admin', 'verification_sent_by_admin', 'email_verified_by_admin', 'role_granted', 'role_revoked'],
   },
 ] as const;
 
@@ -48,6 +48,7 @@ const NOTICES = [
   'identity_disconnected',
   'app_allowed',
   'profile_locked',
+  'directory_locked',
   'profile_unlocked',
   'sessions_ended_by_admin',
   'credential_revoked_by_admin',

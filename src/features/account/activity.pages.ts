@@ -8,7 +8,7 @@ import type { SecurityEvent } from '../../core/security/security-events.reposito
 import { signedInPage } from '../../http/pages';
 
 /** Events that deserve a second look, shown in the error colour (here and on the console's person page). */
-export const ALARMING_EVENTS: ReadonlySet<string> = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'mfa_reset']);
+export const ALARMING_EVENTS: ReadonlySet<string> = new Set(['sign_in_failed', 'token_refused_ip', 'lockdown', 'profile_locked', 'directory_locked', 'mfa_reset']);
 
 const queryString = (value: unknown) => (typeof value === 'string' ? value.slice(0, 64) : undefined);
 

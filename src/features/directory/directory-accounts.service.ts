@@ -17,6 +17,9 @@ export type DirectoryTables = NoticeTables & { users: UsersRepository; avatars: 
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** A directory's value as one line of text: control characters (PostgreSQL refuses NUL) go, the ends are trimmed. */
+const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f]/g, '').normalize('NFC').trim();
+
 /** The directory's entry cannot become an account here: its name or address is another account's, or missing. */
 export class DirectoryAccountError extends ValidationError {
   constructor(reason: 'taken' | 'incomplete') {
@@ -38,15 +41,15 @@ export interface Details {
 export function createDirectoryAccounts({ repos, clock, notices, logger }: { repos: Repos<DirectoryTables>; clock: Clock; notices: SecurityNotices; logger: Logger }) {
   /** Decoding costs CPU, so it happens before the transaction; a picture that does not decode is left out. */
   async function detailsOf(person: DirectoryPerson): Promise<Details> {
-    const username = person.username.trim().toLowerCase();
-    const email = person.email.trim().toLowerCase();
+    const username = oneLine(person.username).toLowerCase();
+    const email = oneLine(person.email).toLowerCase();
     if (!USERNAME.test(username) || !EMAIL.test(email) || email.length > 254) throw new DirectoryAccountError('incomplete');
     const avatar = person.avatar && (await processAvatar(person.avatar).catch((err: unknown) => (logger.warn({ err, username }, 'directory picture not used'), null)));
     return {
       username,
       email,
-      firstName: person.firstName.trim().slice(0, 100),
-      lastName: person.lastName.trim().slice(0, 100),
+      firstName: oneLine(person.firstName).slice(0, 100),
+      lastName: oneLine(person.lastName).slice(0, 100),
       role: person.admin === undefined ? undefined : person.admin ? 'admin' : 'user',
       avatar,
     };

@@ -42,7 +42,7 @@ export function createDirectorySync({ repos, clock, notices, sessions, client, a
   async function lockIn(tx: DirectorySyncTables, user: User): Promise<boolean> {
     if (!(await tx.users.setLocked(user.id, true, clock.now()))) return false;
     await tx.oidcPayloads.revokeAccount(user.id);
-    await notices.record(tx, user, 'profile_locked', SYNC_CONTEXT, { by: 'directory' });
+    await notices.record(tx, user, 'directory_locked', SYNC_CONTEXT);
     return true;
   }
 

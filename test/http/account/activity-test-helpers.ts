@@ -28,6 +28,7 @@ export const COVERED = {
   'activity-admin-events': ['sessions_ended_by_admin', 'credential_revoked_by_admin', 'password_reset_sent_by_admin', 'verification_sent_by_admin', 'email_verified_by_admin', 'role_granted', 'role_revoked'],
   'activity-identity-events': ['identity_connected', 'identity_disconnected'],
   'activity-app-events': ['app_allowed', 'app_revoked'],
+  'activity-directory-events': ['directory_locked'],
 } as const satisfies Record<string, readonly SecurityEventType[]>;
 
 type Catalogue = { activity: { kinds: Record<string, string>; methods: Record<string, string>; older: string; newest: string } };

@@ -29,7 +29,7 @@ describe('The directory sync keeps directory accounts in line with their entries
       expect(res.headers.location).toMatch(/^\/login/);
     }
     const alanUser = await t.repos.users.findByUsername(alan.uid);
-    expect((await t.repos.events.all(alanUser!.id)).map((e) => e.type)).toContain('profile_locked');
+    expect((await t.repos.events.all(alanUser!.id)).map((e) => e.type)).toContain('directory_locked');
 
     // A second run finds nothing new to do.
     expect(await t.services.directorySync.run()).toEqual({ checked: 3, updated: 0, locked: 0, unchanged: 3, skipped: 0 });

@@ -99,6 +99,12 @@ describe('People from the organisation’s directory sign in with its password',
     expect((await signIn(alan.uid, alan.password, visitor)).status).toBe(429);
   });
 
+  it('keeps the directory’s values to one line of text', async () => {
+    await slapd.add(`uid=grete,ou=people,dc=example,dc=org`, { objectClass: 'inetOrgPerson', uid: 'Grete', cn: 'Grete Hermann', sn: ' Hermann\u0007 ', givenName: 'Grete\u001b[31m', mail: ' Grete@Example.org ', userPassword: 'grete-directory-pw' });
+    expect((await signIn('grete', 'grete-directory-pw')).status).toBe(303);
+    expect(await t.repos.users.findByUsername('grete')).toMatchObject({ firstName: 'Grete[31m', lastName: 'Hermann', email: 'grete@example.org' });
+  });
+
   it('leaves a local account with the same username to its own password, and never takes over its address', async () => {
     const local = await createUser(t, { username: 'hedy', email: 'hedy@example.org' });
     await slapd.add(`uid=hedy,ou=people,dc=example,dc=org`, { objectClass: 'inetOrgPerson', uid: 'hedy', cn: 'Hedy Lamarr', sn: 'Lamarr', givenName: 'Hedy', mail: 'hedy.l@example.org', userPassword: 'hedy-directory-pw' });
