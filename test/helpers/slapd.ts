@@ -74,7 +74,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * An OpenLDAP slapd of the test's own (from Debian's slapd package, as the current user) on
  * 127.0.0.1, with the fixture above loaded (slapadd, before it starts). With `tls` it
- * offers StartTLS on the same port, with a certificate from a CA of its own (caFile).
+ * offers StartTLS on the same port, and ldaps:// on securePort, with a certificate from a CA
+ * of its own (caFile).
  * The test may pause it with SIGSTOP (a hung directory: connections are accepted, nothing
  * is answered), or kill it and start it again on the same port, with the data it had.
  */
@@ -84,11 +85,17 @@ export class PrivateSlapd {
   private dir = '';
   private conf = '';
   port = 0;
+  /** With `tls`: the port where it speaks TLS from the first byte (ldaps://). */
+  securePort = 0;
   tls = false;
   caFile = '';
 
   get url(): string {
     return `ldap://127.0.0.1:${this.port}`;
+  }
+
+  get secureUrl(): string {
+    return `ldaps://127.0.0.1:${this.securePort}`;
   }
 
   async start(options: { tls?: boolean } = {}): Promise<void> {
@@ -104,6 +111,7 @@ export class PrivateSlapd {
     // Another worker may take the free port closedPort found before slapd binds it: then a fresh one.
     for (let attempt = 1; ; attempt++) {
       this.port = await closedPort();
+      if (this.tls) this.securePort = await closedPort();
       try {
         return await this.launch();
       } catch (error) {
@@ -115,7 +123,7 @@ export class PrivateSlapd {
   /** Starts slapd in the foreground (`-d none`: little more than its errors, on stderr) and waits until the root DN can bind. */
   private async launch(): Promise<void> {
     this.stderr = '';
-    const child = spawn('/usr/sbin/slapd', ['-f', this.conf, '-h', `${this.url}/`, '-d', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/sbin/slapd', ['-f', this.conf, '-h', this.tls ? `${this.url}/ ${this.secureUrl}/` : `${this.url}/`, '-d', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     const deadline = Date.now() + 10_000;

@@ -9,7 +9,7 @@ const { ada, grace, linus, alan } = DIRECTORY_PEOPLE;
 const INVALID = 'The username, email address or password is not right.';
 
 describe('People from the organisation’s directory sign in with its password', () => {
-  const { t, slapd } = describeDirectoryApp({ SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '3' });
+  const { t, slapd } = describeDirectoryApp({ SIGNIN_FAILURES_PER_ACCOUNT_AND_IP: '3', LDAP_TIMEOUT_MS: '1500' });
 
   const signIn = (identifier: string, password: string, visitor = new Visitor(t.app)) => visitor.submit('/login', { identifier, password });
 
@@ -134,6 +134,18 @@ describe('People from the organisation’s directory sign in with its password',
       await slapd.startAgain();
     }
     expect((await new Visitor(t.app).get('/readyz')).body.checks.directory).toBe('ok');
+    expect((await signIn(ada.uid, ada.password)).status).toBe(303);
+  });
+
+  it('gives up on a directory that hangs after LDAP_TIMEOUT_MS, with the same message', async () => {
+    await slapd.pause();
+    try {
+      const res = await signIn(ada.uid, ada.password);
+      expect(res.status).toBe(503);
+      expect(res.text).toContain('We can&#39;t reach your organisation&#39;s directory right now');
+    } finally {
+      slapd.resume();
+    }
     expect((await signIn(ada.uid, ada.password)).status).toBe(303);
   });
 });

@@ -9,7 +9,7 @@ import { DIRECTORY_PEOPLE } from '../../helpers/slapd';
 
 const { ada } = DIRECTORY_PEOPLE;
 
-describe('A directory reached over StartTLS (LDAP_STARTTLS, LDAP_CA_FILE)', () => {
+describe('A directory reached over StartTLS (LDAP_STARTTLS, LDAP_CA_FILE) or ldaps://', () => {
   const { t, slapd } = describeDirectoryApp({}, { tls: true });
 
   it('signs people in over the encrypted connection', async () => {
@@ -17,6 +17,15 @@ describe('A directory reached over StartTLS (LDAP_STARTTLS, LDAP_CA_FILE)', () =
     const res = await new Visitor(t.app).submit('/login', { identifier: ada.uid, password: ada.password });
     expect(res.status).toBe(303);
     expect((await new Visitor(t.app).get('/readyz')).body.checks.directory).toBe('ok');
+  });
+
+  it('signs people in over ldaps:// too (TLS from the first byte, as Active Directory offers on 636)', async () => {
+    const secure = await startTestApp({ ...slapd.env(), LDAP_URL: slapd.secureUrl, LDAP_STARTTLS: 'false' });
+    try {
+      expect((await new Visitor(secure.app).submit('/login', { identifier: ada.uid, password: ada.password })).status).toBe(303);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('refuses a server whose certificate the configured CA did not sign: the directory is unreachable, no password is sent', async () => {
