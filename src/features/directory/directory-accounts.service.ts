@@ -146,8 +146,8 @@ export function createDirectoryAccounts({ repos, clock, notices, logger }: { rep
     detailsOf,
 
     /** Inside the sync's transaction: writes what differs; whether anything did, and whether the role did. */
-    async refreshIn(tx: DirectoryTables, user: User, details: Details, ctx: EventContext): Promise<{ changed: boolean; roleChanged: boolean }> {
-      return refreshIn(tx, user, details, ctx, clock.now()).catch(taken);
+    refreshIn(tx: DirectoryTables, user: User, details: Details, ctx: EventContext): Promise<{ changed: boolean; roleChanged: boolean }> {
+      return refreshIn(tx, user, details, ctx, clock.now());
     },
   };
 }

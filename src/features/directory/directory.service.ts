@@ -1,4 +1,3 @@
-import type { DirectoryConfig } from '../../infra/ldap/ldap-config';
 import type { DirectoryClient } from '../../infra/ldap/directory-client';
 import type { Logger } from '../../infra/logger';
 import type { RequestContext } from '../../http/request-context';
@@ -10,7 +9,7 @@ import type { DirectoryAccounts } from './directory-accounts.service';
  * session rules are the credential check's and the sign-in's, as for a local password;
  * this decides only what the directory says.
  */
-export function createDirectoryService({ config, client, accounts, logger }: { config?: DirectoryConfig; client?: DirectoryClient; accounts: DirectoryAccounts; logger: Logger }) {
+export function createDirectoryService({ client, accounts, logger }: { client?: DirectoryClient; accounts: DirectoryAccounts; logger: Logger }) {
   const unavailable = (err: unknown): never => {
     logger.warn({ err: (err as { reason?: unknown }).reason ?? err }, 'directory unavailable');
     throw err;
@@ -18,7 +17,6 @@ export function createDirectoryService({ config, client, accounts, logger }: { c
 
   return {
     enabled: client !== undefined,
-    passwordChangeUrl: config?.passwordChangeUrl,
 
     /** Whether a password for this account (or for a name no account has) is the directory's to check. */
     handles(user: User | undefined): boolean {

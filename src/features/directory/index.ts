@@ -20,7 +20,7 @@ export function createDirectoryFeature(deps: Deps) {
   const accounts = createDirectoryAccounts({ repos: deps.repos, clock: deps.clock, notices: deps.notices, logger: deps.logger });
   return {
     services: {
-      directory: createDirectoryService({ config, client, accounts, logger: deps.logger }),
+      directory: createDirectoryService({ client, accounts, logger: deps.logger }),
       directorySync: createDirectorySync({ repos: deps.repos, clock: deps.clock, notices: deps.notices, sessions: deps.sessionRegistry, client, accounts }),
     },
   } satisfies Feature;
